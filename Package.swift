@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "LoopSentry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "loopsentry", targets: ["loopsentry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Shared model types and pure logic: no C imports, no I/O.
+        .target(name: "LoopSentryCore"),
+
+        // The one folder that imports libbpf: C helpers for macros and opts structs
+        // that do not import into Swift.
+        .target(
+            name: "CLoopSentryBPF",
+            linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]
+        ),
+
+        // Compiles bpf/*.bpf.c with the toolchain's clang (-target bpf) and embeds the object.
+        .executableTarget(name: "BPFEmbed"),
+        .plugin(name: "BPFCompilerPlugin", capability: .buildTool(), dependencies: ["BPFEmbed"]),
+
+        .target(
+            name: "Sensor",
+            dependencies: ["LoopSentryCore", "CLoopSentryBPF"],
+            plugins: ["BPFCompilerPlugin"]
+        ),
+        .target(name: "NOCBridge", dependencies: ["LoopSentryCore"]),
+        .target(name: "Remediate", dependencies: ["LoopSentryCore"]),
+
+        .executableTarget(
+            name: "loopsentry",
+            dependencies: [
+                "LoopSentryCore", "Sensor", "NOCBridge", "Remediate",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
+    ]
+)

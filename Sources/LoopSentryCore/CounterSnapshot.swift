@@ -1,0 +1,18 @@
+/// Everything read from the sensor's maps at one instant.
+/// `monotonicNanos` is a monotonic clock reading, passed in by the shell.
+public struct CounterSnapshot: Sendable {
+    public var monotonicNanos: UInt64
+    /// Non-zero VLAN rows only, keyed by VLAN.
+    public var vlans: [VLANID: VLANCounters]
+    /// QinQ (outer, inner) rows, present when inner counting is configured.
+    public var pairs: [VLANPair: VLANCounters]
+    public var global: GlobalCounters
+
+    public init(monotonicNanos: UInt64, vlans: [VLANID: VLANCounters] = [:],
+                pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters()) {
+        self.monotonicNanos = monotonicNanos
+        self.vlans = vlans
+        self.pairs = pairs
+        self.global = global
+    }
+}

@@ -1,0 +1,41 @@
+import Glibc
+
+/// Errors from the sensor shell. Each names what failed in one line an operator can act on.
+public enum SensorError: Error, Equatable, CustomStringConvertible {
+    /// A libbpf (or kernel) call failed: the C function, errno and libbpf's own last log line.
+    case libbpf(function: String, errno: Int32, detail: String)
+    case interfaceNotFound(String)
+    case namespaceNotFound(String)
+    case namespaceEnter(String, errno: Int32)
+    case permissionDenied(String)
+    case filterSlotTaken(interface: String, program: String)
+    case invalidFrame(String)
+    case socket(function: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .libbpf(function, errno, detail):
+            let base = "\(function) failed: \(Self.errnoText(errno))"
+            return detail.isEmpty ? base : "\(base) (\(detail))"
+        case let .interfaceNotFound(name):
+            return "interface '\(name)' not found"
+        case let .namespaceNotFound(name):
+            return "network namespace '\(name)' not found (no /var/run/netns/\(name))"
+        case let .namespaceEnter(name, errno):
+            return "cannot enter network namespace '\(name)': \(Self.errnoText(errno))"
+        case let .permissionDenied(what):
+            return "permission denied: \(what) needs root (CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)"
+        case let .filterSlotTaken(interface, program):
+            return "tc ingress filter slot of LoopSentry on \(interface) is held by another program ('\(program)'); remove it first"
+        case let .invalidFrame(why):
+            return "invalid frame: \(why)"
+        case let .socket(function, errno):
+            return "\(function) failed: \(Self.errnoText(errno))"
+        }
+    }
+
+    static func errnoText(_ e: Int32) -> String {
+        let name = String(cString: strerror(e))
+        return "\(name) (errno \(e))"
+    }
+}

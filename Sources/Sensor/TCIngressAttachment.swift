@@ -1,0 +1,73 @@
+import CLoopSentryBPF
+import Foundation
+
+/// The sensor program attached as a direct-action filter at tc ingress of one interface,
+/// at LoopSentry's own (handle, priority). Attach is by netlink (libbpf 1.1 has no tcx or
+/// bpf_link), so the filter outlives a killed process: at start a LoopSentry filter left
+/// in our slot is replaced atomically; other tools' filters and the clsact hook are never
+/// touched. `detach()` (also run by `deinit`) removes only our own filter, and only while
+/// it still holds our program.
+public final class TCIngressAttachment {
+    public let interface: String
+    public let ifindex: Int32
+    public let handle: UInt32 = UInt32(LS_TC_HANDLE)
+    public let priority: UInt32 = UInt32(LS_TC_PRIORITY)
+    /// True when a stale LoopSentry filter was found and replaced at attach.
+    public private(set) var replacedStaleFilter = false
+    private let programID: UInt32
+    private var attached = false
+
+    public init(program: TCSensorProgram, interface: String) throws {
+        self.interface = interface
+        ifindex = try Self.ifindex(of: interface)
+        var id: UInt32 = 0
+        try libbpfCall("bpf_obj_get_info_by_fd") { ls_prog_id_by_fd(program.programFD, &id) }
+        programID = id
+
+        try libbpfCall("bpf_tc_hook_create") { ls_tc_hook_ensure(ifindex) }
+        let stale = try Self.occupant(ifindex: ifindex, handle: handle, priority: priority)
+        if let stale {
+            guard stale.name == TCSensorProgram.programName else {
+                throw SensorError.filterSlotTaken(interface: interface, program: stale.name)
+            }
+            replacedStaleFilter = true
+        }
+        try libbpfCall("bpf_tc_attach") {
+            ls_tc_attach(ifindex, program.programFD, handle, priority, stale == nil ? 0 : 1)
+        }
+        attached = true
+    }
+
+    deinit { try? detach() }
+
+    /// Removes our filter if it still runs our program; a no-op when already detached.
+    public func detach() throws {
+        guard attached else { return }
+        attached = false
+        guard let now = try Self.occupant(ifindex: ifindex, handle: handle, priority: priority),
+              now.id == programID else { return }
+        try libbpfCall("bpf_tc_detach") { ls_tc_detach(ifindex, handle, priority) }
+    }
+
+    /// The program at (handle, priority) on ingress, or nil when the slot is empty
+    /// (`bpf_tc_query` answers ENOENT, or EINVAL when no clsact hook exists).
+    static func occupant(ifindex: Int32, handle: UInt32, priority: UInt32) throws -> (id: UInt32, name: String)? {
+        var id: UInt32 = 0
+        let rc = ls_tc_query(ifindex, handle, priority, &id)
+        if rc == -ENOENT || rc == -EINVAL { return nil }
+        try libbpfCall("bpf_tc_query") { rc }
+        var name = [CChar](repeating: 0, count: 64)
+        try libbpfCall("bpf_prog_get_fd_by_id") { ls_prog_name_by_id(id, &name, name.count) }
+        return (id, cString(name))
+    }
+
+    /// `if_nametoindex`, with a clear error for an unknown or invalid name.
+    public static func ifindex(of name: String) throws -> Int32 {
+        guard !name.isEmpty, name.utf8.count < Int(IFNAMSIZ), !name.contains("/") else {
+            throw SensorError.interfaceNotFound(name)
+        }
+        let index = if_nametoindex(name)
+        guard index != 0 else { throw SensorError.interfaceNotFound(name) }
+        return Int32(index)
+    }
+}

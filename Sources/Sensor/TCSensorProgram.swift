@@ -1,0 +1,83 @@
+import CLoopSentryBPF
+import Foundation
+import LoopSentryCore
+
+/// What the tc sensor does with tagged frames after counting them.
+public enum TaggedFrameVerdict: String, Sendable, CaseIterable {
+    /// Continue to the next tc filter and the stack (TC_ACT_UNSPEC).
+    case pass
+    /// Drop after counting (TC_ACT_SHOT): the paper's protection of the sensor host.
+    case drop
+}
+
+/// Settings written into the `ls_config` map from user space.
+public struct TCSensorSettings: Equatable, Sendable {
+    public var taggedFrames: TaggedFrameVerdict
+    /// Also count QinQ frames per (outer, inner) VLAN pair.
+    public var countInnerVLAN: Bool
+
+    public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false) {
+        self.taggedFrames = taggedFrames
+        self.countInnerVLAN = countInnerVLAN
+    }
+
+    var flags: UInt32 {
+        (taggedFrames == .drop ? UInt32(LS_CFG_DROP_TAGGED) : 0)
+            | (countInnerVLAN ? UInt32(LS_CFG_COUNT_INNER) : 0)
+    }
+}
+
+/// The loaded tc-ingress sensor (bpf/loopsentry_tc.bpf.c): its program, its maps and the
+/// settings map. Not attached anywhere by itself; see `TCIngressAttachment`.
+public final class TCSensorProgram {
+    public static let programName = LS_TC_PROG_NAME
+
+    let object: BPFObject
+    public let programFD: Int32
+    let vlanStatsFD: Int32
+    let qinqStatsFD: Int32
+    let globalStatsFD: Int32
+    let configFD: Int32
+    let cpus: Int
+
+    public init(settings: TCSensorSettings = TCSensorSettings()) throws {
+        object = try BPFObject(bytes: EmbeddedBPF.loopsentryTc, name: "loopsentry_tc")
+        programFD = try object.programFD(Self.programName)
+        vlanStatsFD = try object.mapFD("ls_vlan_stats")
+        qinqStatsFD = try object.mapFD("ls_qinq_stats")
+        globalStatsFD = try object.mapFD("ls_global_stats")
+        configFD = try object.mapFD("ls_config")
+        cpus = try possibleCPUs()
+        try apply(settings)
+    }
+
+    /// Writes the settings map (`bpf_map_update_elem` on `ls_config`); takes effect on the next frame.
+    public func apply(_ settings: TCSensorSettings) throws {
+        var key: UInt32 = 0
+        var value = ls_config(flags: settings.flags, reserved: 0)
+        try libbpfCall("bpf_map_update_elem(ls_config)") {
+            bpf_map_update_elem(configFD, &key, &value, UInt64(BPF_ANY))
+        }
+    }
+
+    /// Reads every counter, summed over the possible CPUs, stamped with `monotonicNanos`.
+    public func snapshot(monotonicNanos: UInt64) throws -> CounterSnapshot {
+        CounterSnapshot(monotonicNanos: monotonicNanos,
+                        vlans: try readVLANs(),
+                        pairs: try readPairs(),
+                        global: try readGlobal())
+    }
+
+    /// Runs the program once on `frame` with `bpf_prog_test_run_opts` (no network needed).
+    /// Returns the tc verdict and the mean run time in ns.
+    public func testRun(frame: [UInt8], repeat count: UInt32 = 1) throws -> (verdict: Int32, nanos: UInt32) {
+        var retval: UInt32 = 0
+        var duration: UInt32 = 0
+        _ = try frame.withUnsafeBytes { raw in
+            try libbpfCall("bpf_prog_test_run_opts") {
+                ls_prog_test_run(programFD, raw.baseAddress, UInt32(raw.count), count, &retval, &duration)
+            }
+        }
+        return (Int32(bitPattern: retval), duration)
+    }
+}

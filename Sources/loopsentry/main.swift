@@ -1,0 +1,2 @@
+import Sensor
+print("placeholder")

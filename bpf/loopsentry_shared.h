@@ -1,0 +1,55 @@
+/* Constants and map value layouts shared by the BPF programs (bpf/) and the
+ * Swift sensor (through the CLoopSentryBPF shim). One header, one truth. */
+#ifndef LOOPSENTRY_SHARED_H
+#define LOOPSENTRY_SHARED_H
+
+#ifdef __BPF__
+#include <linux/types.h>
+typedef __u64 ls_u64;
+typedef __u32 ls_u32;
+#else
+#include <stdint.h>
+typedef uint64_t ls_u64;
+typedef uint32_t ls_u32;
+#endif
+
+/* Per-VLAN counters: index = VLAN ID 0..4095 (0 = priority-tagged). */
+#define LS_VLAN_SLOTS 4096
+
+/* Value of the per-CPU per-VLAN array `ls_vlan_stats` and of `ls_qinq_stats`. */
+struct ls_vlan_counters {
+    ls_u64 broadcast;   /* tagged frames to ff:ff:ff:ff:ff:ff */
+    ls_u64 multicast;   /* tagged frames with the group bit set, not broadcast */
+    ls_u64 frames;      /* all tagged frames on this VLAN */
+    ls_u64 bytes;       /* wire bytes without FCS, tags included (stripped tags added back) */
+};
+
+/* Indices of the per-CPU array `ls_global_stats`. */
+enum ls_global_index {
+    LS_G_UNTAGGED_FRAMES = 0,
+    LS_G_UNTAGGED_BYTES = 1,
+    LS_G_MALFORMED = 2,        /* truncated inside the Ethernet header or a VLAN tag */
+    LS_G_QINQ_OVERFLOW = 3,    /* (outer, inner) pairs not counted: ls_qinq_stats full */
+    LS_G_DROPPED = 4,          /* tagged frames dropped after counting */
+    LS_G_SLOTS = 5,
+};
+
+/* Flags in ls_config[0].flags, written by user space. */
+#define LS_CFG_DROP_TAGGED  (1u << 0)  /* drop tagged frames after counting (protects the host) */
+#define LS_CFG_COUNT_INNER  (1u << 1)  /* also count QinQ frames per (outer, inner) VLAN pair */
+
+struct ls_config {
+    ls_u32 flags;
+    ls_u32 reserved;
+};
+
+/* Key of `ls_qinq_stats`: (outer << 12) | inner. */
+#define LS_QINQ_KEY(outer, inner) ((((ls_u32)(outer)) << 12) | ((ls_u32)(inner) & 0xfff))
+#define LS_QINQ_MAX_PAIRS 16384
+
+/* tc filter identity: LoopSentry owns this (handle, priority) on the clsact ingress hook. */
+#define LS_TC_HANDLE   0x4c53u   /* "LS" */
+#define LS_TC_PRIORITY 0x4c53u
+#define LS_TC_PROG_NAME "ls_tc_ingress"
+
+#endif

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian package LoopSentry needs, then builds it. Idempotent: a second run
+# installs nothing and only rebuilds what changed. Needs root (apt-get) on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build: libbpf, libelf, Net-SNMP agent library, libpcap (benchmark counter)
+  libbpf-dev libelf-dev zlib1g-dev libsnmp-dev libpcap-dev
+  # lab and sensor tooling
+  iproute2 nftables tcpdump bpftool ethtool util-linux
+  # NOC side: snmpd (AgentX master), snmptrapd, snmp tools, MIB checker, base MIBs as text
+  snmpd snmptrapd snmp smitools erlang-snmp
+  # syslog collector for tests, with TLS
+  rsyslog rsyslog-gnutls gnutls-bin
+  # remediation
+  ansible-core
+  # benchmarks: plots
+  python3-matplotlib
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  if [[ $EUID -ne 0 ]]; then
+    echo "setup: installing packages needs root (run with sudo)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Do not let package scripts start system daemons we only use privately in tests.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
+  trap '[[ $created_policy == 1 ]] && rm -f "$policy"' EXIT
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export PATH=/opt/swift/usr/bin:$PATH
+swift build

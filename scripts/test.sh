@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test: setup (packages + build), then `swift test`. Tests that need root or a
+# kernel feature print why they skip; run as root (CI does) to run them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH=/opt/swift/usr/bin:$PATH
+export LOOPSENTRY_BIN="$(swift build --show-bin-path)/loopsentry"
+swift test "$@"
