@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `loopsentry`: per-VLAN loop and broadcast-storm sensor for shared trunks.
+struct LoopSentryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loopsentry",
+        abstract: "Per-VLAN loop and broadcast-storm sensor for shared trunks (eBPF).",
+        version: "0.1.0",
+        subcommands: [MonitorCommand.self, LabCommand.self]
+    )
+}
