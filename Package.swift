@@ -31,12 +31,14 @@ let package = Package(
             plugins: ["BPFCompilerPlugin"]
         ),
         .target(name: "NOCBridge", dependencies: ["LoopSentryCore"]),
+        // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
+        .target(name: "Lab", dependencies: ["LoopSentryCore"]),
         .target(name: "Remediate", dependencies: ["LoopSentryCore"]),
 
         .executableTarget(
             name: "loopsentry",
             dependencies: [
-                "LoopSentryCore", "Sensor", "NOCBridge", "Remediate",
+                "LoopSentryCore", "Sensor", "NOCBridge", "Remediate", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,89 +1,151 @@
 import ArgumentParser
 import Foundation
+import Lab
 import LoopSentryCore
-import Sensor
 
-/// `loopsentry lab`: tools for the lab of network namespaces.
+/// `loopsentry lab`: a lab of network namespaces — two switches, a trunk, a sensor host and
+/// tenant hosts — where loops can be opened on one VLAN and closed again.
 struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Lab tools: send tagged test traffic.",
-        subcommands: [LabSendCommand.self]
+        abstract: "Build a lab of network namespaces and open or close loops in it.",
+        subcommands: [LabUpCommand.self, LabLoopCommand.self, LabUnloopCommand.self, LabDownCommand.self,
+                      LabSendCommand.self]
     )
 }
 
-/// `loopsentry lab send`: tagged frames from a raw socket, as a tenant host or a flood source.
-struct LabSendCommand: ParsableCommand {
+struct LabUpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "send",
-        abstract: "Send tagged Ethernet frames on an interface from a raw socket."
-    )
+        commandName: "up",
+        abstract: "Build the lab: switches lsl-sw1/lsl-sw2, trunk, sensor lsl-sensor (trunk0), hosts lsl-ha/lsl-hb.")
 
-    @Option(name: .long, help: "Interface to send on.")
-    var interface: String
+    @Option(name: .long, help: "VLANs the trunk carries (list and ranges, e.g. 10,20,30).")
+    var vlans: String = "10,20,30"
 
-    @Option(name: .long, help: "Named network namespace holding the interface.")
-    var netns: String?
-
-    @Option(name: .long, parsing: .upToNextOption, help: "VLAN IDs (0-4095), frames go round-robin over them.")
-    var vlan: [Int]
-
-    @Option(name: .long, help: "Inner VLAN for QinQ: outer tag 802.1ad, inner 802.1Q.")
-    var inner: Int?
-
-    @Option(name: .long, help: "Frames to send per VLAN.")
-    var count: Int = 1
-
-    @Option(name: .long, help: "Destination: broadcast, multicast or unicast.")
-    var kind: String = "broadcast"
-
-    @Option(name: .long, help: "Frame length in bytes without FCS (60-9018).")
-    var length: Int = 60
-
-    @Option(name: .long, help: "Frames per second in total (0 = as fast as possible).")
-    var rate: Int = 0
+    @Option(name: .long, help: "Broadcast frames per second per VLAN from tenant host lsl-ha (0 = none).")
+    var trafficRate: Int = 20
 
     func validate() throws {
-        guard !vlan.isEmpty else { throw ValidationError("--vlan needs at least one VLAN ID") }
-        for v in vlan + (inner.map { [$0] } ?? []) where VLANID(v) == nil {
-            throw ValidationError("VLAN ID \(v) is outside 0-4095")
-        }
-        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
-        guard ["broadcast", "multicast", "unicast"].contains(kind) else {
-            throw ValidationError("--kind must be broadcast, multicast or unicast, got '\(kind)'")
-        }
-        guard (60...9018).contains(length) else { throw ValidationError("--length must be 60-9018, got \(length)") }
-        guard rate >= 0 else { throw ValidationError("--rate must be 0 or more, got \(rate)") }
+        _ = try LabVLANs.parse(vlans)
+        guard (0...100_000).contains(trafficRate) else { throw ValidationError("--traffic-rate must be 0-100000") }
     }
 
     func run() throws {
-        if let netns { try NetworkNamespace.enter(netns) }
-        let sender = try FrameSender(interface: interface)
-        let destination: MACAddress = switch kind {
-        case "broadcast": .broadcast
-        case "multicast": MACAddress([0x01, 0x00, 0x5e, 0x00, 0x00, 0x01])
-        default: MACAddress([0x02, 0x00, 0x00, 0x00, 0x00, 0x02])
+        if LabState.load() != nil || FileManager.default.fileExists(atPath: "/var/run/netns/\(LabPlan.switch1)") {
+            throw LabError.alreadyUp
         }
-        let frames: [[UInt8]] = vlan.map { v in
-            var tags = [VLANTag(vid: UInt16(v))]
-            if let inner { tags = [VLANTag(tpid: VLANTag.tpid8021AD, vid: UInt16(v)), VLANTag(vid: UInt16(inner))] }
-            return EthernetFrame(destination: destination, source: MACAddress([0x02, 0x00, 0x00, 0x00, 0x00, 0x01]),
-                                 tags: tags, payload: Array("loopsentry-lab".utf8)).bytes(length: length)
-        }
-        let start = MonotonicClock.nanos()
-        var sent = 0
-        for _ in 0..<count {
-            for frame in frames {
-                if rate > 0 {
-                    let due = start + UInt64(sent) * 1_000_000_000 / UInt64(rate)
-                    let now = MonotonicClock.nanos()
-                    if due > now { usleep(UInt32((due - now) / 1000)) }
-                }
-                try sender.send(frame)
-                sent += 1
+        let list = try LabVLANs.parse(vlans)
+        let plan = LabPlan(vlans: list)
+        do {
+            try LabRunner().run(plan.up())
+            var state = LabState(vlans: list.map { Int($0.value) })
+            try state.save()
+            if trafficRate > 0 {
+                state.trafficPID = try LabTraffic.start(vlans: state.vlans, ratePerVLAN: trafficRate)
+                try state.save()
             }
+        } catch {
+            LabTeardown.run()
+            throw error
         }
-        let seconds = Double(MonotonicClock.nanos() - start) / 1e9
-        FileHandle.standardError.write(Data("sent \(sent) frames in \(String(format: "%.3f", seconds)) s\n".utf8))
+        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); sensor interface \(LabPlan.sensorInterface) in netns \(LabPlan.sensor)")
+    }
+}
+
+struct LabLoopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loop", abstract: "Open a loop on one VLAN: a second switch link that passes only that VLAN.")
+
+    @Argument(help: "The VLAN to loop.")
+    var vlan: Int
+
+    func run() throws {
+        guard var state = LabState.load() else { throw LabError.notUp }
+        guard state.vlans.contains(vlan), let id = VLANID(vlan) else { throw LabError.unknownVLAN(vlan, state.vlans) }
+        guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
+        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init))
+        do {
+            try LabRunner().run(plan.loop(id))
+        } catch {
+            try? LabRunner().run(plan.unloop(id).map { var s = $0; s.ignoreFailure = true; return s })
+            throw error
+        }
+        state.openLoops.append(vlan)
+        try state.save()
+        print("loop open on VLAN \(vlan)")
+    }
+}
+
+struct LabUnloopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unloop", abstract: "Close the loop on one VLAN.")
+
+    @Argument(help: "The VLAN whose loop to close.")
+    var vlan: Int
+
+    func run() throws {
+        guard var state = LabState.load() else { throw LabError.notUp }
+        guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
+        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init)).unloop(id))
+        state.openLoops.removeAll { $0 == vlan }
+        try state.save()
+        print("loop closed on VLAN \(vlan)")
+    }
+}
+
+struct LabDownCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "down", abstract: "Remove the whole lab.")
+
+    func run() throws {
+        LabTeardown.run()
+        print("lab down")
+    }
+}
+
+/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094.
+enum LabVLANs {
+    static func parse(_ text: String) throws -> [VLANID] {
+        var out: Set<VLANID> = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!),
+                  lo <= hi, (1...4094).contains(lo), (1...4094).contains(hi) else {
+                throw ValidationError("--vlans: '\(part)' is not a VLAN or range within 1-4094")
+            }
+            for v in lo...hi { out.insert(VLANID(v)!) }
+        }
+        guard out.count <= 64 else { throw ValidationError("--vlans: at most 64 VLANs in the lab, got \(out.count)") }
+        return out.sorted()
+    }
+}
+
+/// Removes everything the lab made: the traffic process, the namespaces, the state file.
+enum LabTeardown {
+    static func run() {
+        if let pid = LabState.load()?.trafficPID { LabTraffic.stop(pid: pid) }
+        try? LabRunner().run(LabPlan.down())
+        LabState.remove()
+    }
+}
+
+/// Tenant traffic: a detached `loopsentry lab send` in host lsl-ha, broadcasting on every lab VLAN.
+enum LabTraffic {
+    static func start(vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
+        p.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
+            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p.processIdentifier
+    }
+
+    static func stop(pid: Int32) {
+        guard kill(pid, 0) == 0 else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<100 where kill(pid, 0) == 0 { usleep(10_000) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// setting. (test_run feeds the tag in-band; the metadata path is covered on veth.)
 @Suite(.enabled(if: runningAsRoot, rootReason))
 struct TCProgramFrameTableTests {
-    enum Expect { case tagged, untagged, malformed }
+    enum Expect { case tagged, untagged, malformed, ownProbe }
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
@@ -22,6 +22,7 @@ struct TCProgramFrameTableTests {
     static let src = MACAddress([0x02, 0, 0, 0, 0, 1])
     static let mcast = MACAddress([0x01, 0x00, 0x5e, 0, 0, 1])
     static let ucast = MACAddress([0x02, 0, 0, 0, 0, 2])
+    static let identity = try! ProbeIdentity(sensorID: 1)
 
     static func tagged(_ name: String, dst: MACAddress, vlan: Int, length: Int = 60) -> Case {
         let frame = EthernetFrame(destination: dst, source: src, tags: [VLANTag(vid: UInt16(vlan))]).bytes(length: length)
@@ -60,12 +61,28 @@ struct TCProgramFrameTableTests {
         all.append(tagged("60-byte frame (minimum)", dst: .broadcast, vlan: 42, length: 60))
         all.append(tagged("1518-byte frame (largest standard tagged)", dst: .broadcast, vlan: 42, length: 1518))
         all.append(tagged("3500-byte frame (near test_run's one-page limit)", dst: .broadcast, vlan: 42, length: 3500))
+
+        let probe64 = VLANCounters(broadcast: 1, multicast: 0, frames: 1, bytes: 64)
+        let probe20 = ProbeFrame(identity: identity).bytes(vlan: vid(20))
+        all.append(Case(name: "own probe returned on its VLAN 20", frame: probe20, expect: .ownProbe,
+                        delta: CounterDelta(vlans: [vid(20): probe64], probes: [vid(20): ProbeCounters(returned: 1, leaked: 0)])))
+        var moved = probe20
+        moved[15] = 30   // same probe MAC (VLAN 20), tag rewritten to VLAN 30: VLANs bridged together
+        all.append(Case(name: "own probe for VLAN 20 returned on VLAN 30 (leak)", frame: moved, expect: .ownProbe,
+                        delta: CounterDelta(vlans: [vid(30): probe64], probes: [vid(20): ProbeCounters(returned: 1, leaked: 1)])))
+        let untaggedProbe = Array(probe20[0..<12] + probe20[16...]) + [0, 0, 0, 0]
+        all.append(Case(name: "own probe for VLAN 20 returned untagged (leak)", frame: untaggedProbe, expect: .ownProbe,
+                        delta: CounterDelta(probes: [vid(20): ProbeCounters(returned: 1, leaked: 1)])))
+        let other = ProbeFrame(identity: try! ProbeIdentity(sensorID: 2)).bytes(vlan: vid(20))
+        all.append(Case(name: "another sensor's probe is ordinary traffic", frame: other, expect: .tagged,
+                        delta: CounterDelta(vlans: [vid(20): probe64])))
         return all
     }()
 
     @Test("verdict and exact counter deltas", arguments: TaggedFrameVerdict.allCases, cases)
     func frame(setting: TaggedFrameVerdict, c: Case) throws {
-        let program = try TCSensorProgram(settings: TCSensorSettings(taggedFrames: setting, countInnerVLAN: true))
+        let program = try TCSensorProgram(settings: TCSensorSettings(taggedFrames: setting, countInnerVLAN: true,
+                                                                     probes: Self.identity))
         let before = try program.snapshot(monotonicNanos: 0)
         let (verdict, _) = try program.testRun(frame: c.frame)
         let after = try program.snapshot(monotonicNanos: 1)
@@ -73,7 +90,7 @@ struct TCProgramFrameTableTests {
         var expected = c.delta
         let drops = setting == .drop && c.expect == .tagged
         if drops { expected.global.dropped = 1 }
-        #expect(verdict == (drops ? LS_TC_ACT_SHOT : LS_TC_ACT_UNSPEC))
+        #expect(verdict == (drops || c.expect == .ownProbe ? LS_TC_ACT_SHOT : LS_TC_ACT_UNSPEC))
         #expect(CounterDelta(from: before, to: after) == expected)
     }
 
@@ -97,6 +114,14 @@ struct TCProgramFrameTableTests {
         guard case let .libbpf(function, errno, _) = error else { Issue.record("unexpected \(String(describing: error))"); return }
         #expect(function == "bpf_prog_test_run_opts" && errno == EINVAL)
         #expect(try program.snapshot(monotonicNanos: 0).vlans.isEmpty)
+    }
+
+    @Test("with probes off, a probe-shaped frame is ordinary traffic and passes")
+    func probesOff() throws {
+        let program = try TCSensorProgram(settings: TCSensorSettings(taggedFrames: .pass))
+        let (verdict, _) = try program.testRun(frame: ProbeFrame(identity: Self.identity).bytes(vlan: vid(20)))
+        #expect(verdict == LS_TC_ACT_UNSPEC)
+        #expect(try program.snapshot(monotonicNanos: 0).probes.isEmpty)
     }
 
     @Test("without inner counting, QinQ frames count on the outer VLAN only")

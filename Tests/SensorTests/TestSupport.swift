@@ -12,11 +12,14 @@ struct CounterDelta: Equatable, CustomStringConvertible {
     var vlans: [VLANID: VLANCounters] = [:]
     var pairs: [VLANPair: VLANCounters] = [:]
     var global = GlobalCounters()
+    var probes: [VLANID: ProbeCounters] = [:]
 
-    init(vlans: [VLANID: VLANCounters] = [:], pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters()) {
+    init(vlans: [VLANID: VLANCounters] = [:], pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
+         probes: [VLANID: ProbeCounters] = [:]) {
         self.vlans = vlans
         self.pairs = pairs
         self.global = global
+        self.probes = probes
     }
 
     init(from a: CounterSnapshot, to b: CounterSnapshot) {
@@ -32,6 +35,11 @@ struct CounterDelta: Equatable, CustomStringConvertible {
             let d = diff(a.pairs[k] ?? .zero, v)
             if !d.isZero { pairs[k] = d }
         }
+        for (k, v) in b.probes {
+            let x = a.probes[k] ?? ProbeCounters()
+            let d = ProbeCounters(returned: v.returned - x.returned, leaked: v.leaked - x.leaked)
+            if d.returned != 0 || d.leaked != 0 { probes[k] = d }
+        }
         global = GlobalCounters(untaggedFrames: b.global.untaggedFrames - a.global.untaggedFrames,
                                 untaggedBytes: b.global.untaggedBytes - a.global.untaggedBytes,
                                 malformed: b.global.malformed - a.global.malformed,
@@ -39,7 +47,7 @@ struct CounterDelta: Equatable, CustomStringConvertible {
                                 dropped: b.global.dropped - a.global.dropped)
     }
 
-    var description: String { "vlans=\(vlans) pairs=\(pairs) global=\(global)" }
+    var description: String { "vlans=\(vlans) pairs=\(pairs) global=\(global) probes=\(probes)" }
 }
 
 func vid(_ v: Int) -> VLANID { VLANID(v)! }
