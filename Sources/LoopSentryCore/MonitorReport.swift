@@ -30,9 +30,38 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     public var untaggedFramesTotal: UInt64
     public var malformedTotal: UInt64
     public var droppedTotal: UInt64
+    /// Detection events of this interval.
+    public var events: [MonitorEvent] = []
+    /// Storms or loops in progress after this interval.
+    public var storms: [Storm] = []
+    public var probesSentTotal: UInt64 = 0
+    public var probesReturnedTotal: UInt64 = 0
+
+    /// A storm or loop in progress.
+    public struct Storm: Codable, Equatable, Sendable {
+        public var vlan: Int
+        public var inner: Int?
+        public var kind: String?
+        public var loopConfirmed: Bool
+        public var peakRate: Double
+
+        enum CodingKeys: String, CodingKey {
+            case vlan, inner, kind
+            case loopConfirmed = "loop_confirmed", peakRate = "peak_rate"
+        }
+
+        public init(_ s: ActiveStorm) {
+            vlan = Int(s.key.outer.value)
+            inner = s.key.inner.map { Int($0.value) }
+            kind = s.kind?.rawValue
+            loopConfirmed = s.loopConfirmed
+            peakRate = s.peakRate.rounded()
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case time, interface, vlans
+        case time, interface, vlans, events, storms
+        case probesSentTotal = "probes_sent_total", probesReturnedTotal = "probes_returned_total"
         case intervalMilliseconds = "interval_ms", activeVLANs = "active_vlans"
         case untaggedFramesTotal = "untagged_frames_total", malformedTotal = "malformed_total"
         case droppedTotal = "dropped_total"
@@ -68,6 +97,13 @@ public struct MonitorReport: Codable, Equatable, Sendable {
                                   widths: Self.widths))
         }
         if vlans.isEmpty { lines.append("(no tagged frames yet)") }
+        if probesSentTotal > 0 || probesReturnedTotal > 0 {
+            lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)")
+        }
+        for s in storms {
+            let v = s.inner.map { "\(s.vlan).\($0)" } ?? "\(s.vlan)"
+            lines.append("STORM on VLAN \(v): peak \(Int(s.peakRate))/s" + (s.loopConfirmed ? ", loop confirmed by probe" : ""))
+        }
         return lines.joined(separator: "\n")
     }
 

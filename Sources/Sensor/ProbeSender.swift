@@ -13,6 +13,10 @@ public final class ProbeSender: @unchecked Sendable {
     private var thread: Thread?
     private var sentCount: UInt64 = 0
     private var lastError: String?
+    private var urgent: [VLANID] = []
+    private var lastUrgent: [VLANID: UInt64] = [:]
+    /// An urgent probe of one VLAN goes out at most this often.
+    public static let urgentSpacingNanos: UInt64 = 250_000_000
 
     public init(interface: String, probe: ProbeFrame, vlans: [VLANID], intervalNanos: UInt64) throws {
         sender = try FrameSender(interface: interface)
@@ -34,13 +38,29 @@ public final class ProbeSender: @unchecked Sendable {
         t.start()
     }
 
-    /// Stops the thread after its current sleep (at most 10 ms).
+    /// Asks for an extra probe of `vlan` now (the rate just rose on it): a loop is then confirmed
+    /// within milliseconds instead of up to one probe interval. Ignored for VLANs not probed,
+    /// and at most once per `urgentSpacingNanos` per VLAN.
+    public func probeSoon(_ vlan: VLANID, now: UInt64 = MonotonicClock.nanos()) {
+        guard frames[vlan] != nil else { return }
+        lock.withLock {
+            if let last = lastUrgent[vlan], now &- last < Self.urgentSpacingNanos { return }
+            lastUrgent[vlan] = now
+            urgent.append(vlan)
+        }
+    }
+
+    /// Stops the thread after its current sleep (at most 5 ms).
     public func stop() { lock.withLock { stopped = true } }
 
     private func loop() {
         while !lock.withLock({ stopped }) {
             let now = MonotonicClock.nanos()
-            let due = lock.withLock { schedule.due(at: now) }
+            let due = lock.withLock {
+                let batch = urgent + schedule.due(at: now)
+                urgent.removeAll()
+                return batch
+            }
             for vlan in due {
                 guard let frame = frames[vlan] else { continue }
                 do {
@@ -51,7 +71,7 @@ public final class ProbeSender: @unchecked Sendable {
                 }
             }
             let next = lock.withLock { schedule.nextDue } ?? (now + 10_000_000)
-            let wait = min(max(next, MonotonicClock.nanos()) - MonotonicClock.nanos(), 10_000_000)
+            let wait = min(max(next, MonotonicClock.nanos()) - MonotonicClock.nanos(), 5_000_000)
             if wait > 0 { usleep(UInt32(wait / 1000)) }
         }
     }

@@ -22,18 +22,29 @@ public final class SensorSession {
         _ = try poll()   // baseline for the first rates
     }
 
-    /// Reads all counters now; returns the snapshot and the rates since the previous poll.
+    /// Reads all counters now; returns the snapshot, the per-VLAN rates, QinQ pair rates and
+    /// returned probes since the previous poll.
     @discardableResult
-    public func poll() throws -> (snapshot: CounterSnapshot, rates: [VLANRate], intervalNanos: UInt64) {
+    public func poll() throws -> SensorPoll {
         let snap = try program.snapshot(monotonicNanos: MonotonicClock.nanos())
         let interval = lastSnapshot.map { snap.monotonicNanos &- $0.monotonicNanos } ?? 0
         let r = rates.update(snap)
         lastSnapshot = snap
-        return (snap, r, interval)
+        return SensorPoll(snapshot: snap, rates: r, pairRates: rates.pairRates, probeReturns: rates.probeReturns,
+                          intervalNanos: interval)
     }
 
     /// Detaches the filter; the maps stay readable until the session is released.
     public func close() throws { try attachment.detach() }
+}
+
+/// One poll's results.
+public struct SensorPoll: Sendable {
+    public var snapshot: CounterSnapshot
+    public var rates: [VLANRate]
+    public var pairRates: [VLANPairRate]
+    public var probeReturns: [VLANID: UInt64]
+    public var intervalNanos: UInt64
 }
 
 /// CLOCK_MONOTONIC in nanoseconds: the time base of every rate.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import Sensor
 
 /// `loopsentry lab`: a lab of network namespaces — two switches, a trunk, a sensor host and
 /// tenant hosts — where loops can be opened on one VLAN and closed again.
@@ -64,15 +65,20 @@ struct LabLoopCommand: ParsableCommand {
         guard state.vlans.contains(vlan), let id = VLANID(vlan) else { throw LabError.unknownVLAN(vlan, state.vlans) }
         guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
         let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init))
+        let opened: UInt64
         do {
-            try LabRunner().run(plan.loop(id))
+            // The loop opens with the last step (its second end coming up): stamp just before it.
+            let steps = plan.loop(id)
+            try LabRunner().run(Array(steps.dropLast()))
+            opened = MonotonicClock.nanos()
+            try LabRunner().run([steps.last!])
         } catch {
             try? LabRunner().run(plan.unloop(id).map { var s = $0; s.ignoreFailure = true; return s })
             throw error
         }
         state.openLoops.append(vlan)
         try state.save()
-        print("loop open on VLAN \(vlan)")
+        print("loop open on VLAN \(vlan) at monotonic_ns \(opened)")
     }
 }
 
@@ -86,9 +92,10 @@ struct LabUnloopCommand: ParsableCommand {
         guard var state = LabState.load() else { throw LabError.notUp }
         guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
         try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init)).unloop(id))
+        let closed = MonotonicClock.nanos()
         state.openLoops.removeAll { $0 == vlan }
         try state.save()
-        print("loop closed on VLAN \(vlan)")
+        print("loop closed on VLAN \(vlan) at monotonic_ns \(closed)")
     }
 }
 

@@ -34,6 +34,9 @@ struct MonitorCommand: ParsableCommand {
     @Option(name: .long, help: "Stop after this many seconds (default: until SIGINT/SIGTERM).")
     var duration: Double?
 
+    @OptionGroup(title: "Detection")
+    var detection: DetectionOptions
+
     func validate() throws {
         guard (10...60_000).contains(interval) else {
             throw ValidationError("--interval must be 10-60000 ms, got \(interval)")
@@ -41,18 +44,24 @@ struct MonitorCommand: ParsableCommand {
         guard (1...4096).contains(top) else { throw ValidationError("--top must be 1-4096, got \(top)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive, got \(duration)") }
         guard !interface.isEmpty else { throw ValidationError("--interface must not be empty") }
+        try detection.validate()
     }
 
     func run() throws {
         SignalFlag.install()
         if let netns { try NetworkNamespace.enter(netns) }
-        let session = try SensorSession(
+        let probeVLANs = try detection.probeVLANs()
+        let pipeline = try SensorPipeline(
             interface: interface,
-            settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner))
-        if session.attachment.replacedStaleFilter {
+            settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner),
+            policy: try detection.policy(),
+            probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(),
+            probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000)
+        if pipeline.session.attachment.replacedStaleFilter {
             FileHandle.standardError.write(Data("loopsentry: replaced a stale LoopSentry filter on \(interface)\n".utf8))
         }
-        defer { try? session.close() }
+        defer { try? pipeline.close() }
+        var recent: [MonitorEvent] = []
 
         let terminal = !json && isatty(STDOUT_FILENO) == 1
         let encoder = JSONEncoder()
@@ -67,19 +76,25 @@ struct MonitorCommand: ParsableCommand {
             if SignalFlag.stopRequested { break }
             next += step
             if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }  // missed polls: realign
-            let (snap, rates, nanos) = try session.poll()
-            let report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: nanos,
-                                       rates: rates, global: snap.global, top: top)
+            let (poll, events) = try pipeline.step()
+            var report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: poll.intervalNanos,
+                                       rates: poll.rates, global: poll.snapshot.global, top: top)
+            report.events = events.map(MonitorEvent.init)
+            report.storms = pipeline.detector.activeStorms.map(MonitorReport.Storm.init)
+            report.probesReturnedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.returned }
+            report.probesSentTotal = pipeline.probes?.status.sent ?? 0
+            recent = Array((recent + report.events).suffix(8))
             if json {
                 let data = try encoder.encode(report)
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
             } else {
-                print((terminal ? "\u{1B}[H\u{1B}[2J" : "") + report.table() + (terminal ? "" : "\n"))
+                let log = recent.isEmpty ? "" : "\n\nevents:\n" + recent.map(\.line).joined(separator: "\n")
+                print((terminal ? "\u{1B}[H\u{1B}[2J" : "") + report.table() + log + (terminal ? "" : "\n"))
             }
             fflush(nil)
             if let stopAt, MonotonicClock.nanos() >= stopAt { break }
         }
-        try session.close()
+        try pipeline.close()
     }
 
     static func timestamp() -> String {
