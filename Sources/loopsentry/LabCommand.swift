@@ -10,7 +10,7 @@ struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Build a lab of network namespaces and open or close loops in it.",
-        subcommands: [LabUpCommand.self, LabLoopCommand.self, LabUnloopCommand.self, LabDownCommand.self,
+        subcommands: [LabUpCommand.self, LabLoopCommand.self, LabUnloopCommand.self, LabDownCommand.self, LabDemoCommand.self,
                       LabSendCommand.self]
     )
 }
