@@ -46,5 +46,6 @@ let package = Package(
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
     ]
 )

@@ -111,7 +111,7 @@ public enum PlaybookOutputParser {
         return PlaybookResult(
             playbook: playbook, succeeded: error == nil, ok: sum(\.ok), changed: sum(\.changed),
             unreachable: unreachable, failed: failed, timedOut: timedOut, exitStatus: exitStatus, hosts: hosts,
-            failures: failures, error: error, output: stdout + (stderr.isEmpty ? "" : "\n" + stderr),
+            failures: failures, tasks: records, error: error, output: stdout + (stderr.isEmpty ? "" : "\n" + stderr),
             duration: duration)
     }
 

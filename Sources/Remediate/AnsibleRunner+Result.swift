@@ -100,6 +100,8 @@ public struct PlaybookResult: Equatable, Sendable {
     public var hosts: [String: PlaybookHostStats]
     /// Failed or unreachable tasks, in order.
     public var failures: [PlaybookTaskFailure]
+    /// Every task result (json callback), e.g. the planned commands a playbook printed.
+    public var tasks: [PlaybookTaskRecord]
     /// Why the run did not succeed; nil when it did.
     public var error: PlaybookError?
     /// stdout (the json callback's document) followed by stderr.
@@ -108,7 +110,7 @@ public struct PlaybookResult: Equatable, Sendable {
 
     public init(playbook: String, succeeded: Bool, ok: Int, changed: Int, unreachable: Int, failed: Int,
                 timedOut: Bool, exitStatus: Int32?, hosts: [String: PlaybookHostStats],
-                failures: [PlaybookTaskFailure], error: PlaybookError?, output: String, duration: Duration) {
+                failures: [PlaybookTaskFailure], tasks: [PlaybookTaskRecord] = [], error: PlaybookError?, output: String, duration: Duration) {
         self.playbook = playbook
         self.succeeded = succeeded
         self.ok = ok
@@ -119,6 +121,7 @@ public struct PlaybookResult: Equatable, Sendable {
         self.exitStatus = exitStatus
         self.hosts = hosts
         self.failures = failures
+        self.tasks = tasks
         self.error = error
         self.output = output
         self.duration = duration
