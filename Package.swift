@@ -52,6 +52,5 @@ let package = Package(
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
-        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
     ]
 )
