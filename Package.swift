@@ -30,7 +30,12 @@ let package = Package(
             dependencies: ["LoopSentryCore", "CLoopSentryBPF"],
             plugins: ["BPFCompilerPlugin"]
         ),
-        .target(name: "NOCBridge", dependencies: ["LoopSentryCore"]),
+        // The one folder that imports Net-SNMP's agent library (AgentX subagent).
+        .target(
+            name: "CNetSNMP",
+            linkerSettings: [.linkedLibrary("netsnmpagent"), .linkedLibrary("netsnmp")]
+        ),
+        .target(name: "NOCBridge", dependencies: ["LoopSentryCore", "CNetSNMP"]),
         .target(name: "Remediate", dependencies: ["LoopSentryCore"]),
 
         .executableTarget(
@@ -43,6 +48,7 @@ let package = Package(
 
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
+        .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
     ]
 )
