@@ -14,6 +14,9 @@ void ls_snmp_configure_subagent(const char *agentx_socket, const char *persisten
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
     if (persistent_dir)
         netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persistent_dir);
+    /* The subagent works with numeric OIDs: load no MIB files (parsing the host's MIBs
+     * costs start-up time and logs complaints about modules that are not installed). */
+    netsnmp_set_mib_directory("/nonexistent-loopsentry-mibs");
 }
 
 void ls_snmp_set_ping_interval(int seconds)

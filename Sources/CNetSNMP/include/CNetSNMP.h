@@ -21,8 +21,8 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 /* Subagent role, AgentX socket (NULL: the library default), no config files read, no
- * persistent state loaded or saved, persistent directory (NULL: unchanged). Call before
- * init_agent. */
+ * persistent state loaded or saved, persistent directory (NULL: unchanged), no MIB files
+ * loaded. Call before init_agent. */
 void ls_snmp_configure_subagent(const char *agentx_socket, const char *persistent_dir);
 /* The AgentX ping (and reconnect) interval in seconds. init_agent resets it, so call it
  * after init_agent and before init_snmp. */
