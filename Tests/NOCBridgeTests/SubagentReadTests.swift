@@ -3,9 +3,14 @@ import LoopSentryCore
 @testable import NOCBridge
 import Testing
 
-/// snmpget / snmpwalk / snmpbulkwalk through a private snmpd show exactly what was published.
+/// Every test that talks to snmpd: they share the process's one subagent and its AgentX
+/// socket path, so they run one at a time (the trait applies to the nested suites).
 @Suite(.serialized, .enabled(if: SNMPTools.available, "needs root, snmpd, snmptrapd, snmp tools and erlang-snmp"))
-struct SubagentReadTests {
+struct SNMPIntegrationTests {}
+
+extension SNMPIntegrationTests {
+/// snmpget / snmpwalk / snmpbulkwalk through a private snmpd show exactly what was published.
+@Suite struct SubagentReadTests {
     @Test func getShowsEveryColumnOfAPublishedRow() throws {
         let lab = try SNMPLab()
         defer { lab.stop() }
@@ -101,6 +106,7 @@ struct SubagentReadTests {
         #expect(!end.stdout.isEmpty)
         #expect(!end.stdout.hasPrefix(".1.3.6.1.4.1.8072.9999.9999.1."), "\(end.stdout)")
     }
+}
 }
 
 /// The MIB descriptor of a column.
