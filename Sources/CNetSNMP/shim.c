@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sys/prctl.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
 void ls_snmp_configure_subagent(const char *agentx_socket, const char *persistent_dir)
@@ -181,4 +182,9 @@ netsnmp_variable_list *ls_varlist_add_counter64(netsnmp_variable_list **list, co
 {
     struct counter64 c = ls_c64(value);
     return snmp_varlist_add_variable(list, name, name_len, ASN_COUNTER64, &c, sizeof(c));
+}
+
+void ls_set_thread_name(const char *name)
+{
+    prctl(PR_SET_NAME, name, 0, 0, 0);
 }

@@ -32,7 +32,8 @@ public enum LoopSentryMIB {
         case notifyQueued = 7
 
         /// The instance suffix (`.0`) relative to `objects`.
-        var suffix: OID { [LoopSentryMIB.scalarsArc, rawValue, 0] }
+        var suffix: OID { Self.suffixes[Int(rawValue) - 1] }
+        private static let suffixes: [OID] = allCases.map { [LoopSentryMIB.scalarsArc, $0.rawValue, 0] }
     }
 
     /// The columns of `loopSentryVlanEntry`; 1 and 2 are the (not-accessible) indices.

@@ -87,15 +87,20 @@ struct MIBView: Sendable {
         for scalar in LoopSentryMIB.Scalar.allCases where follows(scalar.suffix) {
             return (scalar.suffix, value(scalar))
         }
+        // Where a column lies relative to the start: 1 after it, 0 containing it, -1 before it.
+        let entryOrder = compareOID(LoopSentryMIB.entry, suffix.prefix(2))
+        func order(_ column: LoopSentryMIB.Column) -> Int {
+            if entryOrder != 0 { return entryOrder }
+            guard suffix.count >= 3 else { return 1 }  // the start is the entry itself
+            let arc = suffix[suffix.startIndex + 2]
+            return column.rawValue == arc ? 0 : column.rawValue > arc ? 1 : -1
+        }
         for column in LoopSentryMIB.Column.accessible {
-            let prefix: LoopSentryMIB.OID = LoopSentryMIB.entry + [column.rawValue]
             let row: VLANStatusRow?
-            if suffix.starts(with: prefix) {
-                row = table.firstRow(after: suffix.dropFirst(prefix.count), inclusive: inclusive)
-            } else if compareOID(prefix, suffix) > 0 {
-                row = table.rows.first
-            } else {
-                row = nil
+            switch order(column) {
+            case 0: row = table.firstRow(after: suffix.dropFirst(3), inclusive: inclusive)
+            case 1: row = table.rows.first
+            default: row = nil
             }
             if let row, let v = Self.value(column, row) {
                 return (column.suffix(Self.arcs(row.key)), v)

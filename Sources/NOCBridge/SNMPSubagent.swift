@@ -67,6 +67,8 @@ public final class SNMPSubagent: @unchecked Sendable {
         let started = DispatchSemaphore(value: 0)
         let outcome = Mutex<NetSNMPError?>(nil)
         let thread = Thread { [self] in
+            // The kernel's thread name (it would inherit the creating thread's otherwise).
+            ls_set_thread_name("ls-agentx")
             let session: AgentXSession
             do throws(NetSNMPError) {
                 session = try AgentXSession(configuration: configuration, subagent: self)
@@ -82,7 +84,6 @@ public final class SNMPSubagent: @unchecked Sendable {
             shared.withLock { $0.running = false; $0.connected = false }
             finished.signal()
         }
-        thread.name = "loopsentry-agentx"
         thread.start()
         started.wait()
         if let error = outcome.withLock({ $0 }) { throw error }

@@ -19,14 +19,14 @@ public struct VLANStatusTable: Sendable {
 
     /// The row with `key`, if published.
     public func row(_ key: VLANStatusKey) -> VLANStatusRow? {
-        let i = firstIndex { compareOID($0, [UInt(key.ifIndex), UInt(key.vlan.value)]) >= 0 }
+        let i = firstIndex { $0 >= key }
         guard i < rows.count, rows[i].key == key else { return nil }
         return rows[i]
     }
 
     /// Replaces the row with the same key (used to show an action's result at once).
     mutating func update(_ key: VLANStatusKey, _ change: (inout VLANStatusRow) -> Void) {
-        let i = firstIndex { compareOID($0, [UInt(key.ifIndex), UInt(key.vlan.value)]) >= 0 }
+        let i = firstIndex { $0 >= key }
         guard i < rows.count, rows[i].key == key else { return }
         change(&rows[i])
     }
@@ -35,22 +35,33 @@ public struct VLANStatusTable: Sendable {
     /// (or equal them, when `inclusive`). `arcs` may be any length: a GETNEXT can start
     /// anywhere inside a column.
     func firstRow(after arcs: ArraySlice<UInt>, inclusive: Bool) -> VLANStatusRow? {
-        let i = firstIndex { index in
-            let c = compareOID(index, arcs)
+        let i = firstIndex { key in
+            let c = Self.compare(key, arcs)
             return inclusive ? c >= 0 : c > 0
         }
         return i < rows.count ? rows[i] : nil
     }
 
-    /// Binary search: the first position whose index arcs satisfy `predicate`, which must be
+    /// Binary search: the first position whose key satisfies `predicate`, which must be
     /// false for a prefix of `rows` and true for the rest.
-    private func firstIndex(where predicate: ([UInt]) -> Bool) -> Int {
+    private func firstIndex(where predicate: (VLANStatusKey) -> Bool) -> Int {
         var low = 0, high = rows.count
         while low < high {
             let mid = (low + high) / 2
-            let key = rows[mid].key
-            if predicate([UInt(key.ifIndex), UInt(key.vlan.value)]) { high = mid } else { low = mid + 1 }
+            if predicate(rows[mid].key) { high = mid } else { low = mid + 1 }
         }
         return low
+    }
+
+    /// OID order of a row's index arcs (ifIndex, VLAN) against `arcs`, without allocating.
+    static func compare(_ key: VLANStatusKey, _ arcs: ArraySlice<UInt>) -> Int {
+        let i = arcs.startIndex
+        guard i < arcs.endIndex else { return 1 }
+        let ifIndex = UInt(key.ifIndex)
+        if ifIndex != arcs[i] { return ifIndex < arcs[i] ? -1 : 1 }
+        guard i + 1 < arcs.endIndex else { return 1 }
+        let vlan = UInt(key.vlan.value)
+        if vlan != arcs[i + 1] { return vlan < arcs[i + 1] ? -1 : 1 }
+        return i + 2 < arcs.endIndex ? -1 : 0
     }
 }

@@ -46,6 +46,9 @@ void *ls_handler_context(netsnmp_mib_handler *handler);
 /* The transaction id of the PDU a request belongs to (ties SET phases together). */
 long ls_request_transid(netsnmp_agent_request_info *reqinfo);
 
+/* Names the calling thread (prctl PR_SET_NAME, 15 characters). */
+void ls_set_thread_name(const char *name);
+
 /* The value of a varbind, flattened. */
 struct ls_value {
     int type;             /* ASN_* tag */
