@@ -70,3 +70,14 @@ import Testing
         #expect(NotificationVarbinds.trapOID(.vlanRestored) == [1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 1, 0, 7])
     }
 }
+
+@Suite struct SubagentLifecycleTests {
+    @Test func aSubagentThatWasNeverStartedRefusesNotifications() throws {
+        let config = SubagentConfiguration(agentXSocket: "/nonexistent/agentx", version: "x", startTime: Fixtures.t0)
+        let subagent = try SNMPSubagent(configuration: config)
+        #expect(subagent.notify(NOCNotification(kind: .stormCleared, row: Fixtures.row(3, 20))) == .notRunning)
+        #expect(!subagent.isConnectedToMaster)
+        subagent.stop()  // no thread: returns at once
+        #expect(subagent.statistics == NotificationStatistics())
+    }
+}

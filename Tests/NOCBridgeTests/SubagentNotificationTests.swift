@@ -30,6 +30,26 @@ extension SNMPIntegrationTests {
         ].joined(separator: "\t"), "\(lab.diagnostics)")
     }
 
+    @Test func aStormingVLANIsRateLimitedAndTheSuppressedCountIsVisible() throws {
+        let lab = try SNMPLab()
+        defer { lab.stop() }
+        try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
+        let subagent = lab.shared.subagent
+        let before = subagent.statistics
+        // The test configuration allows bursts of 20 per VLAN; VLAN 99 has not notified yet.
+        let row = Fixtures.row(3, 99, state: .detected)
+        let outcomes = (0..<25).map { _ in subagent.notify(NOCNotification(kind: .stormDetected, row: row), now: 0) }
+        #expect(outcomes.filter { $0 == .queued }.count == 20)
+        #expect(outcomes.suffix(5).allSatisfy { $0 == .suppressed })
+        _ = Command.waitUntil(seconds: 3) {
+            lab.trapLog.components(separatedBy: "loopSentryVlanIfName.3.99 ").count - 1 == 20
+        }
+        #expect(lab.trapLog.components(separatedBy: "loopSentryVlanIfName.3.99 ").count - 1 == 20)
+        let suppressed = try lab.tool("snmpget", ["LOOPSENTRY-MIB::loopSentryNotifySuppressed.0"], options: ["-Oqv"])
+        #expect(suppressed.stdout == "\(before.suppressed + 5)\n")
+        #expect(subagent.statistics.sent == before.sent + 20)
+    }
+
     @Test func afterAMasterCrashTheTableReturnsWithin3sAndTheQueuedNotificationArrives() throws {
         let lab = try SNMPLab()
         defer { lab.stop() }
