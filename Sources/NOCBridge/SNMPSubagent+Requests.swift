@@ -15,10 +15,10 @@ extension SNMPSubagent {
         switch mode {
         case LS_MODE_GET:
             let view = currentView()
-            for r in requests { answerGet(r, view) }
+            for r in requests { answer(reqinfo, r) { () throws(NetSNMPError) in try answerGet(r, view) } }
         case LS_MODE_GETNEXT, LS_MODE_GETBULK:
             let view = currentView()
-            for r in requests { answerGetNext(r, view) }
+            for r in requests { answer(reqinfo, r) { () throws(NetSNMPError) in try answerGetNext(r, view) } }
         case LS_MODE_SET_RESERVE1:
             let varbinds = requests.map { SetVarbind(suffix: suffix($0), value: SNMPValue($0.pointee.requestvb)) }
             let table = shared.withLock { $0.table }
@@ -41,6 +41,17 @@ extension SNMPSubagent {
         }
     }
 
+    /// Runs one answer; a library failure becomes genErr on that varbind and a log line.
+    private func answer(_ reqinfo: UnsafeMutablePointer<netsnmp_agent_request_info>, _ r: RequestList,
+                        _ body: () throws(NetSNMPError) -> Void) {
+        do throws(NetSNMPError) {
+            try body()
+        } catch {
+            configuration.log?(3, "LOOPSENTRY-MIB: \(error)")
+            netsnmp_set_request_error(reqinfo, r, Int32(LS_SNMP_ERR_GENERR))
+        }
+    }
+
     /// The table and scalars as they are now.
     private func currentView() -> MIBView {
         shared.withLock { s in
@@ -58,16 +69,16 @@ extension SNMPSubagent {
         return Array(name.dropFirst(LoopSentryMIB.objects.count))
     }
 
-    private func answerGet(_ r: RequestList, _ view: MIBView) {
+    private func answerGet(_ r: RequestList, _ view: MIBView) throws(NetSNMPError) {
         let vb = r.pointee.requestvb!
         switch view.get(suffix(r)[...]) {
-        case .value(let v): v.store(in: vb)
-        case .noSuchObject: _ = snmp_set_var_typed_value(vb, LS_SNMP_NOSUCHOBJECT, nil, 0)
-        case .noSuchInstance: _ = snmp_set_var_typed_value(vb, LS_SNMP_NOSUCHINSTANCE, nil, 0)
+        case .value(let v): try v.store(in: vb)
+        case .noSuchObject: try SNMPValue.other(LS_SNMP_NOSUCHOBJECT).store(in: vb)
+        case .noSuchInstance: try SNMPValue.other(LS_SNMP_NOSUCHINSTANCE).store(in: vb)
         }
     }
 
-    private func answerGetNext(_ r: RequestList, _ view: MIBView) {
+    private func answerGetNext(_ r: RequestList, _ view: MIBView) throws(NetSNMPError) {
         let vb = r.pointee.requestvb!
         let name = Array(UnsafeBufferPointer(start: vb.pointee.name, count: vb.pointee.name_length))
         let start: [UInt]
@@ -77,16 +88,16 @@ extension SNMPSubagent {
         } else if compareOID(name, LoopSentryMIB.objects) < 0 {
             (start, inclusive) = ([], true)
         } else {
-            _ = snmp_set_var_typed_value(vb, LS_SNMP_ENDOFMIBVIEW, nil, 0)
-            return
+            return try SNMPValue.other(LS_SNMP_ENDOFMIBVIEW).store(in: vb)
         }
         guard let (found, value) = view.next(after: start[...], inclusive: inclusive) else {
-            _ = snmp_set_var_typed_value(vb, LS_SNMP_ENDOFMIBVIEW, nil, 0)
-            return
+            return try SNMPValue.other(LS_SNMP_ENDOFMIBVIEW).store(in: vb)
         }
         let full = LoopSentryMIB.objects + found
-        _ = full.withUnsafeBufferPointer { snmp_set_var_objid(vb, $0.baseAddress, $0.count) }
-        value.store(in: vb)
+        try netSNMPCall("snmp_set_var_objid", failed: { $0 != 0 }) {
+            full.withUnsafeBufferPointer { snmp_set_var_objid(vb, $0.baseAddress, $0.count) }
+        }
+        try value.store(in: vb)
     }
 
     /// Hands each accepted request to the handler exactly once and shows the outcome in the

@@ -21,23 +21,25 @@ extension SNMPValue {
         }
     }
 
-    /// Stores the value in a varbind (`snmp_set_var_typed_value`).
-    func store(in vb: UnsafeMutablePointer<netsnmp_variable_list>) {
-        switch self {
-        case .integer(let i): setLong(vb, LS_ASN_INTEGER, Int(i))
-        case .gauge32(let u): setLong(vb, LS_ASN_GAUGE, Int(u))
-        case .counter32(let u): setLong(vb, LS_ASN_COUNTER, Int(u))
-        case .timeTicks(let u): setLong(vb, LS_ASN_TIMETICKS, Int(u))
-        case .counter64(let u): _ = ls_var_set_counter64(vb, u)
-        case .octetString(let bytes):
-            _ = bytes.withUnsafeBufferPointer {
-                snmp_set_var_typed_value(vb, LS_ASN_OCTET_STR, $0.baseAddress, $0.count)
+    /// Stores the value in a varbind (`snmp_set_var_typed_value`, which allocates for long values).
+    func store(in vb: UnsafeMutablePointer<netsnmp_variable_list>) throws(NetSNMPError) {
+        try netSNMPCall("snmp_set_var_typed_value", failed: { $0 != 0 }) {
+            switch self {
+            case .integer(let i): setLong(vb, LS_ASN_INTEGER, Int(i))
+            case .gauge32(let u): setLong(vb, LS_ASN_GAUGE, Int(u))
+            case .counter32(let u): setLong(vb, LS_ASN_COUNTER, Int(u))
+            case .timeTicks(let u): setLong(vb, LS_ASN_TIMETICKS, Int(u))
+            case .counter64(let u): ls_var_set_counter64(vb, u)
+            case .octetString(let bytes):
+                bytes.withUnsafeBufferPointer {
+                    snmp_set_var_typed_value(vb, LS_ASN_OCTET_STR, $0.baseAddress, $0.count)
+                }
+            case .objectIdentifier(let arcs):
+                arcs.withUnsafeBufferPointer {
+                    snmp_set_var_typed_value(vb, LS_ASN_OBJECT_ID, $0.baseAddress, $0.count * MemoryLayout<oid>.size)
+                }
+            case .other(let type): snmp_set_var_typed_value(vb, type, nil, 0)
             }
-        case .objectIdentifier(let arcs):
-            _ = arcs.withUnsafeBufferPointer {
-                snmp_set_var_typed_value(vb, LS_ASN_OBJECT_ID, $0.baseAddress, $0.count * MemoryLayout<oid>.size)
-            }
-        case .other(let type): _ = snmp_set_var_typed_value(vb, type, nil, 0)
         }
     }
 
@@ -63,7 +65,7 @@ extension SNMPValue {
     }
 }
 
-private func setLong(_ vb: UnsafeMutablePointer<netsnmp_variable_list>, _ type: UInt8, _ value: Int) {
+private func setLong(_ vb: UnsafeMutablePointer<netsnmp_variable_list>, _ type: UInt8, _ value: Int) -> Int32 {
     var l = value
-    _ = snmp_set_var_typed_value(vb, type, &l, MemoryLayout<Int>.size)
+    return snmp_set_var_typed_value(vb, type, &l, MemoryLayout<Int>.size)
 }
