@@ -98,6 +98,10 @@ final class Daemon {
             pipelines.append((i, pipeline))
             log.write("sensorAttached", interface: i.name, detail: i.netns.map { "netns \($0)" }, at: MonotonicClock.nanos())
         }
+        if config.snmp.enabled {
+            sinks.append(try SNMPSink(config: config.snmp, queue: queue, log: log))
+            log.write("snmpStarted", detail: "AgentX subagent on \(config.snmp.agentxSocket)", at: MonotonicClock.nanos())
+        }
         try resumeIncidents()
         let queue = self.queue
         let server = try ControlServer(path: config.control.socket) { request, via in
