@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
         .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate"]),
     ]
 )

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH=/opt/swift/usr/bin:$PATH
 export LOOPSENTRY_BIN="$(swift build --show-bin-path)/loopsentry"
-swift test "$@"
+# Suites share fixed lab namespaces and private daemons: run them one at a time.
+swift test --no-parallel "$@"

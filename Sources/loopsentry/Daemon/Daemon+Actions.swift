@@ -114,6 +114,10 @@ extension Daemon {
         let snapshots = open.compactMap { i in i.snapshot.flatMap { try? JSONDecoder().decode(IncidentSnapshot.self, from: $0) } }
         for i in open { knownIncidents.insert(i.id) }
         guard !snapshots.isEmpty else { return }
+        let still = LeftoverPlaybooks.wait(timeout: 300) { log.write("waitingForPlaybook", detail: $0, at: MonotonicClock.nanos()) }
+        if !still.isEmpty {
+            log.write("waitingForPlaybook", detail: "still running after 300 s, resuming anyway: pid \(still)", at: MonotonicClock.nanos())
+        }
         log.write("resumed", detail: "\(snapshots.count) open incident(s) from the journal", at: MonotonicClock.nanos())
         let actions = book.resume(snapshots, now: MonotonicClock.nanos(), wallNow: Self.wallNow())
         for s in snapshots {

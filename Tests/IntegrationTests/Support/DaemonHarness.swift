@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// A `loopsentry run` on the lab with a configuration written for the test: private journal,
+/// control socket and (optionally) AgentX socket in a temporary folder. Events are read from
+/// the daemon's JSON lines on stdout.
+final class DaemonHarness {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    let dir: URL
+    let configPath: String
+    let socket: String
+    let journal: String
+    private(set) var daemon: BackgroundProcess?
+    private var previousOutput: [String] = []
+
+    /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level.
+    init(tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30") throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-daemon-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        configPath = dir.appendingPathComponent("loopsentry.yaml").path
+        socket = dir.appendingPathComponent("control.sock").path
+        journal = dir.appendingPathComponent("journal.sqlite").path
+        let yaml = """
+        interfaces:
+          - name: trunk0
+            netns: lsl-sensor
+            probe_vlans: "\(probeVLANs)"
+        tenants:
+        \(tenants)
+        remediation:
+          playbook_dir: \(Self.packageRoot.appendingPathComponent("playbooks").path)
+          verify_window_ms: \(verifyWindowMs)
+          max_attempts: 2
+          retry_backoff_ms: 500
+        journal: { path: \(journal) }
+        control: { socket: \(socket) }
+        \(extra)
+        """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        daemon?.signal(SIGTERM)
+        _ = daemon?.wait(timeout: 10)
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Starts the daemon and waits for its `started` event.
+    func start() throws {
+        if let d = daemon { previousOutput += d.stdoutLines }
+        let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "daemon")
+        daemon = d
+        guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
+            throw ShellError("daemon did not start: \(d.stderrText)")
+        }
+    }
+
+    /// Every event so far (across restarts), as dictionaries.
+    func events() -> [[String: Any]] {
+        (previousOutput + (daemon?.stdoutLines ?? [])).compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    func events(_ name: String, vlan: Int? = nil) -> [[String: Any]] {
+        events().filter { $0["event"] as? String == name && (vlan == nil || $0["vlan"] as? Int == vlan) }
+    }
+
+    /// Notifications of `kind` (stormDetected, cutPending, cutApplied, ...) on `vlan`.
+    func notifications(_ kind: String, vlan: Int) -> [[String: Any]] {
+        events("notification", vlan: vlan).filter { ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
+    }
+
+    func waitFor(timeout: Double, _ what: String, _ pred: @escaping () -> Bool) throws {
+        guard eventually(timeout: timeout, pred) else {
+            throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0["event"] ?? "") \($0["vlan"] ?? "") \($0["detail"] ?? "")" })")
+        }
+    }
+
+    /// Runs `loopsentry <verb> --interface trunk0 --vlan V --socket S [--by NAME]`.
+    func control(_ verb: String, vlan: Int, by: String? = nil) throws -> CommandResult {
+        try Shell.run([loopsentryBinary, verb, "--interface", "trunk0", "--vlan", String(vlan), "--socket", socket]
+                      + (by.map { ["--by", $0] } ?? []))
+    }
+
+    func status() throws -> [[String: Any]] {
+        let r = try Shell.run([loopsentryBinary, "status", "--json", "--socket", socket])
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
+    }
+
+    func state(vlan: Int) throws -> String? {
+        try status().first { $0["vlan"] as? Int == vlan }?["state"] as? String
+    }
+
+    func kill9() {
+        daemon?.signal(SIGKILL)
+        _ = daemon?.wait(timeout: 5)
+    }
+
+    func stop() -> Int32? {
+        daemon?.signal(SIGTERM)
+        return daemon?.wait(timeout: 15)
+    }
+}
+
+/// The lab's nftables cut rules on switch 1 (the Linux playbook's table).
+func labCutRules() throws -> String {
+    try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "table", "bridge", "loopsentry"]).stdout
+}
