@@ -1,0 +1,332 @@
+import ArgumentParser
+import Foundation
+import Lab
+import LoopSentryCore
+import Sensor
+
+/// `loopsentry lab demo`: the whole product on the lab, narrated with measured times.
+struct LabDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole product on the lab: loops on three tenants' VLANs, SNMP, syslog, ack-to-cut, a timeline.")
+
+    @Option(name: .long, help: "Write the daemon's events, traps and syslog lines to this folder too (for tests).")
+    var keep: String?
+
+    func run() throws {
+        SignalFlag.install()
+        if LabState.load() != nil { throw LabError.alreadyUp }
+        guard let root = ResourceLocator.root() else {
+            throw RuntimeFailure("cannot find the mibs/ and playbooks/ folders (set LOOPSENTRY_HOME to the LoopSentry checkout)")
+        }
+        let demo = try Demo(root: root, keep: keep)
+        defer { demo.tearDown() }
+        try demo.play()
+    }
+}
+
+/// The demo's state and narration; every step is bounded and timed, and `tearDown` removes all.
+final class Demo {
+    let root: String
+    let keep: String?
+    let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    let dir: URL
+    var services: LabServices?
+    var daemon: Process?
+    var receiver: Process?
+    var events: DaemonEvents
+    var traps: FileTail?
+    var syslog: FileTail?
+    var timeline: [(String, String)] = []
+    var ifIndex = 0
+    let t0 = MonotonicClock.nanos()
+
+    init(root: String, keep: String?) throws {
+        self.root = root
+        self.keep = keep
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("loopsentry-demo-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        events = DaemonEvents(dir.appendingPathComponent("events.jsonl").path)
+    }
+
+    func say(_ text: String = "") { print(text); fflush(nil) }
+    func section(_ title: String) { say("\n── \(title) " + String(repeating: "─", count: max(0, 76 - title.count))) }
+    func stamp() -> String { String(format: "%7.2f s", Double(MonotonicClock.nanos() - t0) / 1e9) }
+    func mark(_ what: String) { timeline.append((stamp(), what)) }
+
+    func play() throws {
+        say("LoopSentry lab demo — per-VLAN loop detection and ack-to-cut on a shared trunk")
+        section("1. The lab")
+        try Self.loopsentry(["lab", "up", "--vlans", "10,20,30", "--traffic-rate", "20"])
+        say("Two Linux bridges (lsl-sw1, lsl-sw2) joined by a trunk carrying VLANs 10, 20, 30 (nftables allow-list);")
+        say("the sensor on lsl-sw1 (lsl-sensor/trunk0); tenant host lsl-ha on lsl-sw2 broadcasting 20 frames/s per VLAN.")
+        ifIndex = Int(try LabRunner.execute(LabStep(["ip", "netns", "exec", LabPlan.sensor, "cat",
+                                                     "/sys/class/net/\(LabPlan.sensorInterface)/ifindex"]))
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        mark("lab up")
+
+        section("2. The NOC: private snmpd (AgentX master), snmptrapd, rsyslogd")
+        let s = try LabServices(mibs: root + "/mibs")
+        services = s
+        try s.start()
+        traps = FileTail(s.trapLog)
+        syslog = FileTail(s.syslogRaw)
+        say("snmpd udp:127.0.0.1:\(s.snmpPort), AgentX \(s.agentxSocket); traps → \(s.trapLog);")
+        say("syslog TCP 127.0.0.1:\(s.syslogPort) → \(s.syslogRaw)")
+
+        section("3. The daemon")
+        let config = try writeConfig(s)
+        say("Tenants: org-a VLAN 10 policy auto · org-b VLAN 20 policy ack · org-c VLAN 30 policy alarm")
+        try startDaemon(config: config)
+        try waitFor("the subagent registered with snmpd", seconds: 15) {
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVersion.0"]))?.output.contains("0.") == true
+        }
+        mark("daemon running, subagent registered")
+        say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
+        showTable(s)
+
+        try startVLAN10Measurement()
+
+        section("4. A loop on VLAN 20 (org-b, policy ack)")
+        let loop20 = try openLoop(20)
+        try watch(until: "cutPending on VLAN 20", seconds: 10, since: loop20) { !self.events.notifications("cutPending", vlan: 20).isEmpty }
+        say("Nothing is cut: org-b acknowledges first. State: \(state(20) ?? "?"). Waiting 2 s to show it holds...")
+        SignalFlag.sleep(nanos: 2_000_000_000)
+        try check(events.count("playbookStarted", vlan: 20) == 0, "nothing may be cut before the ack")
+
+        section("5. The operator acknowledges the cut by SNMP SET")
+        let set = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).20", "i", "acknowledgeCut",
+                   "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.\(ifIndex).20", "s", "noc-operator"]
+        say("$ snmpset -v2c -c private 127.0.0.1:\(s.snmpPort) " + set.joined(separator: " "))
+        let ackAt = MonotonicClock.nanos()
+        let r = try s.snmp("snmpset", set, community: "private")
+        say(r.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        try check(r.status == 0, "snmpset failed: \(r.output)")
+        mark("acknowledged by SNMP SET (noc-operator)")
+        try watch(until: "cutApplied on VLAN 20", seconds: 30, since: ackAt) { !self.events.notifications("cutApplied", vlan: 20).isEmpty }
+        showRates("VLAN 20 after the cut")
+        let delivered = try finishVLAN10Measurement()
+        timeline.append((stamp(), "VLAN 10 delivery during the VLAN 20 storm and cut: \(delivered)"))
+
+        section("6. A loop on VLAN 10 (org-a, policy auto): cut at once")
+        let loop10 = try openLoop(10)
+        try watch(until: "cutApplied on VLAN 10", seconds: 30, since: loop10) { !self.events.notifications("cutApplied", vlan: 10).isEmpty }
+
+        section("7. A loop on VLAN 30 (org-c, policy alarm): reported, never cut")
+        let loop30 = try openLoop(30)
+        try watch(until: "stormDetected on VLAN 30", seconds: 10, since: loop30) { !self.events.notifications("stormDetected", vlan: 30).isEmpty }
+        SignalFlag.sleep(nanos: 2_000_000_000)
+        drain(since: loop30)
+        try check(events.count("playbookStarted", vlan: 30) == 0, "policy alarm must never cut")
+        say("VLAN 30 stays \(state(30) ?? "?"): the NOC was told; nothing was cut.")
+
+        section("8. Timeline (measured)")
+        for (when, what) in timeline { say("  \(when)  \(what)") }
+        section("9. Final state (loopsentry status)")
+        say(try Self.loopsentry(["status", "--socket", dir.appendingPathComponent("control.sock").path]))
+        if let keep { try copyArtifacts(to: keep) }
+    }
+
+    // MARK: - Steps
+
+    func writeConfig(_ s: LabServices) throws -> String {
+        let yaml = """
+        interfaces:
+          - name: \(LabPlan.sensorInterface)
+            netns: \(LabPlan.sensor)
+            probe_vlans: "10,20,30"
+        tenants:
+          - { name: org-a, policy: auto, vlans: [{ interface: trunk0, vlans: "10" }],
+              remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
+          - { name: org-b, policy: ack, ack_deadline_s: 600, vlans: [{ interface: trunk0, vlans: "20" }],
+              remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
+          - { name: org-c, policy: alarm, vlans: [{ interface: trunk0, vlans: "30" }] }
+        remediation: { playbook_dir: \(root)/playbooks, verify_window_ms: 3000 }
+        snmp: { enabled: true, agentx_socket: \(s.agentxSocket), ping_interval_s: 1 }
+        syslog:
+          - { transport: tcp, address: "127.0.0.1:\(s.syslogPort)" }
+        journal: { path: \(dir.appendingPathComponent("journal.sqlite").path) }
+        control: { socket: \(dir.appendingPathComponent("control.sock").path) }
+        """
+        let path = dir.appendingPathComponent("loopsentry.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func startDaemon(config: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: me)
+        p.arguments = ["run", "--config", config]
+        _ = FileManager.default.createFile(atPath: events.tail.path, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: events.tail.path)
+        p.standardError = FileHandle(forWritingAtPath: events.tail.path)
+        try p.run()
+        daemon = p
+        try waitFor("the daemon to start", seconds: 15) {
+            self.events.refresh()
+            return self.events.count("started") > 0
+        }
+    }
+
+    /// VLAN 10 multicast frames from lsl-ha, counted at lsl-hb (switch 1), across the VLAN 20 storm.
+    func startVLAN10Measurement() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: me)
+        p.arguments = ["monitor", "--netns", LabPlan.hostB, "--interface", LabPlan.hostInterface, "--json", "--drop-tagged",
+                       "--interval", "200"]
+        let out = dir.appendingPathComponent("receiver.jsonl").path
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        receiver = p
+        try waitFor("the VLAN 10 receiver", seconds: 10) { (try? String(contentsOfFile: out, encoding: .utf8))?.isEmpty == false }
+        let sender = Process()
+        sender.executableURL = URL(fileURLWithPath: me)
+        sender.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan", "10",
+                            "--kind", "multicast", "--count", "1500", "--rate", "150"]
+        sender.standardOutput = FileHandle.nullDevice
+        sender.standardError = FileHandle.nullDevice
+        try sender.run()
+        vlan10Sender = sender
+        say("\nMeasuring VLAN 10: 1500 multicast frames from lsl-ha at 150/s, counted at lsl-hb, across what follows.")
+    }
+
+    var vlan10Sender: Process?
+
+    func finishVLAN10Measurement() throws -> String {
+        while vlan10Sender?.isRunning == true && !SignalFlag.stopRequested { usleep(50_000) }
+        SignalFlag.sleep(nanos: 500_000_000)
+        let out = dir.appendingPathComponent("receiver.jsonl").path
+        let last = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? ""
+        let report = try? JSONDecoder().decode(MonitorReport.self, from: Data(last.utf8))
+        let got = report?.vlans.first { $0.vlan == 10 }?.multicastTotal ?? 0
+        let line = "\(got) of 1500 frames (\(String(format: "%.1f", Double(got) / 15))%)"
+        say("VLAN 10 delivered during the VLAN 20 storm and cut: \(line)")
+        return line
+    }
+
+    func openLoop(_ vlan: Int) throws -> UInt64 {
+        let out = try Self.loopsentry(["lab", "loop", String(vlan)])
+        let at = UInt64(out.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? MonotonicClock.nanos()
+        mark("loop opened on VLAN \(vlan)")
+        say("$ loopsentry lab loop \(vlan)   (a second switch link passing only VLAN \(vlan))")
+        return at
+    }
+
+    /// Prints daemon events, traps and syslog lines as they arrive, until `done` or the deadline.
+    func watch(until what: String, seconds: Double, since: UInt64, _ done: @escaping () -> Bool) throws {
+        let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
+        while MonotonicClock.nanos() < deadline && !SignalFlag.stopRequested {
+            drain(since: since)
+            if done() { return }
+            usleep(50_000)
+        }
+        if SignalFlag.stopRequested { throw ExitCode(130) }
+        drain(since: since)
+        if !done() { throw RuntimeFailure("demo: no \(what) within \(Int(seconds)) s") }
+    }
+
+    func drain(since: UInt64) {
+        for e in events.refresh() {
+            let ev = e["event"] as? String ?? ""
+            let at = (e["monotonic_ns"] as? UInt64) ?? UInt64((e["monotonic_ns"] as? Double) ?? 0)
+            let rel = at >= since ? String(format: "+%5.0f ms", Double(at - since) / 1e6) : "        "
+            switch ev {
+            case "notification":
+                let line = "\(rel)  NOTIFY   VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "") [state \(e["state"] ?? "")]"
+                say(line)
+                timeline.append((stamp(), "notification \((e["detail"] as? String)?.split(separator: ":").first ?? "") on VLAN \(e["vlan"] ?? "") (\(rel.trimmingCharacters(in: .whitespaces)) after the step)"))
+            case "transition":
+                say("\(rel)  STATE    VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
+            case "playbookStarted", "playbookFinished":
+                say("\(rel)  ANSIBLE  VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
+            default:
+                break
+            }
+        }
+        for line in traps?.newLines() ?? [] where line.contains("LOOPSENTRY-MIB::") {
+            say("           TRAP     " + Self.shortTrap(line))
+        }
+        for line in syslog?.newLines() ?? [] {
+            say("           SYSLOG   " + String(line.prefix(220)))
+        }
+    }
+
+    static func shortTrap(_ line: String) -> String {
+        let parts = line.components(separatedBy: "\t").filter { $0.contains("LOOPSENTRY-MIB::") || $0.contains("snmpTrapOID") }
+        return String(parts.joined(separator: " | ").prefix(220))
+    }
+
+    func state(_ vlan: Int) -> String? {
+        let r = try? Self.loopsentry(["status", "--json", "--socket", dir.appendingPathComponent("control.sock").path])
+        let rows = r.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] } ?? []
+        return rows.first { $0["vlan"] as? Int == vlan }?["state"] as? String
+    }
+
+    func showRates(_ title: String) {
+        SignalFlag.sleep(nanos: 1_000_000_000)
+        let r = try? Self.loopsentry(["status", "--json", "--socket", dir.appendingPathComponent("control.sock").path])
+        let rows = r.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] } ?? []
+        let line = rows.map { "VLAN \($0["vlan"] ?? "") \($0["state"] ?? "") \(Int($0["broadcastPerSecond"] as? Double ?? 0))/s" }
+            .joined(separator: " · ")
+        say("\(title): \(line)")
+    }
+
+    func showTable(_ s: LabServices) {
+        let cols = ["loopSentryVlanIfName", "loopSentryVlanTenant", "loopSentryVlanPolicy", "loopSentryVlanState", "loopSentryVlanBroadcastRate"]
+        for c in cols {
+            if let r = try? s.snmp("snmpwalk", ["-Oqs", "LOOPSENTRY-MIB::\(c)"]) {
+                for line in r.output.split(separator: "\n") { say("  " + line) }
+            }
+        }
+    }
+
+    func waitFor(_ what: String, seconds: Double, _ cond: @escaping () -> Bool) throws {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end && !SignalFlag.stopRequested {
+            if cond() { return }
+            usleep(100_000)
+        }
+        if SignalFlag.stopRequested { throw ExitCode(130) }
+        if !cond() { throw RuntimeFailure("demo: timed out waiting for \(what) (\(Int(seconds)) s)") }
+    }
+
+    func check(_ ok: Bool, _ why: String) throws {
+        if !ok { throw RuntimeFailure("demo: \(why)") }
+    }
+
+    func copyArtifacts(to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files: [(String?, String)] = [(events.tail.path, "events.jsonl"), (services?.trapLog, "traps.log"), (services?.syslogRaw, "syslog.log"),
+                     (services?.syslogParsed, "syslog-sd.log"), (dir.appendingPathComponent("journal.sqlite").path, "journal.sqlite"),
+                     (dir.appendingPathComponent("receiver.jsonl").path, "receiver.jsonl")]
+        for (src, name) in files {
+            guard let src else { continue }
+            let dst = folder + "/" + name
+            try? FileManager.default.removeItem(atPath: dst)
+            try? FileManager.default.copyItem(atPath: src, toPath: dst)
+        }
+    }
+
+    func tearDown() {
+        vlan10Sender?.terminate()
+        receiver?.terminate()
+        if let daemon, daemon.isRunning {
+            daemon.terminate()
+            daemon.waitUntilExit()
+        }
+        services?.stop()
+        LabTeardown.run()
+        try? FileManager.default.removeItem(at: dir)
+        say("\nEverything the demo started is stopped and the lab is removed.")
+    }
+
+    @discardableResult
+    static func loopsentry(_ args: [String]) throws -> String {
+        let r = try LabRunner.execute(LabStep([URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path] + args))
+        guard r.status == 0 else { throw LabError.stepFailed("loopsentry " + args.joined(separator: " "), r.output) }
+        return r.output
+    }
+}
