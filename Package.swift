@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Shared model types and pure logic: no C imports, no I/O.
@@ -31,18 +33,24 @@ let package = Package(
             plugins: ["BPFCompilerPlugin"]
         ),
         .target(name: "NOCBridge", dependencies: ["LoopSentryCore"]),
-        .target(name: "Remediate", dependencies: ["LoopSentryCore"]),
+        // The configuration file: YAML read with Yams, validated with key paths and lines.
+        .target(name: "LoopSentryConfig", dependencies: ["LoopSentryCore", .product(name: "Yams", package: "Yams")]),
+        // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
+        .target(name: "Lab", dependencies: ["LoopSentryCore"]),
+        .target(name: "Remediate", dependencies: ["LoopSentryCore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         .executableTarget(
             name: "loopsentry",
             dependencies: [
-                "LoopSentryCore", "Sensor", "NOCBridge", "Remediate",
+                "LoopSentryCore", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
+        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
     ]
 )

@@ -37,10 +37,20 @@ enum ls_global_index {
 /* Flags in ls_config[0].flags, written by user space. */
 #define LS_CFG_DROP_TAGGED  (1u << 0)  /* drop tagged frames after counting (protects the host) */
 #define LS_CFG_COUNT_INNER  (1u << 1)  /* also count QinQ frames per (outer, inner) VLAN pair */
+#define LS_CFG_PROBES       (1u << 2)  /* count and drop returning self-probes (see probe_prefix) */
 
 struct ls_config {
     ls_u32 flags;
-    ls_u32 reserved;
+    /* Self-probe source MACs are PP:PP:PP:SS:0V:VV — a 3-byte locally administered unicast
+     * prefix, this sensor's id SS, and the probe's VLAN in the low 12 bits. probe_prefix holds
+     * the first four bytes (prefix + id) as a big-endian number. */
+    ls_u32 probe_prefix;
+};
+
+/* Value of the per-CPU array `ls_probe_stats`, indexed by the VLAN encoded in the probe's MAC. */
+struct ls_probe_counters {
+    ls_u64 returned;   /* probes of ours that came back on the trunk: loop evidence */
+    ls_u64 leaked;     /* ...of which arrived on another VLAN than they were sent on */
 };
 
 /* Key of `ls_qinq_stats`: (outer << 12) | inner. */

@@ -40,6 +40,13 @@ struct {
 } ls_global_stats SEC(".maps");
 
 struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, LS_VLAN_SLOTS);
+    __type(key, __u32);
+    __type(value, struct ls_probe_counters);
+} ls_probe_stats SEC(".maps");
+
+struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
@@ -79,6 +86,32 @@ static __always_inline void ls_count_pair(__u32 outer, __u32 inner, int bcast, i
         else
             ls_global_add(LS_G_QINQ_OVERFLOW, 1);
     }
+}
+
+/* True when the source MAC starts with this sensor's probe prefix and id. */
+static __always_inline int ls_is_own_probe(struct ethhdr *eth, __u32 prefix)
+{
+    __u32 head = ((__u32)eth->h_source[0] << 24) | ((__u32)eth->h_source[1] << 16) |
+                 ((__u32)eth->h_source[2] << 8) | eth->h_source[3];
+    return head == prefix && (eth->h_source[4] & 0xf0) == 0;
+}
+
+/* One of our probes came back: loop evidence on the VLAN it was sent on (encoded in its
+ * source MAC). A probe arriving untagged or on another VLAN also counts as leaked. Returns 1
+ * when the frame was ours: it is dropped, never reaching the stack or circulating further. */
+static __always_inline int ls_handle_probe(struct ethhdr *eth, struct ls_config *cfg, __u32 flags,
+                                           int tagged, __u32 arrived_vlan)
+{
+    if (!(flags & LS_CFG_PROBES) || !cfg || !ls_is_own_probe(eth, cfg->probe_prefix))
+        return 0;
+    __u32 sent_vlan = ((__u32)(eth->h_source[4] & 0x0f) << 8) | eth->h_source[5];
+    struct ls_probe_counters *p = bpf_map_lookup_elem(&ls_probe_stats, &sent_vlan);
+    if (p) {
+        p->returned += 1;
+        if (!tagged || sent_vlan != arrived_vlan)
+            p->leaked += 1;
+    }
+    return 1;
 }
 
 SEC("tc")
@@ -129,6 +162,8 @@ int ls_tc_ingress(struct __sk_buff *skb)
     }
 
     if (!have_outer) {
+        if (ls_handle_probe(eth, cfg, flags, 0, 0))
+            return TC_ACT_SHOT;
         ls_global_add(LS_G_UNTAGGED_FRAMES, 1);
         ls_global_add(LS_G_UNTAGGED_BYTES, wire_len);
         return TC_ACT_UNSPEC;
@@ -150,6 +185,9 @@ int ls_tc_ingress(struct __sk_buff *skb)
         ls_counters_add(c, bcast, mcast, wire_len);
     if (have_inner && (flags & LS_CFG_COUNT_INNER))
         ls_count_pair(outer, inner, bcast, mcast, wire_len);
+
+    if (ls_handle_probe(eth, cfg, flags, 1, outer))
+        return TC_ACT_SHOT;
 
     if (flags & LS_CFG_DROP_TAGGED) {
         ls_global_add(LS_G_DROPPED, 1);

@@ -37,7 +37,7 @@ if ((${#missing[@]})); then
   policy=/usr/sbin/policy-rc.d
   created_policy=0
   if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
-  trap '[[ $created_policy == 1 ]] && rm -f "$policy"' EXIT
+  trap 'if [[ $created_policy == 1 ]]; then rm -f "$policy"; fi' EXIT
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 

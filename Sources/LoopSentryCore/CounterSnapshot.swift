@@ -7,12 +7,16 @@ public struct CounterSnapshot: Sendable {
     /// QinQ (outer, inner) rows, present when inner counting is configured.
     public var pairs: [VLANPair: VLANCounters]
     public var global: GlobalCounters
+    /// Returned self-probes per VLAN they were sent on (non-zero rows only).
+    public var probes: [VLANID: ProbeCounters]
 
     public init(monotonicNanos: UInt64, vlans: [VLANID: VLANCounters] = [:],
-                pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters()) {
+                pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
+                probes: [VLANID: ProbeCounters] = [:]) {
         self.monotonicNanos = monotonicNanos
         self.vlans = vlans
         self.pairs = pairs
         self.global = global
+        self.probes = probes
     }
 }

@@ -27,6 +27,10 @@ public struct VLANRate: Equatable, Sendable {
 ///   is what accumulated since the reset, so it is taken as the delta.
 public struct RateCalculator: Sendable {
     private var previous: CounterSnapshot?
+    /// QinQ (outer, inner) pair rates from the last `update`.
+    public private(set) var pairRates: [VLANPairRate] = []
+    /// Self-probes returned since the previous snapshot, per VLAN they were sent on.
+    public private(set) var probeReturns: [VLANID: UInt64] = [:]
 
     public init() {}
 
@@ -34,8 +38,23 @@ public struct RateCalculator: Sendable {
     /// or when the clock did not advance).
     public mutating func update(_ snapshot: CounterSnapshot) -> [VLANRate] {
         defer { previous = snapshot }
+        pairRates = []
+        probeReturns = [:]
         guard let prev = previous, snapshot.monotonicNanos > prev.monotonicNanos else { return [] }
         let seconds = Double(snapshot.monotonicNanos - prev.monotonicNanos) / 1e9
+        for (pair, now) in snapshot.pairs {
+            let before = prev.pairs[pair] ?? .zero
+            pairRates.append(VLANPairRate(
+                pair: pair,
+                broadcastPerSecond: Self.delta(now.broadcast, before.broadcast) / seconds,
+                multicastPerSecond: Self.delta(now.multicast, before.multicast) / seconds,
+                framesPerSecond: Self.delta(now.frames, before.frames) / seconds,
+                bytesPerSecond: Self.delta(now.bytes, before.bytes) / seconds))
+        }
+        for (vlan, now) in snapshot.probes {
+            let d = UInt64(Self.delta(now.returned, prev.probes[vlan]?.returned ?? 0))
+            if d > 0 { probeReturns[vlan] = d }
+        }
         var rates: [VLANRate] = []
         rates.reserveCapacity(snapshot.vlans.count)
         for (vlan, now) in snapshot.vlans {

@@ -27,4 +27,18 @@ public enum NetworkNamespace {
             throw SensorError.namespaceEnter(name, errno: -rc)
         }
     }
+
+    /// Runs `body` with the calling thread in namespace `name` (nil: stay where it is), then
+    /// moves the thread back to the namespace it was in, even when `body` throws.
+    public static func run<T>(in name: String?, _ body: () throws -> T) throws -> T {
+        guard let name else { return try body() }
+        let original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+        guard original >= 0 else { throw SensorError.namespaceEnter(name, errno: errno) }
+        defer {
+            _ = ls_setns_net(original)
+            close(original)
+        }
+        try enter(name)
+        return try body()
+    }
 }

@@ -6,8 +6,25 @@ extension TCSensorProgram {
     /// Per-VLAN counters: one `bpf_map_lookup_batch` over the 4096-slot per-CPU array,
     /// each slot summed over CPUs. Rows that are all zero are left out.
     func readVLANs() throws -> [VLANID: VLANCounters] {
+        try readPerVLAN(fd: vlanStatsFD, map: "ls_vlan_stats", as: ls_vlan_counters.self) { a, c in
+            a + VLANCounters(broadcast: c.broadcast, multicast: c.multicast, frames: c.frames, bytes: c.bytes)
+        } isZero: { $0.isZero } zero: { .zero }
+    }
+
+    /// Returned-probe counters per VLAN, from the 4096-slot per-CPU array `ls_probe_stats`.
+    func readProbes() throws -> [VLANID: ProbeCounters] {
+        try readPerVLAN(fd: probeStatsFD, map: "ls_probe_stats", as: ls_probe_counters.self) { a, c in
+            ProbeCounters(returned: a.returned &+ c.returned, leaked: a.leaked &+ c.leaked)
+        } isZero: { $0.returned == 0 && $0.leaked == 0 } zero: { ProbeCounters() }
+    }
+
+    /// Reads a 4096-slot per-CPU array with one `bpf_map_lookup_batch`, folding each slot's
+    /// per-CPU values with `add`; all-zero rows are left out.
+    func readPerVLAN<Raw, Value>(fd: Int32, map: String, as _: Raw.Type,
+                                 add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
+                                 zero: () -> Value) throws -> [VLANID: Value] {
         let slots = Int(LS_VLAN_SLOTS)
-        let stride = MemoryLayout<ls_vlan_counters>.stride   // 32, a multiple of 8 as libbpf requires
+        let stride = (MemoryLayout<Raw>.stride + 7) & ~7   // libbpf rounds per-CPU values up to 8
         var keys = [UInt32](repeating: 0, count: slots)
         var values = [UInt8](repeating: 0, count: slots * cpus * stride)
         var count = UInt32(slots)
@@ -16,23 +33,21 @@ extension TCSensorProgram {
         opts.sz = MemoryLayout<bpf_map_batch_opts>.size
         let rc = keys.withUnsafeMutableBytes { k in
             values.withUnsafeMutableBytes { v in
-                bpf_map_lookup_batch(vlanStatsFD, nil, &outBatch, k.baseAddress, v.baseAddress, &count, &opts)
+                bpf_map_lookup_batch(fd, nil, &outBatch, k.baseAddress, v.baseAddress, &count, &opts)
             }
         }
         // ENOENT marks the end of the map: the batch holds every slot.
         if rc < 0 && -rc != ENOENT && errno != ENOENT {
-            _ = try libbpfCall("bpf_map_lookup_batch(ls_vlan_stats)") { rc }
+            _ = try libbpfCall("bpf_map_lookup_batch(\(map))") { rc }
         }
-        var out: [VLANID: VLANCounters] = [:]
+        var out: [VLANID: Value] = [:]
         values.withUnsafeBytes { raw in
             for i in 0..<Int(count) {
-                var sum = VLANCounters.zero
+                var sum = zero()
                 for cpu in 0..<cpus {
-                    let c = raw.loadUnaligned(fromByteOffset: (i * cpus + cpu) * stride, as: ls_vlan_counters.self)
-                    sum = sum + VLANCounters(broadcast: c.broadcast, multicast: c.multicast,
-                                             frames: c.frames, bytes: c.bytes)
+                    sum = add(sum, raw.loadUnaligned(fromByteOffset: (i * cpus + cpu) * stride, as: Raw.self))
                 }
-                if !sum.isZero { out[VLANID(masking: UInt16(truncatingIfNeeded: keys[i]))] = sum }
+                if !isZero(sum) { out[VLANID(masking: UInt16(truncatingIfNeeded: keys[i]))] = sum }
             }
         }
         return out

@@ -15,15 +15,19 @@ public struct TCSensorSettings: Equatable, Sendable {
     public var taggedFrames: TaggedFrameVerdict
     /// Also count QinQ frames per (outer, inner) VLAN pair.
     public var countInnerVLAN: Bool
+    /// Count and drop this sensor's returning self-probes; nil leaves probes alone.
+    public var probes: ProbeIdentity?
 
-    public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false) {
+    public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false, probes: ProbeIdentity? = nil) {
         self.taggedFrames = taggedFrames
         self.countInnerVLAN = countInnerVLAN
+        self.probes = probes
     }
 
     var flags: UInt32 {
         (taggedFrames == .drop ? UInt32(LS_CFG_DROP_TAGGED) : 0)
             | (countInnerVLAN ? UInt32(LS_CFG_COUNT_INNER) : 0)
+            | (probes != nil ? UInt32(LS_CFG_PROBES) : 0)
     }
 }
 
@@ -38,6 +42,7 @@ public final class TCSensorProgram {
     let qinqStatsFD: Int32
     let globalStatsFD: Int32
     let configFD: Int32
+    let probeStatsFD: Int32
     let cpus: Int
 
     public init(settings: TCSensorSettings = TCSensorSettings()) throws {
@@ -47,6 +52,7 @@ public final class TCSensorProgram {
         qinqStatsFD = try object.mapFD("ls_qinq_stats")
         globalStatsFD = try object.mapFD("ls_global_stats")
         configFD = try object.mapFD("ls_config")
+        probeStatsFD = try object.mapFD("ls_probe_stats")
         cpus = try possibleCPUs()
         try apply(settings)
     }
@@ -54,7 +60,7 @@ public final class TCSensorProgram {
     /// Writes the settings map (`bpf_map_update_elem` on `ls_config`); takes effect on the next frame.
     public func apply(_ settings: TCSensorSettings) throws {
         var key: UInt32 = 0
-        var value = ls_config(flags: settings.flags, reserved: 0)
+        var value = ls_config(flags: settings.flags, probe_prefix: settings.probes?.matchValue ?? 0)
         try libbpfCall("bpf_map_update_elem(ls_config)") {
             bpf_map_update_elem(configFD, &key, &value, UInt64(BPF_ANY))
         }
@@ -65,7 +71,8 @@ public final class TCSensorProgram {
         CounterSnapshot(monotonicNanos: monotonicNanos,
                         vlans: try readVLANs(),
                         pairs: try readPairs(),
-                        global: try readGlobal())
+                        global: try readGlobal(),
+                        probes: try readProbes())
     }
 
     /// Runs the program once on `frame` with `bpf_prog_test_run_opts` (no network needed).

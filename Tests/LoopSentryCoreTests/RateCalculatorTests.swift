@@ -63,3 +63,20 @@ import Testing
                 == VLANPair(outer: VLANID(100)!, inner: VLANID(4094)!))
     }
 }
+
+@Suite struct RateCalculatorPairAndProbeTests {
+    @Test func pairRatesAndProbeReturnsAreDeltas() {
+        var calc = RateCalculator()
+        let pair = VLANPair(outer: VLANID(100)!, inner: VLANID(7)!)
+        let v20 = VLANID(20)!
+        _ = calc.update(CounterSnapshot(monotonicNanos: 0, pairs: [pair: VLANCounters(broadcast: 10, frames: 10)],
+                                        probes: [v20: ProbeCounters(returned: 3)]))
+        _ = calc.update(CounterSnapshot(monotonicNanos: 500_000_000, pairs: [pair: VLANCounters(broadcast: 60, frames: 60)],
+                                        probes: [v20: ProbeCounters(returned: 8)]))
+        #expect(calc.pairRates == [VLANPairRate(pair: pair, broadcastPerSecond: 100, framesPerSecond: 100)])
+        #expect(calc.probeReturns == [v20: 5])
+        _ = calc.update(CounterSnapshot(monotonicNanos: 600_000_000, pairs: [pair: VLANCounters(broadcast: 60, frames: 60)],
+                                        probes: [v20: ProbeCounters(returned: 8)]))
+        #expect(calc.probeReturns.isEmpty)
+    }
+}

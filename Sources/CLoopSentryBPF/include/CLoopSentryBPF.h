@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/socket.h>
+#include <netpacket/packet.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "../../../bpf/loopsentry_shared.h"

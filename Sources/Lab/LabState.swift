@@ -1,0 +1,30 @@
+import Foundation
+
+/// What `lab up` built, kept in /run/loopsentry-lab/state.json so that later lab commands
+/// (and `down` after a crash) know the VLANs, the open loops and the traffic process.
+public struct LabState: Codable, Equatable, Sendable {
+    public static let directory = "/run/loopsentry-lab"
+    public static var path: String { directory + "/state.json" }
+
+    public var vlans: [Int]
+    public var openLoops: [Int]
+    public var trafficPID: Int32?
+
+    public init(vlans: [Int], openLoops: [Int] = [], trafficPID: Int32? = nil) {
+        self.vlans = vlans
+        self.openLoops = openLoops
+        self.trafficPID = trafficPID
+    }
+
+    public static func load() -> LabState? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(LabState.self, from: data)
+    }
+
+    public func save() throws {
+        try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true)
+        try JSONEncoder().encode(self).write(to: URL(fileURLWithPath: Self.path), options: .atomic)
+    }
+
+    public static func remove() { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,179 @@
+import LoopSentryCore
+import Yams
+
+extension ConfigLoader {
+    static let sensorKeys = ["poll_interval_ms", "drop_tagged", "probe_interval_ms", "sensor_id",
+                             "probe_sender_ip", "probe_target_ip"]
+    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans"]
+    static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
+    static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
+                             "vlans", "remediation"]
+    static let targetKeys = ["playbook", "host", "port", "netns", "inventory", "save_config", "timeout_s"]
+    static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
+                                  "dismiss_hold_down_s"]
+    static let snmpKeys = ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_second",
+                           "notifications_per_vlan_per_minute", "queue_limit"]
+    static let syslogKeys = ["transport", "address", "ca_file", "cert_file", "key_file", "queue_limit"]
+
+    static func readSensor(_ m: [String: Node], _ r: ConfigReader, _ s: inout SensorConfig) {
+        if let v = r.int(m["poll_interval_ms"], "sensor.poll_interval_ms", range: 10...60_000) { s.pollIntervalMilliseconds = v }
+        if let v = r.bool(m["drop_tagged"], "sensor.drop_tagged") { s.dropTagged = v }
+        if let v = r.int(m["probe_interval_ms"], "sensor.probe_interval_ms", range: 100...60_000) { s.probeIntervalMilliseconds = v }
+        if let v = r.int(m["sensor_id"], "sensor.sensor_id", range: 0...255) { s.sensorID = UInt8(v) }
+        if let v = ipv4(m["probe_sender_ip"], "sensor.probe_sender_ip", r) { s.probeSenderIP = v }
+        if let v = ipv4(m["probe_target_ip"], "sensor.probe_target_ip", r) { s.probeTargetIP = v }
+    }
+
+    static func readInterface(_ node: Node, _ path: String, _ r: ConfigReader) -> InterfaceConfig? {
+        guard let m = r.mapping(node, path, allowed: interfaceKeys) else { return nil }
+        guard let name = r.string(r.require(m, "name", path, node), "\(path).name") else { return nil }
+        if name.utf8.count > 15 || name.contains("/") || name.contains(" ") {
+            r.fail("\(path).name", m["name"], "'\(name)' is not a valid interface name (at most 15 characters, no '/' or spaces)")
+        }
+        var i = InterfaceConfig(name: name)
+        i.line = node.mark?.line
+        i.netns = r.string(m["netns"], "\(path).netns")
+        if let v = r.bool(m["count_inner"], "\(path).count_inner") { i.countInner = v }
+        if let d = m["detection"] { i.detection = readDetection(d, "\(path).detection", r) }
+        for (o, opath) in r.sequence(m["overrides"], "\(path).overrides") {
+            guard let om = r.mapping(o, opath, allowed: ["vlans", "detection"]),
+                  let set = vlanSet(r.require(om, "vlans", opath, o), "\(opath).vlans", r),
+                  let d = readDetection(r.require(om, "detection", opath, o), "\(opath).detection", r) else { continue }
+            i.overrides.append(VLANThresholdOverride(vlans: set, thresholds: d))
+        }
+        if let p = m["probe_vlans"], let set = vlanSet(p, "\(path).probe_vlans", r) { i.probeVLANs = set }
+        return i
+    }
+
+    static func readDetection(_ node: Node?, _ path: String, _ r: ConfigReader) -> DetectionThresholds? {
+        guard let m = r.mapping(node, path, allowed: detectionKeys) else { return nil }
+        var t = DetectionThresholds()
+        let rising = r.double(m["rising"], "\(path).rising")
+        let falling = r.double(m["falling"], "\(path).falling")
+        t.broadcast = RateThreshold(rising: rising ?? t.broadcast.rising, falling: falling ?? min(t.broadcast.falling, (rising ?? 1000) / 2))
+        if t.broadcast.falling >= t.broadcast.rising {
+            r.fail("\(path).falling", m["falling"] ?? node, "must be below rising (\(t.broadcast.rising)); got \(t.broadcast.falling)")
+        }
+        let mr = r.double(m["multicast_rising"], "\(path).multicast_rising")
+        let mf = r.double(m["multicast_falling"], "\(path).multicast_falling")
+        if let mr {
+            let f = mf ?? mr / 2
+            if f >= mr { r.fail("\(path).multicast_falling", m["multicast_falling"], "must be below multicast_rising (\(mr)); got \(f)") }
+            t.multicast = RateThreshold(rising: mr, falling: f)
+        } else if mf != nil {
+            r.fail("\(path).multicast_falling", m["multicast_falling"], "needs multicast_rising")
+        }
+        if let v = r.int(m["sustain_ms"], "\(path).sustain_ms", range: 0...600_000) { t.sustain = .milliseconds(v) }
+        if let v = r.int(m["clear_ms"], "\(path).clear_ms", range: 0...3_600_000) { t.clear = .milliseconds(v) }
+        return t
+    }
+
+    static func readTenant(_ node: Node, _ path: String, _ r: ConfigReader) -> TenantConfig? {
+        guard let m = r.mapping(node, path, allowed: tenantKeys) else { return nil }
+        guard let name = r.string(r.require(m, "name", path, node), "\(path).name") else { return nil }
+        if !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) || name.count > 64 {
+            r.fail("\(path).name", m["name"], "'\(name)' must be 1-64 letters, digits, '-', '_' or '.'")
+        }
+        var t = TenantConfig(name: name)
+        t.line = node.mark?.line
+        if let c = r.string(m["contact"], "\(path).contact", nonEmpty: false) { t.contact = c }
+        if let p = r.choice(r.require(m, "policy", path, node), "\(path).policy",
+                            [("auto", RemediationPolicy.auto), ("ack", .ack), ("alarm", .alarm)]) { t.policy = p }
+        if let v = r.int(m["ack_deadline_s"], "\(path).ack_deadline_s", range: 1...604_800) { t.ackDeadlineSeconds = v }
+        if let v = r.choice(m["on_deadline"], "\(path).on_deadline", [("cut", DeadlineAction.cut), ("keep-waiting", .keepWaiting)]) {
+            t.onDeadline = v
+        }
+        t.hardLimit = r.double(m["hard_limit_pps"], "\(path).hard_limit_pps", min: 1)
+        for (v, vpath) in r.sequence(r.require(m, "vlans", path, node), "\(path).vlans") {
+            guard let vm = r.mapping(v, vpath, allowed: ["interface", "vlans"]),
+                  let iface = r.string(r.require(vm, "interface", vpath, v), "\(vpath).interface"),
+                  let set = vlanSet(r.require(vm, "vlans", vpath, v), "\(vpath).vlans", r) else { continue }
+            t.vlans.append(TenantVLANs(interface: iface, vlans: set, line: v.mark?.line))
+        }
+        if let tm = r.mapping(m["remediation"], "\(path).remediation", allowed: targetKeys) {
+            let tp = "\(path).remediation"
+            let playbook = r.string(r.require(tm, "playbook", tp, m["remediation"]), "\(tp).playbook")
+            let host = r.string(r.require(tm, "host", tp, m["remediation"]), "\(tp).host")
+            let port = r.string(r.require(tm, "port", tp, m["remediation"]), "\(tp).port")
+            if let playbook, let host, let port {
+                if playbook.contains("/") || !playbook.hasSuffix(".yml") {
+                    r.fail("\(tp).playbook", tm["playbook"], "must be a file name ending in .yml in remediation.playbook_dir; got '\(playbook)'")
+                }
+                var target = RemediationTarget(playbook: playbook, host: host, port: port)
+                target.netns = r.string(tm["netns"], "\(tp).netns")
+                target.inventory = r.string(tm["inventory"], "\(tp).inventory")
+                if let v = r.bool(tm["save_config"], "\(tp).save_config") { target.saveConfig = v }
+                if let v = r.int(tm["timeout_s"], "\(tp).timeout_s", range: 1...3600) { target.timeoutSeconds = v }
+                t.remediation = target
+            }
+        }
+        return t
+    }
+
+    static func readRemediation(_ m: [String: Node], _ r: ConfigReader, _ c: inout RemediationConfig) {
+        if let v = r.string(m["playbook_dir"], "remediation.playbook_dir") { c.playbookDirectory = v }
+        if let v = r.int(m["verify_window_ms"], "remediation.verify_window_ms", range: 100...600_000) { c.verifyWindowMilliseconds = v }
+        if let v = r.int(m["max_attempts"], "remediation.max_attempts", range: 1...10) { c.maxAttempts = v }
+        if let v = r.int(m["retry_backoff_ms"], "remediation.retry_backoff_ms", range: 0...600_000) { c.retryBackoffMilliseconds = v }
+        if let v = r.int(m["dismiss_hold_down_s"], "remediation.dismiss_hold_down_s", range: 0...604_800) { c.dismissHoldDownSeconds = v }
+    }
+
+    static func readSNMP(_ m: [String: Node], _ r: ConfigReader, _ c: inout SNMPConfig) {
+        if let v = r.bool(m["enabled"], "snmp.enabled") { c.enabled = v }
+        if let v = r.string(m["agentx_socket"], "snmp.agentx_socket") {
+            if !v.hasPrefix("/") { r.fail("snmp.agentx_socket", m["agentx_socket"], "must be an absolute Unix socket path; got '\(v)'") }
+            c.agentxSocket = v
+        }
+        if let v = r.int(m["ping_interval_s"], "snmp.ping_interval_s", range: 1...60) { c.pingIntervalSeconds = v }
+        if let v = r.int(m["notifications_per_second"], "snmp.notifications_per_second", range: 1...1000) { c.notificationsPerSecond = v }
+        if let v = r.int(m["notifications_per_vlan_per_minute"], "snmp.notifications_per_vlan_per_minute", range: 1...600) {
+            c.notificationsPerVLANPerMinute = v
+        }
+        if let v = r.int(m["queue_limit"], "snmp.queue_limit", range: 1...100_000) { c.queueLimit = v }
+    }
+
+    static func readSyslog(_ node: Node, _ path: String, _ r: ConfigReader) -> SyslogTargetConfig? {
+        guard let m = r.mapping(node, path, allowed: syslogKeys) else { return nil }
+        guard let transport = r.choice(r.require(m, "transport", path, node), "\(path).transport",
+                                       [("local", SyslogTransport.local), ("udp", .udp), ("tcp", .tcp), ("tls", .tls)]),
+              let address = r.string(r.require(m, "address", path, node), "\(path).address") else { return nil }
+        if transport == .local && !address.hasPrefix("/") {
+            r.fail("\(path).address", m["address"], "must be a socket path for transport local; got '\(address)'")
+        } else if transport != .local && readListenText(address) == nil {
+            r.fail("\(path).address", m["address"], "must be HOST:PORT for transport \(transport.rawValue); got '\(address)'")
+        }
+        var t = SyslogTargetConfig(transport: transport, address: address)
+        t.caFile = r.string(m["ca_file"], "\(path).ca_file")
+        t.certFile = r.string(m["cert_file"], "\(path).cert_file")
+        t.keyFile = r.string(m["key_file"], "\(path).key_file")
+        if transport == .tls && t.caFile == nil { r.fail("\(path).ca_file", node, "is required for transport tls") }
+        if (t.certFile == nil) != (t.keyFile == nil) { r.fail("\(path).key_file", node, "cert_file and key_file go together") }
+        if let v = r.int(m["queue_limit"], "\(path).queue_limit", range: 1...1_000_000) { t.queueLimit = v }
+        return t
+    }
+
+    static func readListen(_ node: Node?, _ path: String, _ r: ConfigReader) -> MetricsConfig? {
+        guard let s = r.string(node, path) else { return nil }
+        guard let (h, p) = readListenText(s) else { r.fail(path, node, "must be HOST:PORT; got '\(s)'"); return nil }
+        return MetricsConfig(host: h, port: p)
+    }
+
+    static func readListenText(_ s: String) -> (String, Int)? {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (1...65535).contains(port),
+              colon != s.startIndex else { return nil }
+        return (String(s[..<colon]), port)
+    }
+
+    static func vlanSet(_ node: Node?, _ path: String, _ r: ConfigReader) -> VLANSet? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string else { r.fail(path, node, "must be a VLAN list like \"10,20-30\""); return nil }
+        do { return try VLANSet(parsing: text) } catch { r.fail(path, node, "\(error)"); return nil }
+    }
+
+    static func ipv4(_ node: Node?, _ path: String, _ r: ConfigReader) -> [UInt8]? {
+        guard let s = r.string(node, path) else { return nil }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else { r.fail(path, node, "must be an IPv4 address; got '\(s)'"); return nil }
+        return parts.map { $0! }
+    }
+}

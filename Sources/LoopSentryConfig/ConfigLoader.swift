@@ -1,0 +1,108 @@
+import LoopSentryCore
+import Yams
+
+/// Reads and validates a configuration file's text. Every problem is reported — unknown key,
+/// missing key, wrong type, bad value, overlapping tenant VLANs — each naming the key and line.
+public enum ConfigLoader {
+    public static let topKeys = ["sensor", "interfaces", "tenants", "remediation", "snmp", "syslog",
+                                 "journal", "control", "metrics"]
+
+    public static func parse(_ text: String) throws(ConfigErrors) -> Configuration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigErrors(errors: [ConfigError(path: "", line: 1, message: "the file is empty")])
+            }
+            root = node
+        } catch let e as ConfigErrors {
+            throw e
+        } catch let e as YamlError {
+            throw ConfigErrors(errors: [yamlError(e)])
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(path: "", line: nil, message: "not valid YAML: \(error)")])
+        }
+        let r = ConfigReader()
+        var c = Configuration()
+        guard let top = r.mapping(root, "", allowed: topKeys) else { throw ConfigErrors(errors: r.errors) }
+        if let s = r.mapping(top["sensor"], "sensor", allowed: sensorKeys) { readSensor(s, r, &c.sensor) }
+        c.interfaces = r.sequence(r.require(top, "interfaces", "", root), "interfaces").compactMap { readInterface($0.0, $0.1, r) }
+        if top["interfaces"] != nil && c.interfaces.isEmpty && r.errors.isEmpty {
+            r.fail("interfaces", top["interfaces"], "needs at least one interface")
+        }
+        c.tenants = r.sequence(top["tenants"], "tenants").compactMap { readTenant($0.0, $0.1, r) }
+        if let m = r.mapping(top["remediation"], "remediation", allowed: remediationKeys) { readRemediation(m, r, &c.remediation) }
+        if let m = r.mapping(top["snmp"], "snmp", allowed: snmpKeys) { readSNMP(m, r, &c.snmp) }
+        c.syslog = r.sequence(top["syslog"], "syslog").compactMap { readSyslog($0.0, $0.1, r) }
+        if let m = r.mapping(top["journal"], "journal", allowed: ["path"]) {
+            if let p = r.string(m["path"], "journal.path") { c.journal.path = p }
+        }
+        if let m = r.mapping(top["control"], "control", allowed: ["socket"]) {
+            if let p = r.string(m["socket"], "control.socket") { c.control.socket = p }
+        }
+        if let m = r.mapping(top["metrics"], "metrics", allowed: ["listen"]) {
+            c.metrics = readListen(m["listen"], "metrics.listen", r)
+        }
+        crossCheck(c, r)
+        if !r.errors.isEmpty {
+            throw ConfigErrors(errors: r.errors.sorted { ($0.line ?? 0, $0.path) < ($1.line ?? 0, $1.path) })
+        }
+        return c
+    }
+
+    static func yamlError(_ e: YamlError) -> ConfigError {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            return ConfigError(path: "", line: mark.line, message: "not valid YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        default:
+            return ConfigError(path: "", line: nil, message: "not valid YAML: \(e)")
+        }
+    }
+
+    // MARK: - Cross checks
+
+    /// Tenants' interfaces must exist; no VLAN may belong to two tenants on one interface.
+    static func crossCheck(_ c: Configuration, _ r: ConfigReader) {
+        let names = Set(c.interfaces.map(\.name))
+        var seenInterfaces: Set<String> = []
+        for (i, iface) in c.interfaces.enumerated() {
+            if !seenInterfaces.insert(iface.name).inserted {
+                r.add(ConfigError(path: "interfaces[\(i)].name", line: iface.line, message: "interface '\(iface.name)' is listed twice"))
+            }
+        }
+        var seenTenants: [String: Int] = [:]
+        for (ti, t) in c.tenants.enumerated() {
+            if let first = seenTenants[t.name] {
+                r.add(ConfigError(path: "tenants[\(ti)].name", line: t.line, message: "tenant '\(t.name)' is already defined as tenants[\(first)]"))
+            }
+            seenTenants[t.name] = ti
+            for (vi, v) in t.vlans.enumerated() where !names.contains(v.interface) {
+                r.add(ConfigError(path: "tenants[\(ti)].vlans[\(vi)].interface", line: v.line,
+                                            message: "interface '\(v.interface)' is not in interfaces (\(names.sorted().joined(separator: ", ")))"))
+            }
+            if t.policy != .alarm && t.remediation == nil {
+                r.add(ConfigError(path: "tenants[\(ti)].remediation", line: t.line,
+                                            message: "is required for policy \(t.policy) (a cut needs a target)"))
+            }
+        }
+        for a in 0..<c.tenants.count {
+            for b in (a + 1)..<max(a + 1, c.tenants.count) {
+                for va in c.tenants[a].vlans {
+                    for vb in c.tenants[b].vlans where va.interface == vb.interface {
+                        if let shared = va.vlans.firstCommonVLAN(with: vb.vlans) {
+                            r.add(ConfigError(
+                                path: "tenants[\(b)].vlans", line: vb.line,
+                                message: "VLAN \(shared) on \(vb.interface) belongs to both '\(c.tenants[a].name)' (line \(va.line ?? 0)) and '\(c.tenants[b].name)': tenant VLANs must not overlap"))
+                        }
+                    }
+                }
+            }
+        }
+        for (i, iface) in c.interfaces.enumerated() {
+            let policy = InterfaceDetectionPolicy(defaults: iface.detection, overrides: iface.overrides)
+            for e in DetectionPolicy(defaults: DetectionThresholds(), interfaces: [iface.name: policy]).validationErrors() {
+                r.add(ConfigError(path: "interfaces[\(i)].\(e.field)", line: iface.line, message: e.message))
+            }
+        }
+    }
+}
+

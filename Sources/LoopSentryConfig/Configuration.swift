@@ -1,0 +1,150 @@
+import LoopSentryCore
+
+/// The whole daemon configuration (`loopsentry run --config FILE`), validated.
+/// See config/loopsentry.example.yaml for every key with its meaning and default.
+public struct Configuration: Equatable, Sendable {
+    public var sensor = SensorConfig()
+    public var interfaces: [InterfaceConfig] = []
+    public var tenants: [TenantConfig] = []
+    public var remediation = RemediationConfig()
+    public var snmp = SNMPConfig()
+    public var syslog: [SyslogTargetConfig] = []
+    public var journal = JournalConfig()
+    public var control = ControlConfig()
+    public var metrics: MetricsConfig?
+
+    public init() {}
+
+    /// The detection policy for the Detector: each interface's defaults and VLAN overrides.
+    public var detectionPolicy: DetectionPolicy {
+        var p = DetectionPolicy(defaults: DetectionThresholds())
+        for i in interfaces {
+            p.interfaces[i.name] = InterfaceDetectionPolicy(defaults: i.detection, overrides: i.overrides)
+        }
+        return p
+    }
+
+    /// The tenant that owns `vlan` on `interface`, if any.
+    public func tenant(interface: String, vlan: VLANID) -> TenantConfig? {
+        tenants.first { t in t.vlans.contains { $0.interface == interface && $0.vlans.contains(vlan) } }
+    }
+}
+
+public struct SensorConfig: Equatable, Sendable {
+    /// How often the counters are read (ms).
+    public var pollIntervalMilliseconds = 100
+    /// Drop tagged frames after counting them (protects the sensor host in a storm).
+    public var dropTagged = true
+    public var probeIntervalMilliseconds = 1000
+    public var sensorID: UInt8 = 1
+    public var probeSenderIP: [UInt8] = [0, 0, 0, 0]
+    public var probeTargetIP: [UInt8] = [192, 0, 2, 1]
+    public init() {}
+}
+
+public struct InterfaceConfig: Equatable, Sendable {
+    public var name: String
+    public var netns: String?
+    public var countInner = false
+    public var detection: DetectionThresholds?
+    public var overrides: [VLANThresholdOverride] = []
+    public var probeVLANs = VLANSet()
+    public var line: Int?
+    public init(name: String) { self.name = name }
+}
+
+/// What happens when an ack deadline passes.
+public enum DeadlineAction: String, Equatable, Sendable {
+    case cut
+    case keepWaiting = "keep-waiting"
+}
+
+/// One tenant VLAN list on one interface.
+public struct TenantVLANs: Equatable, Sendable {
+    public var interface: String
+    public var vlans: VLANSet
+    public var line: Int?
+}
+
+/// Where and how a tenant's VLAN is cut: an inventory host, its trunk port, the playbook.
+public struct RemediationTarget: Equatable, Sendable {
+    public var playbook: String
+    public var host: String
+    public var port: String
+    public var netns: String?
+    public var inventory: String?
+    public var saveConfig = false
+    public var timeoutSeconds = 60
+    public init(playbook: String, host: String, port: String) {
+        self.playbook = playbook
+        self.host = host
+        self.port = port
+    }
+}
+
+public struct TenantConfig: Equatable, Sendable {
+    public var name: String
+    public var contact = ""
+    public var policy: RemediationPolicy = .alarm
+    public var ackDeadlineSeconds = 300
+    public var onDeadline: DeadlineAction = .keepWaiting
+    /// Broadcast frames/s above which an ack policy cuts at once.
+    public var hardLimit: Double?
+    public var vlans: [TenantVLANs] = []
+    public var remediation: RemediationTarget?
+    public var line: Int?
+    public init(name: String) { self.name = name }
+}
+
+public struct RemediationConfig: Equatable, Sendable {
+    public var playbookDirectory = "playbooks"
+    public var verifyWindowMilliseconds = 2000
+    public var maxAttempts = 3
+    public var retryBackoffMilliseconds = 2000
+    public var dismissHoldDownSeconds = 600
+    public init() {}
+}
+
+public struct SNMPConfig: Equatable, Sendable {
+    public var enabled = false
+    public var agentxSocket = "/var/agentx/master"
+    public var pingIntervalSeconds = 2
+    /// Notifications per second, globally and per VLAN (token buckets).
+    public var notificationsPerSecond = 10
+    public var notificationsPerVLANPerMinute = 6
+    public var queueLimit = 1000
+    public init() {}
+}
+
+public enum SyslogTransport: String, Equatable, Sendable {
+    case local, udp, tcp, tls
+}
+
+public struct SyslogTargetConfig: Equatable, Sendable {
+    public var transport: SyslogTransport
+    /// host:port for udp/tcp/tls; a socket path for local.
+    public var address: String
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var queueLimit = 1000
+    public init(transport: SyslogTransport, address: String) {
+        self.transport = transport
+        self.address = address
+    }
+}
+
+public struct JournalConfig: Equatable, Sendable {
+    public var path = "/var/lib/loopsentry/journal.sqlite"
+    public init() {}
+}
+
+public struct ControlConfig: Equatable, Sendable {
+    public var socket = "/run/loopsentry/control.sock"
+    public init() {}
+}
+
+public struct MetricsConfig: Equatable, Sendable {
+    public var host: String
+    public var port: Int
+}

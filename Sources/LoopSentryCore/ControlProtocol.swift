@@ -1,0 +1,108 @@
+import Foundation
+
+/// The control socket's protocol: one JSON object per line each way. A client sends one
+/// request and reads one response. Requests are validated here (pure), before anything acts.
+///
+/// Request:  `{"op":"ack","interface":"eth1","vlan":20,"by":"alice"}` — op is one of
+///           status, ack, dismiss, restore; interface and vlan are required except for status.
+/// Response: `{"ok":true,"message":"...","rows":[...]}`.
+public struct ControlRequest: Codable, Equatable, Sendable {
+    public enum Op: String, Codable, Sendable, CaseIterable {
+        case status, ack, dismiss, restore
+    }
+
+    public var op: Op
+    public var interface: String?
+    public var vlan: Int?
+    public var by: String?
+
+    public init(op: Op, interface: String? = nil, vlan: Int? = nil, by: String? = nil) {
+        self.op = op
+        self.interface = interface
+        self.vlan = vlan
+        self.by = by
+    }
+
+    /// The largest request line accepted, in bytes.
+    public static let maxLength = 4096
+
+    /// Parses and validates one request line; the error is one line naming what is wrong.
+    public static func parse(_ line: Data) throws(ControlProtocolError) -> ControlRequest {
+        guard line.count <= maxLength else { throw .invalid("request longer than \(maxLength) bytes") }
+        guard let object = try? JSONSerialization.jsonObject(with: line), let dict = object as? [String: Any] else {
+            throw .invalid("request is not a JSON object")
+        }
+        let known: Set<String> = ["op", "interface", "vlan", "by"]
+        if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .invalid("unknown field '\(unknown)'")
+        }
+        guard let opText = dict["op"] as? String else { throw .invalid("'op' is required (status, ack, dismiss, restore)") }
+        guard let op = Op(rawValue: opText) else {
+            throw .invalid("'op' must be one of status, ack, dismiss, restore; got '\(opText.prefix(40))'")
+        }
+        var r = ControlRequest(op: op)
+        if let i = dict["interface"] {
+            guard let s = i as? String, !s.isEmpty, s.utf8.count <= 15, !s.contains("/") else {
+                throw .invalid("'interface' must be an interface name (1-15 characters, no '/')")
+            }
+            r.interface = s
+        }
+        if let v = dict["vlan"] {
+            guard let n = v as? Int, !(v is Bool), (1...4094).contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
+                throw .invalid("'vlan' must be a whole number 1-4094")
+            }
+            r.vlan = n
+        }
+        if let b = dict["by"] {
+            guard let s = b as? String, (1...64).contains(s.count),
+                  s.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@ ".contains($0) }) else {
+                throw .invalid("'by' must be 1-64 letters, digits, or - _ . @ space")
+            }
+            r.by = s
+        }
+        if op != .status && (r.interface == nil || r.vlan == nil) {
+            throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan'")
+        }
+        return r
+    }
+}
+
+/// A status row as the control socket reports it.
+public struct ControlStatusRow: Codable, Equatable, Sendable {
+    public var interface: String
+    public var vlan: Int
+    public var tenant: String
+    public var policy: String
+    public var state: String
+    public var broadcastPerSecond: Double
+    public var framesPerSecond: Double
+    public var risingThreshold: Double
+    public var incident: UInt64?
+    public var lastAction: String
+
+    public init(interface: String, vlan: Int, tenant: String, policy: String, state: String, broadcastPerSecond: Double,
+                framesPerSecond: Double, risingThreshold: Double, incident: UInt64?, lastAction: String) {
+        self.interface = interface; self.vlan = vlan; self.tenant = tenant; self.policy = policy; self.state = state
+        self.broadcastPerSecond = broadcastPerSecond; self.framesPerSecond = framesPerSecond
+        self.risingThreshold = risingThreshold; self.incident = incident; self.lastAction = lastAction
+    }
+}
+
+public struct ControlResponse: Codable, Equatable, Sendable {
+    public var ok: Bool
+    public var message: String
+    public var rows: [ControlStatusRow]?
+
+    public init(ok: Bool, message: String, rows: [ControlStatusRow]? = nil) {
+        self.ok = ok
+        self.message = message
+        self.rows = rows
+    }
+}
+
+public enum ControlProtocolError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+    public var description: String {
+        switch self { case let .invalid(why): "bad control request: \(why)" }
+    }
+}

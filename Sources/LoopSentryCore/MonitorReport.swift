@@ -1,0 +1,127 @@
+/// One monitor interval as scripts see it (`loopsentry monitor --json`, one object per line).
+public struct MonitorReport: Codable, Equatable, Sendable {
+    public struct Row: Codable, Equatable, Sendable {
+        public var vlan: Int
+        public var broadcastPerSecond: Double
+        public var multicastPerSecond: Double
+        public var framesPerSecond: Double
+        public var bytesPerSecond: Double
+        public var broadcastTotal: UInt64
+        public var multicastTotal: UInt64
+        public var framesTotal: UInt64
+        public var bytesTotal: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case vlan
+            case broadcastPerSecond = "broadcast_pps", multicastPerSecond = "multicast_pps"
+            case framesPerSecond = "frames_pps", bytesPerSecond = "bytes_ps"
+            case broadcastTotal = "broadcast_total", multicastTotal = "multicast_total"
+            case framesTotal = "frames_total", bytesTotal = "bytes_total"
+        }
+    }
+
+    public var time: String
+    public var interface: String
+    public var intervalMilliseconds: Double
+    /// Busiest VLANs first, at most `--top` rows.
+    public var vlans: [Row]
+    /// VLANs with traffic since attach (rows beyond `--top` included in this count).
+    public var activeVLANs: Int
+    public var untaggedFramesTotal: UInt64
+    public var malformedTotal: UInt64
+    public var droppedTotal: UInt64
+    /// Detection events of this interval.
+    public var events: [MonitorEvent] = []
+    /// Storms or loops in progress after this interval.
+    public var storms: [Storm] = []
+    public var probesSentTotal: UInt64 = 0
+    public var probesReturnedTotal: UInt64 = 0
+
+    /// A storm or loop in progress.
+    public struct Storm: Codable, Equatable, Sendable {
+        public var vlan: Int
+        public var inner: Int?
+        public var kind: String?
+        public var loopConfirmed: Bool
+        public var peakRate: Double
+
+        enum CodingKeys: String, CodingKey {
+            case vlan, inner, kind
+            case loopConfirmed = "loop_confirmed", peakRate = "peak_rate"
+        }
+
+        public init(_ s: ActiveStorm) {
+            vlan = Int(s.key.outer.value)
+            inner = s.key.inner.map { Int($0.value) }
+            kind = s.kind?.rawValue
+            loopConfirmed = s.loopConfirmed
+            peakRate = s.peakRate.rounded()
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, interface, vlans, events, storms
+        case probesSentTotal = "probes_sent_total", probesReturnedTotal = "probes_returned_total"
+        case intervalMilliseconds = "interval_ms", activeVLANs = "active_vlans"
+        case untaggedFramesTotal = "untagged_frames_total", malformedTotal = "malformed_total"
+        case droppedTotal = "dropped_total"
+    }
+
+    /// Builds a report from one interval's rates; `top` limits the rows, busiest first.
+    public init(time: String, interface: String, intervalNanos: UInt64, rates: [VLANRate],
+                global: GlobalCounters, top: Int) {
+        self.time = time
+        self.interface = interface
+        intervalMilliseconds = (Double(intervalNanos) / 1e6 * 10).rounded() / 10
+        activeVLANs = rates.count
+        vlans = RateCalculator.busiestFirst(rates).prefix(max(0, top)).map {
+            Row(vlan: Int($0.vlan.value), broadcastPerSecond: $0.broadcastPerSecond.rounded(),
+                multicastPerSecond: $0.multicastPerSecond.rounded(), framesPerSecond: $0.framesPerSecond.rounded(),
+                bytesPerSecond: $0.bytesPerSecond.rounded(), broadcastTotal: $0.totals.broadcast,
+                multicastTotal: $0.totals.multicast, framesTotal: $0.totals.frames, bytesTotal: $0.totals.bytes)
+        }
+        untaggedFramesTotal = global.untaggedFrames
+        malformedTotal = global.malformed
+        droppedTotal = global.dropped
+    }
+
+    /// A fixed-width table for a terminal.
+    public func table() -> String {
+        var lines = ["LoopSentry monitor  \(interface)  \(time)  interval \(intervalMilliseconds) ms  "
+                     + "active VLANs \(activeVLANs)  untagged \(untaggedFramesTotal)  malformed \(malformedTotal)"
+                     + "  dropped \(droppedTotal)"]
+        lines.append(Self.pad(["VLAN", "bcast/s", "mcast/s", "frames/s", "bytes/s", "frames"], widths: Self.widths))
+        for r in vlans {
+            lines.append(Self.pad([String(r.vlan), Self.si(r.broadcastPerSecond), Self.si(r.multicastPerSecond),
+                                   Self.si(r.framesPerSecond), Self.si(r.bytesPerSecond), String(r.framesTotal)],
+                                  widths: Self.widths))
+        }
+        if vlans.isEmpty { lines.append("(no tagged frames yet)") }
+        if probesSentTotal > 0 || probesReturnedTotal > 0 {
+            lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)")
+        }
+        for s in storms {
+            let v = s.inner.map { "\(s.vlan).\($0)" } ?? "\(s.vlan)"
+            lines.append("STORM on VLAN \(v): peak \(Int(s.peakRate))/s" + (s.loopConfirmed ? ", loop confirmed by probe" : ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static let widths = [6, 10, 10, 10, 11, 14]
+
+    static func pad(_ cells: [String], widths: [Int]) -> String {
+        zip(cells, widths).map { cell, w in
+            String(repeating: " ", count: max(0, w - cell.count)) + cell
+        }.joined(separator: " ")
+    }
+
+    /// 1234567 → "1.23M"; small values print as integers.
+    static func si(_ v: Double) -> String {
+        let units: [(Double, String)] = [(1e9, "G"), (1e6, "M"), (1e3, "k")]
+        for (scale, suffix) in units where v >= scale {
+            let scaled = (v / scale * 100).rounded() / 100
+            return "\(scaled)\(suffix)"
+        }
+        return String(Int(v.rounded()))
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import GRDB
+import LoopSentryCore
+
+/// The incident journal: incidents, their transitions, operator actions and playbook runs, in
+/// SQLite (GRDB). Every write is its own transaction and is on disk when the call returns, so a
+/// kill -9 loses nothing already recorded. A playbook run is recorded *before* it starts, so
+/// after a crash the journal tells whether a cut may have run (see `unfinishedRuns`).
+public final class Journal: @unchecked Sendable {
+    let db: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed) the journal at `path`; parent folders are created mode 0700.
+    public init(path: String) throws {
+        self.path = path
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        db = try DatabaseQueue(path: path, configuration: config)
+        try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "incident") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("interface", .text).notNull()
+                t.column("vlan", .integer).notNull()
+                t.column("inner", .integer)
+                t.column("tenant", .text).notNull()
+                t.column("policy", .text).notNull()
+                t.column("openedAt", .double).notNull()
+                t.column("closedAt", .double)
+                t.column("state", .text).notNull()
+                t.column("snapshot", .blob)
+            }
+            try db.create(table: "transition") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("incidentID", .integer).notNull().indexed().references("incident")
+                t.column("at", .double).notNull()
+                t.column("fromState", .text).notNull()
+                t.column("toState", .text).notNull()
+                t.column("cause", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "action") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("incidentID", .integer).indexed()
+                t.column("at", .double).notNull()
+                t.column("interface", .text).notNull()
+                t.column("vlan", .integer).notNull()
+                t.column("action", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("via", .text).notNull()
+                t.column("accepted", .boolean).notNull()
+                t.column("result", .text).notNull()
+            }
+            try db.create(table: "playbookRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("incidentID", .integer).notNull().indexed().references("incident")
+                t.column("startedAt", .double).notNull()
+                t.column("finishedAt", .double)
+                t.column("playbook", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("attempt", .integer).notNull()
+                t.column("succeeded", .boolean)
+                t.column("changed", .integer)
+                t.column("timedOut", .boolean)
+                t.column("output", .text)
+            }
+        }
+        return m
+    }
+
+    /// The next free incident id (one more than the largest ever used).
+    public func nextIncidentID() throws -> UInt64 {
+        try db.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM incident") ?? 1) }
+    }
+
+    /// Records a new incident.
+    public func openIncident(_ i: JournalIncident) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO incident (id, interface, vlan, inner, tenant, policy, openedAt, state, snapshot)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Int64(i.id), i.interface, i.vlan, i.inner, i.tenant, i.policy, i.openedAt.timeIntervalSince1970,
+                                 i.state, i.snapshot])
+        }
+    }
+
+    /// Records one transition and the incident's new state (and persisted snapshot), atomically.
+    public func recordTransition(incident id: UInt64, at: Date, from: String, to: String, cause: String,
+                                 detail: String, snapshot: Data?, closed: Bool) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int64(id), at.timeIntervalSince1970, from, to, cause, detail])
+            try db.execute(sql: "UPDATE incident SET state = ?, snapshot = ?, closedAt = ? WHERE id = ?",
+                           arguments: [to, snapshot, closed ? at.timeIntervalSince1970 : nil, Int64(id)])
+        }
+    }
+
+    /// Records an operator action (accepted or refused).
+    public func recordAction(_ a: JournalAction) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO action (incidentID, at, interface, vlan, action, author, via, accepted, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [a.incidentID.map { Int64($0) }, a.at.timeIntervalSince1970, a.interface, a.vlan,
+                                 a.action, a.author, a.via, a.accepted, a.result])
+        }
+    }
+
+    /// Records that a playbook run is starting; returns its row id for `finishPlaybook`.
+    public func startPlaybook(incident id: UInt64, playbook: String, action: String, attempt: Int, at: Date) throws -> Int64 {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO playbookRun (incidentID, startedAt, playbook, action, attempt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Int64(id), at.timeIntervalSince1970, playbook, action, attempt])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records a playbook run's result and output.
+    public func finishPlaybook(run: Int64, at: Date, succeeded: Bool, changed: Int, timedOut: Bool, output: String) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE playbookRun SET finishedAt = ?, succeeded = ?, changed = ?, timedOut = ?, output = ? WHERE id = ?",
+                           arguments: [at.timeIntervalSince1970, succeeded, changed, timedOut, output, run])
+        }
+    }
+
+    /// Incidents not closed, with their persisted snapshots, oldest first.
+    public func openIncidents() throws -> [JournalIncident] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM incident WHERE closedAt IS NULL ORDER BY id").map(JournalIncident.init(row:))
+        }
+    }
+
+    /// How many times `action` playbooks started for an incident, and how many never finished.
+    public func playbookRuns(incident id: UInt64, action: String) throws -> (started: Int, unfinished: Int) {
+        try db.read { db in
+            let started = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbookRun WHERE incidentID = ? AND action = ?",
+                                           arguments: [Int64(id), action]) ?? 0
+            let unfinished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbookRun WHERE incidentID = ? AND action = ? AND finishedAt IS NULL",
+                                              arguments: [Int64(id), action]) ?? 0
+            return (started, unfinished)
+        }
+    }
+
+    /// Every transition of an incident, in order: (from, to, cause, detail).
+    public func transitions(incident id: UInt64) throws -> [(from: String, to: String, cause: String, detail: String)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT fromState, toState, cause, detail FROM transition WHERE incidentID = ? ORDER BY id",
+                             arguments: [Int64(id)]).map { ($0["fromState"], $0["toState"], $0["cause"], $0["detail"]) }
+        }
+    }
+
+    /// Every operator action, in order.
+    public func actions() throws -> [JournalAction] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM action ORDER BY id").map(JournalAction.init(row:)) }
+    }
+}
+
+/// An incident row.
+public struct JournalIncident: Equatable, Sendable {
+    public var id: UInt64
+    public var interface: String
+    public var vlan: Int
+    public var inner: Int?
+    public var tenant: String
+    public var policy: String
+    public var openedAt: Date
+    public var state: String
+    public var snapshot: Data?
+
+    public init(id: UInt64, interface: String, vlan: Int, inner: Int? = nil, tenant: String, policy: String,
+                openedAt: Date, state: String, snapshot: Data?) {
+        self.id = id; self.interface = interface; self.vlan = vlan; self.inner = inner; self.tenant = tenant
+        self.policy = policy; self.openedAt = openedAt; self.state = state; self.snapshot = snapshot
+    }
+
+    init(row: Row) {
+        self.init(id: UInt64(row["id"] as Int64), interface: row["interface"], vlan: row["vlan"], inner: row["inner"],
+                  tenant: row["tenant"], policy: row["policy"], openedAt: Date(timeIntervalSince1970: row["openedAt"]),
+                  state: row["state"], snapshot: row["snapshot"])
+    }
+}
+
+/// An operator action row: who, through what, when, and the result.
+public struct JournalAction: Equatable, Sendable {
+    public var incidentID: UInt64?
+    public var at: Date
+    public var interface: String
+    public var vlan: Int
+    public var action: String
+    public var author: String
+    public var via: String
+    public var accepted: Bool
+    public var result: String
+
+    public init(incidentID: UInt64?, at: Date, interface: String, vlan: Int, action: String, author: String,
+                via: String, accepted: Bool, result: String) {
+        self.incidentID = incidentID; self.at = at; self.interface = interface; self.vlan = vlan; self.action = action
+        self.author = author; self.via = via; self.accepted = accepted; self.result = result
+    }
+
+    init(row: Row) {
+        self.init(incidentID: (row["incidentID"] as Int64?).map { UInt64($0) }, at: Date(timeIntervalSince1970: row["at"]),
+                  interface: row["interface"], vlan: row["vlan"], action: row["action"], author: row["author"],
+                  via: row["via"], accepted: row["accepted"], result: row["result"])
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LoopSentryCore
+
+/// The sensor on one interface: the loaded tc program, its attachment and the rate
+/// calculator. `poll()` reads the maps and returns per-VLAN rates since the last poll.
+/// Detaches (only its own filter) when closed or released.
+public final class SensorSession {
+    public let interface: String
+    public let program: TCSensorProgram
+    public let attachment: TCIngressAttachment
+    private var rates = RateCalculator()
+    public private(set) var lastSnapshot: CounterSnapshot?
+
+    /// Loads the program with `settings` and attaches it at tc ingress of `interface`
+    /// (in the calling thread's network namespace).
+    public init(interface: String, settings: TCSensorSettings) throws {
+        // Check the interface first: a clear error before anything is loaded.
+        _ = try TCIngressAttachment.ifindex(of: interface)
+        self.interface = interface
+        program = try TCSensorProgram(settings: settings)
+        attachment = try TCIngressAttachment(program: program, interface: interface)
+        _ = try poll()   // baseline for the first rates
+    }
+
+    /// Reads all counters now; returns the snapshot, the per-VLAN rates, QinQ pair rates and
+    /// returned probes since the previous poll.
+    @discardableResult
+    public func poll() throws -> SensorPoll {
+        let snap = try program.snapshot(monotonicNanos: MonotonicClock.nanos())
+        let interval = lastSnapshot.map { snap.monotonicNanos &- $0.monotonicNanos } ?? 0
+        let r = rates.update(snap)
+        lastSnapshot = snap
+        return SensorPoll(snapshot: snap, rates: r, pairRates: rates.pairRates, probeReturns: rates.probeReturns,
+                          intervalNanos: interval)
+    }
+
+    /// Detaches the filter; the maps stay readable until the session is released.
+    public func close() throws { try attachment.detach() }
+}
+
+/// One poll's results.
+public struct SensorPoll: Sendable {
+    public var snapshot: CounterSnapshot
+    public var rates: [VLANRate]
+    public var pairRates: [VLANPairRate]
+    public var probeReturns: [VLANID: UInt64]
+    public var intervalNanos: UInt64
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: the time base of every rate.
+public enum MonotonicClock {
+    public static func nanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

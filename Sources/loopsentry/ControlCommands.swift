@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import LoopSentryCore
+
+/// Where the running daemon listens.
+struct ControlSocketOption: ParsableArguments {
+    @Option(name: .long, help: "The daemon's control socket.")
+    var socket: String = "/run/loopsentry/control.sock"
+}
+
+/// The interface, VLAN and author of an operator action.
+struct ActionTarget: ParsableArguments {
+    @Option(name: .long, help: "The trunk interface.")
+    var interface: String
+
+    @Option(name: .long, help: "The VLAN (1-4094).")
+    var vlan: Int
+
+    @Option(name: .long, help: "Who is acting (recorded in the journal; default: your user name).")
+    var by: String?
+
+    func validate() throws {
+        guard (1...4094).contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
+        guard !interface.isEmpty, interface.utf8.count <= 15, !interface.contains("/") else {
+            throw ValidationError("--interface must be an interface name (1-15 characters, no '/')")
+        }
+    }
+
+    var author: String {
+        by ?? ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "root"
+    }
+}
+
+/// Sends one request and prints the answer; a refusal exits 1 with the daemon's one-line reason.
+func sendControl(_ request: ControlRequest, socket: String, json: Bool = false) throws -> ControlResponse {
+    let response: ControlResponse
+    do {
+        response = try ControlClient.send(request, path: socket)
+    } catch {
+        throw RuntimeFailure("\(error)")
+    }
+    guard response.ok else { throw RuntimeFailure(response.message) }
+    return response
+}
+
+/// A run-time failure whose message is printed as is, with exit status 1.
+struct RuntimeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status",
+        abstract: "Show per-VLAN state from the running daemon.")
+    @OptionGroup var control: ControlSocketOption
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let r = try sendControl(ControlRequest(op: .status), socket: control.socket)
+        let rows = r.rows ?? []
+        if json {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys]
+            print(String(decoding: try e.encode(rows), as: UTF8.self))
+            return
+        }
+        print(r.message)
+        let header = ["INTERFACE", "VLAN", "TENANT", "POLICY", "STATE", "BCAST/S", "RISING", "INCIDENT", "LAST ACTION"]
+        var table = [header]
+        for row in rows {
+            table.append([row.interface, String(row.vlan), row.tenant, row.policy, row.state,
+                          String(Int(row.broadcastPerSecond)), String(Int(row.risingThreshold)),
+                          row.incident.map(String.init) ?? "-", row.lastAction])
+        }
+        let widths = header.indices.map { i in table.map { $0[i].count }.max() ?? 0 }
+        for line in table {
+            print(line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  "))
+        }
+    }
+}
+
+struct AckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ack",
+        abstract: "Acknowledge the pending cut of a looping VLAN: the cut runs now.")
+    @OptionGroup var target: ActionTarget
+    @OptionGroup var control: ControlSocketOption
+    func run() throws {
+        print(try sendControl(ControlRequest(op: .ack, interface: target.interface, vlan: target.vlan, by: target.author),
+                              socket: control.socket).message)
+    }
+}
+
+struct DismissCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dismiss",
+        abstract: "Dismiss a detection (not a loop): back to normal, with a hold-down.")
+    @OptionGroup var target: ActionTarget
+    @OptionGroup var control: ControlSocketOption
+    func run() throws {
+        print(try sendControl(ControlRequest(op: .dismiss, interface: target.interface, vlan: target.vlan, by: target.author),
+                              socket: control.socket).message)
+    }
+}
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore",
+        abstract: "Put a cut VLAN back on the trunk.")
+    @OptionGroup var target: ActionTarget
+    @OptionGroup var control: ControlSocketOption
+    func run() throws {
+        print(try sendControl(ControlRequest(op: .restore, interface: target.interface, vlan: target.vlan, by: target.author),
+                              socket: control.socket).message)
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Lab
+import LoopSentryCore
+import Sensor
+
+/// `loopsentry lab`: a lab of network namespaces — two switches, a trunk, a sensor host and
+/// tenant hosts — where loops can be opened on one VLAN and closed again.
+struct LabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Build a lab of network namespaces and open or close loops in it.",
+        subcommands: [LabUpCommand.self, LabLoopCommand.self, LabUnloopCommand.self, LabDownCommand.self, LabDemoCommand.self,
+                      LabSendCommand.self]
+    )
+}
+
+struct LabUpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Build the lab: switches lsl-sw1/lsl-sw2, trunk, sensor lsl-sensor (trunk0), hosts lsl-ha/lsl-hb.")
+
+    @Option(name: .long, help: "VLANs the trunk carries (list and ranges, e.g. 10,20,30).")
+    var vlans: String = "10,20,30"
+
+    @Option(name: .long, help: "Broadcast frames per second per VLAN from tenant host lsl-ha (0 = none).")
+    var trafficRate: Int = 20
+
+    func validate() throws {
+        _ = try LabVLANs.parse(vlans)
+        guard (0...100_000).contains(trafficRate) else { throw ValidationError("--traffic-rate must be 0-100000") }
+    }
+
+    func run() throws {
+        if LabState.load() != nil || FileManager.default.fileExists(atPath: "/var/run/netns/\(LabPlan.switch1)") {
+            throw LabError.alreadyUp
+        }
+        let list = try LabVLANs.parse(vlans)
+        let plan = LabPlan(vlans: list)
+        do {
+            try LabRunner().run(plan.up())
+            var state = LabState(vlans: list.map { Int($0.value) })
+            try state.save()
+            if trafficRate > 0 {
+                state.trafficPID = try LabTraffic.start(vlans: state.vlans, ratePerVLAN: trafficRate)
+                try state.save()
+            }
+        } catch {
+            LabTeardown.run()
+            throw error
+        }
+        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); sensor interface \(LabPlan.sensorInterface) in netns \(LabPlan.sensor)")
+    }
+}
+
+struct LabLoopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loop", abstract: "Open a loop on one VLAN: a second switch link that passes only that VLAN.")
+
+    @Argument(help: "The VLAN to loop.")
+    var vlan: Int
+
+    func run() throws {
+        guard var state = LabState.load() else { throw LabError.notUp }
+        guard state.vlans.contains(vlan), let id = VLANID(vlan) else { throw LabError.unknownVLAN(vlan, state.vlans) }
+        guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
+        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init))
+        let opened: UInt64
+        do {
+            // The loop opens with the last step (its second end coming up): stamp just before it.
+            let steps = plan.loop(id)
+            try LabRunner().run(Array(steps.dropLast()))
+            opened = MonotonicClock.nanos()
+            try LabRunner().run([steps.last!])
+        } catch {
+            try? LabRunner().run(plan.unloop(id).map { var s = $0; s.ignoreFailure = true; return s })
+            throw error
+        }
+        state.openLoops.append(vlan)
+        try state.save()
+        print("loop open on VLAN \(vlan) at monotonic_ns \(opened)")
+    }
+}
+
+struct LabUnloopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unloop", abstract: "Close the loop on one VLAN.")
+
+    @Argument(help: "The VLAN whose loop to close.")
+    var vlan: Int
+
+    func run() throws {
+        guard var state = LabState.load() else { throw LabError.notUp }
+        guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
+        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init)).unloop(id))
+        let closed = MonotonicClock.nanos()
+        state.openLoops.removeAll { $0 == vlan }
+        try state.save()
+        print("loop closed on VLAN \(vlan) at monotonic_ns \(closed)")
+    }
+}
+
+struct LabDownCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "down", abstract: "Remove the whole lab.")
+
+    func run() throws {
+        LabTeardown.run()
+        print("lab down")
+    }
+}
+
+/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094.
+enum LabVLANs {
+    static func parse(_ text: String) throws -> [VLANID] {
+        var out: Set<VLANID> = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!),
+                  lo <= hi, (1...4094).contains(lo), (1...4094).contains(hi) else {
+                throw ValidationError("--vlans: '\(part)' is not a VLAN or range within 1-4094")
+            }
+            for v in lo...hi { out.insert(VLANID(v)!) }
+        }
+        guard out.count <= 64 else { throw ValidationError("--vlans: at most 64 VLANs in the lab, got \(out.count)") }
+        return out.sorted()
+    }
+}
+
+/// Removes everything the lab made: the traffic process, the namespaces, the state file.
+enum LabTeardown {
+    static func run() {
+        if let pid = LabState.load()?.trafficPID { LabTraffic.stop(pid: pid) }
+        try? LabRunner().run(LabPlan.down())
+        LabState.remove()
+    }
+}
+
+/// Tenant traffic: a detached `loopsentry lab send` in host lsl-ha, broadcasting on every lab VLAN.
+enum LabTraffic {
+    static func start(vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
+        p.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
+            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p.processIdentifier
+    }
+
+    static func stop(pid: Int32) {
+        guard kill(pid, 0) == 0 else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<100 where kill(pid, 0) == 0 { usleep(10_000) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
+}

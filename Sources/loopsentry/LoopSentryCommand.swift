@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `loopsentry`: per-VLAN loop and broadcast-storm sensor for shared trunks.
+struct LoopSentryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loopsentry",
+        abstract: "Per-VLAN loop and broadcast-storm sensor for shared trunks (eBPF).",
+        version: "0.1.0",
+        subcommands: [MonitorCommand.self, StatusCommand.self, AckCommand.self, DismissCommand.self, RestoreCommand.self,
+                      CheckConfigCommand.self, LabCommand.self, BenchBPFCommand.self]
+    )
+}

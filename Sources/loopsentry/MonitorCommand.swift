@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import LoopSentryCore
+import Sensor
+
+/// `loopsentry monitor`: live per-VLAN rates on one interface, no daemon needed.
+struct MonitorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "Show live per-VLAN broadcast, multicast and frame rates on an interface."
+    )
+
+    @Option(name: .long, help: "Interface to watch (the trunk).")
+    var interface: String
+
+    @Option(name: .long, help: "Named network namespace (ip netns) holding the interface.")
+    var netns: String?
+
+    @Option(name: .long, help: "Poll interval in milliseconds (10-60000).")
+    var interval: Int = 100
+
+    @Option(name: .long, help: "Show the N busiest VLANs (1-4096).")
+    var top: Int = 20
+
+    @Flag(name: .long, help: "Print one JSON object per interval instead of a table.")
+    var json = false
+
+    @Flag(name: .long, help: "Drop tagged frames after counting (protects this host during a storm).")
+    var dropTagged = false
+
+    @Flag(name: .long, help: "Also count QinQ frames per (outer, inner) VLAN pair.")
+    var countInner = false
+
+    @Option(name: .long, help: "Stop after this many seconds (default: until SIGINT/SIGTERM).")
+    var duration: Double?
+
+    @OptionGroup(title: "Detection")
+    var detection: DetectionOptions
+
+    func validate() throws {
+        guard (10...60_000).contains(interval) else {
+            throw ValidationError("--interval must be 10-60000 ms, got \(interval)")
+        }
+        guard (1...4096).contains(top) else { throw ValidationError("--top must be 1-4096, got \(top)") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive, got \(duration)") }
+        guard !interface.isEmpty else { throw ValidationError("--interface must not be empty") }
+        try detection.validate()
+    }
+
+    func run() throws {
+        SignalFlag.install()
+        if let netns { try NetworkNamespace.enter(netns) }
+        let probeVLANs = try detection.probeVLANs()
+        let pipeline = try SensorPipeline(
+            interface: interface,
+            settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner),
+            policy: try detection.policy(),
+            probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(),
+            probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000)
+        if pipeline.session.attachment.replacedStaleFilter {
+            FileHandle.standardError.write(Data("loopsentry: replaced a stale LoopSentry filter on \(interface)\n".utf8))
+        }
+        defer { try? pipeline.close() }
+        var recent: [MonitorEvent] = []
+
+        let terminal = !json && isatty(STDOUT_FILENO) == 1
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stopAt = duration.map { MonotonicClock.nanos() + UInt64($0 * 1e9) }
+        let step = UInt64(interval) * 1_000_000
+        var next = MonotonicClock.nanos() + step
+
+        while !SignalFlag.stopRequested {
+            let now = MonotonicClock.nanos()
+            if next > now { SignalFlag.sleep(nanos: next - now) }
+            if SignalFlag.stopRequested { break }
+            next += step
+            if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }  // missed polls: realign
+            let (poll, events) = try pipeline.step()
+            var report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: poll.intervalNanos,
+                                       rates: poll.rates, global: poll.snapshot.global, top: top)
+            report.events = events.map(MonitorEvent.init)
+            report.storms = pipeline.detector.activeStorms.map(MonitorReport.Storm.init)
+            report.probesReturnedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.returned }
+            report.probesSentTotal = pipeline.probes?.status.sent ?? 0
+            recent = Array((recent + report.events).suffix(8))
+            if json {
+                let data = try encoder.encode(report)
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            } else {
+                let log = recent.isEmpty ? "" : "\n\nevents:\n" + recent.map(\.line).joined(separator: "\n")
+                print((terminal ? "\u{1B}[H\u{1B}[2J" : "") + report.table() + log + (terminal ? "" : "\n"))
+            }
+            fflush(nil)
+            if let stopAt, MonotonicClock.nanos() >= stopAt { break }
+        }
+        try pipeline.close()
+    }
+
+    static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LoopSentryCore
+import Testing
+
+@Suite struct ControlProtocolTests {
+    func parse(_ s: String) throws(ControlProtocolError) -> ControlRequest { try ControlRequest.parse(Data(s.utf8)) }
+
+    @Test func validRequestsParse() throws {
+        #expect(try parse(#"{"op":"status"}"#) == ControlRequest(op: .status))
+        #expect(try parse(#"{"op":"ack","interface":"eth1","vlan":20,"by":"alice"}"#)
+                == ControlRequest(op: .ack, interface: "eth1", vlan: 20, by: "alice"))
+    }
+
+    @Test("bad requests are refused with one line naming the problem", arguments: [
+        ("", "request is not a JSON object"),
+        ("[1]", "request is not a JSON object"),
+        (#"{"op":"cut"}"#, "'op' must be one of status, ack, dismiss, restore; got 'cut'"),
+        (#"{"interface":"eth1"}"#, "'op' is required (status, ack, dismiss, restore)"),
+        (#"{"op":"ack","interface":"eth1"}"#, "'ack' needs 'interface' and 'vlan'"),
+        (#"{"op":"ack","interface":"eth1","vlan":4095}"#, "'vlan' must be a whole number 1-4094"),
+        (#"{"op":"ack","interface":"eth1","vlan":"20"}"#, "'vlan' must be a whole number 1-4094"),
+        (#"{"op":"ack","interface":"eth1","vlan":true}"#, "'vlan' must be a whole number 1-4094"),
+        (#"{"op":"ack","interface":"eth1","vlan":20.5}"#, "'vlan' must be a whole number 1-4094"),
+        (#"{"op":"ack","interface":"../etc","vlan":20}"#, "'interface' must be an interface name (1-15 characters, no '/')"),
+        (#"{"op":"ack","interface":"eth1","vlan":20,"by":"x;rm -rf /"}"#, "'by' must be 1-64 letters, digits, or - _ . @ space"),
+        (#"{"op":"status","extra":1}"#, "unknown field 'extra'"),
+    ])
+    func badRequests(line: String, why: String) {
+        #expect(throws: ControlProtocolError.invalid(why)) { try parse(line) }
+    }
+
+    @Test func overlongRequestsAreRefused() {
+        let long = #"{"op":"status","by":""# + String(repeating: "a", count: 5000) + #""}"#
+        #expect(throws: ControlProtocolError.invalid("request longer than 4096 bytes")) { try parse(long) }
+    }
+}
