@@ -108,3 +108,45 @@ public struct SyslogBackoff: Hashable, Sendable {
     /// Records a success: the next failure waits `initial` again.
     public mutating func reset() { consecutiveFailures = 0 }
 }
+
+extension SyslogDestination {
+    /// Why a configured transport or address was refused.
+    public struct AddressError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A destination from configuration text: `transport` is `local`, `udp`, `tcp` or `tls`;
+    /// `address` is a socket path for `local`, else `host`, `host:port` or `[ipv6]:port`
+    /// (default ports 514, 514 and 6514). `tls` applies to `tls` only.
+    public init(transport: String, address: String, tls: SyslogTLSSettings = SyslogTLSSettings()) throws(AddressError) {
+        if transport == "local" {
+            guard address.hasPrefix("/") else { throw AddressError(description: "local needs a socket path, got '\(address)'") }
+            self = .local(path: address)
+            return
+        }
+        let defaultPort = transport == "tls" ? 6514 : 514
+        var host = Substring(address)
+        var port = defaultPort
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            let rest = host[host.index(after: close)...]
+            host = host[host.index(after: host.startIndex)..<close]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let p = Int(rest.dropFirst()) else {
+                    throw AddressError(description: "bad port in '\(address)'")
+                }
+                port = p
+            }
+        } else if host.filter({ $0 == ":" }).count == 1, let colon = host.firstIndex(of: ":") {
+            guard let p = Int(host[host.index(after: colon)...]) else { throw AddressError(description: "bad port in '\(address)'") }
+            port = p
+            host = host[..<colon]
+        }
+        guard !host.isEmpty, (1...65535).contains(port) else { throw AddressError(description: "bad address '\(address)'") }
+        switch transport {
+        case "udp": self = .udp(host: String(host), port: port)
+        case "tcp": self = .tcp(host: String(host), port: port)
+        case "tls": self = .tls(host: String(host), port: port, tls)
+        default: throw AddressError(description: "unknown transport '\(transport)' (local, udp, tcp, tls)")
+        }
+    }
+}

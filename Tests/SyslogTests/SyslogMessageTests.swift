@@ -93,3 +93,32 @@ import Testing
                                                                                 procID: "1").priority.value == 26)
     }
 }
+
+@Suite struct SyslogWiringTests {
+    @Test func notificationsMapOntoEventsWithTheSameValues() throws {
+        let key = VLANStatusKey(ifIndex: 3, vlan: VLANID(20)!)
+        let notification = NOCNotification(kind: .cutFailed, key: key, ifName: "eth1", tenant: "acme",
+                                           broadcastRate: 15_000, risingThreshold: 1_000, state: .cutFailed,
+                                           actionAuthor: "auto", actionResult: "playbook timed out")
+        let event = SyslogEvent(notification, incident: "42")
+        #expect(event == SyslogEvent(kind: .cutFailed, interface: "eth1", vlan: .single(VLANID(20)!), tenant: "acme",
+                                     rate: 15_000, threshold: 1_000, state: "cutFailed", incident: "42",
+                                     detail: "by auto; playbook timed out"))
+        #expect(NOCNotificationKind.allCases.map { SyslogEventKind($0).msgID }
+            == ["STORM", "LOOP", "CUTPEND", "CUT", "CUTFAIL", "CLEAR", "RESTORE"])
+        let action = SyslogEvent.operatorAction(.acknowledgeCut, interface: "eth1", vlan: VLANID(20)!, tenant: "acme",
+                                                state: .cutting, incident: "42", author: "noc-alice")
+        #expect(action.kind == .action && action.detail == "acknowledgeCut by noc-alice")
+    }
+
+    @Test func destinationsParseFromConfigurationText() throws {
+        #expect(try SyslogDestination(transport: "udp", address: "collector:5514") == .udp(host: "collector", port: 5514))
+        #expect(try SyslogDestination(transport: "tcp", address: "collector.example.net") == .tcp(host: "collector.example.net", port: 514))
+        #expect(try SyslogDestination(transport: "tcp", address: "[::1]:1514") == .tcp(host: "::1", port: 1514))
+        #expect(try SyslogDestination(transport: "tls", address: "::1") == .tls(host: "::1", port: 6514, SyslogTLSSettings()))
+        #expect(try SyslogDestination(transport: "local", address: "/dev/log") == .local(path: "/dev/log"))
+        for (transport, address) in [("udp", "h:0"), ("udp", "h:x"), ("tcp", ":514"), ("local", "dev/log"), ("relp", "h")] {
+            #expect(throws: SyslogDestination.AddressError.self) { try SyslogDestination(transport: transport, address: address) }
+        }
+    }
+}
