@@ -121,4 +121,19 @@ import Testing
             #expect(throws: SyslogDestination.AddressError.self) { try SyslogDestination(transport: transport, address: address) }
         }
     }
+
+    @Test func theDaemonAPIQueuesWithoutACollector() throws {
+        let sender = try SyslogSender(configuration: SyslogSenderConfiguration(
+            destination: try SyslogDestination(transport: "local", address: "/nonexistent/loopsentry-test.sock"),
+            queueCapacity: 2))
+        defer { sender.shutdown(timeout: .zero) }
+        let key = VLANStatusKey(ifIndex: 3, vlan: VLANID(20)!)
+        sender.send(SyslogEvent(NOCNotification(kind: .stormDetected, key: key, ifName: "eth1", tenant: "acme",
+                                                broadcastRate: 1, risingThreshold: 1, state: .detected), incident: "1"))
+        sender.send(.operatorAction(.dismiss, interface: "eth1", vlan: VLANID(20)!, tenant: "acme",
+                                    state: .normal, incident: "1", author: "noc"))
+        sender.send(SyslogEvent(kind: .cleared, interface: "eth1", vlan: nil))
+        #expect(sender.droppedMessages == 1)
+        #expect(sender.statistics.enqueued == 3 && sender.statistics.queued == 2)
+    }
 }
