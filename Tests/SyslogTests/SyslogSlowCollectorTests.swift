@@ -33,6 +33,13 @@ import Testing
         #expect(stats.queued <= 51)
         #expect(stats.dropped == sender.droppedMessages)
     }
+
+    @Test func missingCAFileFailsWhenTheSenderIsCreated() {
+        #expect(throws: SyslogTransportError.self) {
+            _ = try SyslogSender(configuration: SyslogSenderConfiguration(
+                destination: .tls(host: "127.0.0.1", port: 1, SyslogTLSSettings(caFile: "/nonexistent/ca.pem"))))
+        }
+    }
 }
 
 /// A TCP socket listening on 127.0.0.1 at a free port, with a tiny receive buffer, that never

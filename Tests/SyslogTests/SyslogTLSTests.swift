@@ -76,11 +76,4 @@ final class SyslogTLSTests {
         #expect(sender.statistics.delivered == 0 && sender.statistics.queued == 1)
         #expect(sender.statistics.lastError != nil)
     }
-
-    @Test func missingCAFileFailsWhenTheSenderIsCreated() {
-        #expect(throws: SyslogTransportError.self) {
-            _ = try SyslogSender(configuration: SyslogSenderConfiguration(
-                destination: .tls(host: "127.0.0.1", port: 1, SyslogTLSSettings(caFile: "/nonexistent/ca.pem"))))
-        }
-    }
 }
