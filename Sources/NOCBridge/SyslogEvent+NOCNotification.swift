@@ -19,12 +19,13 @@ extension SyslogEventKind {
 extension SyslogEvent {
     /// The syslog form of a NOC notification, so SNMP and syslog report the same event with the
     /// same values. `incident` is the journal's incident ID (the notification does not carry one).
-    /// Returned probes, the action's author and a failure's reason go into MSG.
-    public init(_ notification: NOCNotification, incident: String = "") {
+    /// Returned probes, the action's author, a failure's reason and `detail` go into MSG.
+    public init(_ notification: NOCNotification, incident: String = "", detail: String = "") {
         var details: [String] = []
         if notification.returnedProbes > 0 { details.append("\(notification.returnedProbes) probes returned") }
         if !notification.actionAuthor.isEmpty { details.append("by \(notification.actionAuthor)") }
         if !notification.actionResult.isEmpty { details.append(notification.actionResult) }
+        if !detail.isEmpty { details.append(detail) }
         self.init(kind: SyslogEventKind(notification.kind), interface: notification.ifName,
                   vlan: .single(notification.key.vlan), tenant: notification.tenant,
                   rate: Double(notification.broadcastRate), threshold: Double(notification.risingThreshold),
