@@ -32,7 +32,12 @@ let package = Package(
             dependencies: ["LoopSentryCore", "CLoopSentryBPF"],
             plugins: ["BPFCompilerPlugin"]
         ),
-        .target(name: "NOCBridge", dependencies: ["LoopSentryCore"]),
+        // The one folder that imports Net-SNMP's agent library (AgentX subagent).
+        .target(
+            name: "CNetSNMP",
+            linkerSettings: [.linkedLibrary("netsnmpagent"), .linkedLibrary("netsnmp")]
+        ),
+        .target(name: "NOCBridge", dependencies: ["LoopSentryCore", "CNetSNMP"]),
         // The configuration file: YAML read with Yams, validated with key paths and lines.
         .target(name: "LoopSentryConfig", dependencies: ["LoopSentryCore", .product(name: "Yams", package: "Yams")]),
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
@@ -51,6 +56,7 @@ let package = Package(
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
+        .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore"]),
     ]
 )

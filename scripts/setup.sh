@@ -13,8 +13,9 @@ PACKAGES=(
   snmpd snmptrapd snmp smitools erlang-snmp
   # syslog: OpenSSL for the RFC 5425 TLS client; collector for tests, with TLS (certtool)
   libssl-dev rsyslog rsyslog-gnutls gnutls-bin
-  # remediation
-  ansible-core
+  # remediation: ansible-playbook, and Debian's collections (cisco.ios, junipernetworks.junos,
+  # ansible.netcommon) for the switch playbooks; no Ansible Galaxy download needed
+  ansible-core ansible
   # benchmarks: plots
   python3-matplotlib
 )

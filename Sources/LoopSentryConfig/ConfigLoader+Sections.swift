@@ -11,8 +11,8 @@ extension ConfigLoader {
     static let targetKeys = ["playbook", "host", "port", "netns", "inventory", "save_config", "timeout_s"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
                                   "dismiss_hold_down_s"]
-    static let snmpKeys = ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_second",
-                           "notifications_per_vlan_per_minute", "queue_limit"]
+    static let snmpKeys = ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_minute", "notification_burst",
+                           "notifications_per_vlan_per_minute", "notification_vlan_burst", "queue_limit"]
     static let syslogKeys = ["transport", "address", "ca_file", "cert_file", "key_file", "queue_limit"]
 
     static func readSensor(_ m: [String: Node], _ r: ConfigReader, _ s: inout SensorConfig) {
@@ -125,10 +125,12 @@ extension ConfigLoader {
             c.agentxSocket = v
         }
         if let v = r.int(m["ping_interval_s"], "snmp.ping_interval_s", range: 1...60) { c.pingIntervalSeconds = v }
-        if let v = r.int(m["notifications_per_second"], "snmp.notifications_per_second", range: 1...1000) { c.notificationsPerSecond = v }
+        if let v = r.int(m["notifications_per_minute"], "snmp.notifications_per_minute", range: 1...60_000) { c.notificationsPerMinute = v }
+        if let v = r.int(m["notification_burst"], "snmp.notification_burst", range: 1...10_000) { c.notificationBurst = v }
         if let v = r.int(m["notifications_per_vlan_per_minute"], "snmp.notifications_per_vlan_per_minute", range: 1...600) {
             c.notificationsPerVLANPerMinute = v
         }
+        if let v = r.int(m["notification_vlan_burst"], "snmp.notification_vlan_burst", range: 1...100) { c.notificationVLANBurst = v }
         if let v = r.int(m["queue_limit"], "snmp.queue_limit", range: 1...100_000) { c.queueLimit = v }
     }
 

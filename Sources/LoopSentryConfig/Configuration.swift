@@ -109,10 +109,13 @@ public struct SNMPConfig: Equatable, Sendable {
     public var enabled = false
     public var agentxSocket = "/var/agentx/master"
     public var pingIntervalSeconds = 2
-    /// Notifications per second, globally and per VLAN (token buckets).
-    public var notificationsPerSecond = 10
-    public var notificationsPerVLANPerMinute = 6
-    public var queueLimit = 1000
+    /// Notification rate limits (token buckets), globally and per VLAN.
+    public var notificationsPerMinute = 120
+    public var notificationBurst = 30
+    public var notificationsPerVLANPerMinute = 12
+    public var notificationVLANBurst = 6
+    /// Notifications kept while snmpd is unreachable (oldest dropped beyond).
+    public var queueLimit = 256
     public init() {}
 }
 

@@ -133,3 +133,16 @@ public struct VLANSet: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 }
+
+extension VLANSet {
+    /// This set without `vlan`.
+    public func removing(_ vlan: VLANID) -> VLANSet {
+        var out: [ClosedRange<VLANID>] = []
+        for r in ranges {
+            guard r.contains(vlan) else { out.append(r); continue }
+            if r.lowerBound < vlan { out.append(r.lowerBound...VLANID(Int(vlan.value) - 1)!) }
+            if vlan < r.upperBound { out.append(VLANID(Int(vlan.value) + 1)!...r.upperBound) }
+        }
+        return VLANSet(out)
+    }
+}

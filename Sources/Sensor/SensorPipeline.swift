@@ -54,6 +54,15 @@ public final class SensorPipeline {
         }
     }
 
+    /// No detection events for `key` until `until` (an operator's dismiss hold-down).
+    public func suppress(_ key: DetectionKey, until: UInt64) { detector.suppress(key, until: until) }
+
+    /// Forget `key`'s detection state so a new storm is detected afresh (after a restore).
+    public func rearm(_ key: DetectionKey) { detector.reset(key) }
+
+    /// Replaces the detection policy (thresholds changed by an operator).
+    public func setPolicy(_ policy: DetectionPolicy) { detector.policy = policy }
+
     /// Stops the probes and detaches the sensor's filter.
     public func close() throws {
         probes?.stop()

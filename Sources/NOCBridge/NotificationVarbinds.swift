@@ -1,0 +1,31 @@
+import LoopSentryCore
+
+/// The varbinds of a LOOPSENTRY-MIB notification after `snmpTrapOID.0`, as the MIB's
+/// NOTIFICATION-TYPE `OBJECTS` clauses list them, each an instance `.ifIndex.vlan`.
+enum NotificationVarbinds {
+    /// The notification's OID (the value of `snmpTrapOID.0`).
+    static func trapOID(_ kind: NOCNotificationKind) -> LoopSentryMIB.OID {
+        LoopSentryMIB.notificationOID(kind.rawValue)
+    }
+
+    /// Full OIDs and values, in the MIB's order.
+    static func varbinds(_ n: NOCNotification) -> [(oid: LoopSentryMIB.OID, value: SNMPValue)] {
+        func cell(_ c: LoopSentryMIB.Column, _ v: SNMPValue) -> (oid: LoopSentryMIB.OID, value: SNMPValue) {
+            (LoopSentryMIB.cellOID(c, ifIndex: n.key.ifIndex, vlan: n.key.vlan.value), v)
+        }
+        var list = [
+            cell(.ifName, .string(n.ifName)),
+            cell(.tenant, .string(n.tenant)),
+            cell(.broadcastRate, .gauge32(n.broadcastRate)),
+            cell(.risingThreshold, .gauge32(n.risingThreshold)),
+            cell(.state, .integer(Int32(n.state.rawValue))),
+        ]
+        switch n.kind {
+        case .loopConfirmed: list.append(cell(.returnedProbes, .counter64(n.returnedProbes)))
+        case .cutApplied, .vlanRestored: list.append(cell(.actionAuthor, .string(n.actionAuthor)))
+        case .cutFailed: list.append(cell(.actionResult, .string(n.actionResult)))
+        case .stormDetected, .cutPending, .stormCleared: break
+        }
+        return list
+    }
+}

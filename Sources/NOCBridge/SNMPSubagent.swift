@@ -1,0 +1,184 @@
+import CNetSNMP
+import Foundation
+import LoopSentryCore
+import Synchronization
+
+/// The AgentX subagent that serves LOOPSENTRY-MIB through the host's snmpd.
+///
+/// Net-SNMP's library is not thread-safe, so every library call happens on one dedicated
+/// thread that `start()` creates. Other threads only hand data over, under a lock:
+/// `publish(_:)` replaces the table snapshot, `notify(_:)` queues a notification, and
+/// operator SETs reach the `OperatorActionHandler` on the agent thread.
+///
+/// The library holds process-wide state: one subagent per process, started once.
+public final class SNMPSubagent: @unchecked Sendable {
+    public let configuration: SubagentConfiguration
+
+    /// Everything shared between the agent thread and the rest of the process.
+    struct Shared {
+        var table = VLANStatusTable.empty
+        var scalars: ScalarValues
+        var limiter: NotificationRateLimiter
+        var queue: BoundedQueue<NOCNotification>
+        var sent: UInt32 = 0
+        var connected = false
+        var running = false
+        var stopRequested = false
+        var handler: (any OperatorActionHandler)?
+    }
+
+    let shared: Mutex<Shared>
+    /// An eventfd the agent thread waits on beside its sockets, so it wakes for new work.
+    private let wakeFD: Int32
+    private let finished = DispatchSemaphore(value: 0)
+    /// Agent thread only: operator requests validated in RESERVE1, by SET transaction id.
+    var pendingSets: [Int: [OperatorRequest]] = [:]
+
+    /// Set once a subagent has started in this process (the library cannot be re-initialized).
+    private static let used = Atomic<Bool>(false)
+
+    /// A subagent with `configuration`; operator SETs go to `actionHandler` (nil: actions are
+    /// validated and answered `resourceUnavailable`). Nothing runs until `start()`.
+    public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil,
+                now: UInt64 = MonotonicClock.nanoseconds()) throws(NetSNMPError) {
+        self.configuration = configuration
+        let limits = configuration.limits
+        shared = Mutex(Shared(
+            scalars: ScalarValues(version: configuration.version, startTime: configuration.startTime,
+                                  notifyGlobalLimit: limits.globalPerMinute,
+                                  notifyVlanLimit: limits.perVLANPerMinute),
+            limiter: NotificationRateLimiter(limits: limits, now: now),
+            queue: BoundedQueue(capacity: configuration.queueCapacity),
+            handler: actionHandler))
+        wakeFD = try netSNMPCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+    }
+
+    deinit { close(wakeFD) }
+
+    /// Starts the agent thread: initializes the library as an AgentX subagent, registers
+    /// `loopSentryObjects` and connects to the master (retried every ping interval while it
+    /// is away — an absent master is not an error). Throws when the library cannot start.
+    /// Ignores SIGPIPE for the process (a write to a vanished master must not kill it).
+    public func start() throws(NetSNMPError) {
+        guard !Self.used.exchange(true, ordering: .acquiringAndReleasing) else {
+            throw NetSNMPError(function: "init_agent", code: -1, errno: EALREADY)
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let started = DispatchSemaphore(value: 0)
+        let outcome = Mutex<NetSNMPError?>(nil)
+        let thread = Thread { [self] in
+            // The kernel's thread name (it would inherit the creating thread's otherwise).
+            ls_set_thread_name("ls-agentx")
+            let session: AgentXSession
+            do throws(NetSNMPError) {
+                session = try AgentXSession(configuration: configuration, subagent: self)
+            } catch {
+                outcome.withLock { $0 = error }
+                started.signal()
+                finished.signal()
+                return
+            }
+            shared.withLock { $0.running = true }
+            started.signal()
+            runLoop(session)
+            shared.withLock { $0.running = false; $0.connected = false }
+            finished.signal()
+        }
+        thread.start()
+        started.wait()
+        if let error = outcome.withLock({ $0 }) { throw error }
+    }
+
+    /// Stops the agent thread and shuts the library down (closing the AgentX session).
+    public func stop() {
+        let wasRunning = shared.withLock { s -> Bool in
+            s.stopRequested = true
+            return s.running
+        }
+        guard wasRunning else { return }
+        wake()
+        finished.wait()
+    }
+
+    /// Replaces the table with `rows` (any order; sorted here, on the caller's thread).
+    /// Rows that cannot be table indices (ifIndex < 1, VLAN 0 or 4095) are left out.
+    public func publish(_ rows: [VLANStatusRow]) {
+        let table = VLANStatusTable(rows)
+        shared.withLock { $0.table = table }
+    }
+
+    /// Sends `notification` through the master agent, unless a rate limit refuses it. While
+    /// the master is unreachable it waits in a bounded queue and goes out after reconnecting.
+    @discardableResult
+    public func notify(_ notification: NOCNotification,
+                       now: UInt64 = MonotonicClock.nanoseconds()) -> NotificationDisposition {
+        let disposition = shared.withLock { s -> NotificationDisposition in
+            guard s.running, !s.stopRequested else { return .notRunning }
+            guard s.limiter.admit(notification.key, now: now) else {
+                s.scalars.notifySuppressed &+= 1
+                return .suppressed
+            }
+            if s.queue.append(notification) != nil { s.scalars.notifyDropped &+= 1 }
+            s.scalars.notifyQueued = UInt32(s.queue.count)
+            return .queued
+        }
+        if disposition == .queued { wake() }
+        return disposition
+    }
+
+    /// Sets (or clears) the handler that receives accepted operator requests.
+    public func setActionHandler(_ handler: (any OperatorActionHandler)?) {
+        shared.withLock { $0.handler = handler }
+    }
+
+    /// True while an AgentX session to the master agent is open.
+    public var isConnectedToMaster: Bool { shared.withLock { $0.connected } }
+
+    /// What happened to notifications so far.
+    public var statistics: NotificationStatistics {
+        shared.withLock { s in
+            NotificationStatistics(sent: s.sent, suppressed: s.scalars.notifySuppressed,
+                                   dropped: s.scalars.notifyDropped, queued: UInt32(s.queue.count))
+        }
+    }
+
+    /// Wakes the agent thread (`eventfd` write).
+    func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, MemoryLayout<UInt64>.size)
+    }
+
+    /// The agent thread's loop: serve requests and timers, then send queued notifications.
+    private func runLoop(_ session: AgentXSession) {
+        while !shared.withLock({ $0.stopRequested }) {
+            session.poll(wakeFD: wakeFD, maxMilliseconds: 500)
+            sendQueuedNotifications(session)
+        }
+    }
+
+    /// Sends what is queued while the master is connected; keeps it queued otherwise.
+    private func sendQueuedNotifications(_ session: AgentXSession) {
+        while let next = shared.withLock({ s -> NOCNotification? in
+            guard s.connected, let n = s.queue.removeFirst() else { return nil }
+            s.scalars.notifyQueued = UInt32(s.queue.count)
+            return n
+        }) {
+            session.send(next)
+            shared.withLock { $0.sent &+= 1 }
+        }
+    }
+
+    /// Called on the agent thread when the AgentX session opens or closes.
+    func masterConnectionChanged(_ connected: Bool) {
+        shared.withLock { $0.connected = connected }
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: the time base of notification rate limiting.
+public enum MonotonicClock {
+    public static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import LoopSentryCore
+
+/// What a remediation playbook is asked to do to one VLAN.
+public enum PlaybookAction: String, Codable, Sendable, CaseIterable {
+    /// Remove the VLAN from the trunk (or drop it on the bridge port).
+    case cut
+    /// Put the VLAN back.
+    case restore
+}
+
+/// One value of the vars file: the playbooks take strings, integers and booleans.
+public enum PlaybookVariableValue: Equatable, Sendable, Encodable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .int(let i): try c.encode(i)
+        case .bool(let b): try c.encode(b)
+        }
+    }
+}
+
+/// The variables of one playbook run. They reach `ansible-playbook` only as a JSON file passed
+/// with `-e @FILE`, so no value is ever interpolated into a shell line (the playbooks validate
+/// each value again before using it).
+public struct PlaybookVariables: Equatable, Sendable {
+    public var action: PlaybookAction
+    public var vlan: VLANID
+    /// The inventory host (or group) the play runs against: `target_host`.
+    public var targetHost: String
+    /// Bridge port for linux-bridge-vlan.yml: `port`.
+    public var port: String?
+    /// Trunk interface for the switch playbooks: `interface`.
+    public var interface: String?
+    public var tenant: String?
+    /// `incident_id`: written into nftables rule comments and Junos commit comments.
+    public var incidentID: String?
+    /// Network namespace to run the Linux commands in (the lab): `netns`.
+    public var netns: String?
+    /// Cisco IOS: copy the running config to the startup config after a change: `save_config`.
+    public var saveConfig: Bool?
+    /// Further variables (`method`, `vlan_member`, `unit`, `render_only`, ...). The named fields
+    /// above win over an extra of the same name.
+    public var extra: [String: PlaybookVariableValue]
+
+    public init(action: PlaybookAction, vlan: VLANID, targetHost: String, port: String? = nil,
+                interface: String? = nil, tenant: String? = nil, incidentID: String? = nil,
+                netns: String? = nil, saveConfig: Bool? = nil, extra: [String: PlaybookVariableValue] = [:]) {
+        self.action = action
+        self.vlan = vlan
+        self.targetHost = targetHost
+        self.port = port
+        self.interface = interface
+        self.tenant = tenant
+        self.incidentID = incidentID
+        self.netns = netns
+        self.saveConfig = saveConfig
+        self.extra = extra
+    }
+
+    /// The variables as the playbooks name them; unset optionals are left out.
+    public var dictionary: [String: PlaybookVariableValue] {
+        var d = extra
+        d["action"] = .string(action.rawValue)
+        d["vlan"] = .int(Int(vlan.value))
+        d["target_host"] = .string(targetHost)
+        if let port { d["port"] = .string(port) }
+        if let interface { d["interface"] = .string(interface) }
+        if let tenant { d["tenant"] = .string(tenant) }
+        if let incidentID { d["incident_id"] = .string(incidentID) }
+        if let netns { d["netns"] = .string(netns) }
+        if let saveConfig { d["save_config"] = .bool(saveConfig) }
+        return d
+    }
+
+    /// The vars file's contents: one JSON object, keys sorted so equal variables give equal bytes.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(dictionary)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import LoopSentryCore
+import Remediate
+import Sensor
+
+extension Daemon {
+    /// Carries out incident actions in order. A transition is journaled (with the machine's
+    /// snapshot) before the actions after it run, so a crash never loses a started cut.
+    func carryOut(_ actions: [IncidentAction]) throws {
+        let now = MonotonicClock.nanos()
+        for a in actions {
+            let key = a.key
+            let vlan = Int(key.outer.value)
+            switch a.action {
+            case let .journal(t):
+                try journalTransition(t)
+                board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
+                log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
+                          incident: t.incident, detail: "\(t.from) → \(t.to): \(t.cause)\(t.detail.isEmpty ? "" : " — \(t.detail)")",
+                          at: t.at)
+            case let .notify(kind, author, detail):
+                notify(kind, key: key, incident: a.incident, author: author, detail: detail)
+            case let .runCut(attempt):
+                try runPlaybook(.cut, key: key, incident: a.incident, attempt: attempt)
+            case .runRestore:
+                try runPlaybook(.restore, key: key, incident: a.incident, attempt: 1)
+            case let .verify(until):
+                verifying[key] = until
+            case .scheduleTick:
+                break   // the main loop ticks the book every poll
+            case let .suppressDetection(until):
+                pipeline(for: key.interface)?.suppress(key, until: until)
+            case .rearmDetection:
+                pipeline(for: key.interface)?.rearm(key)
+            }
+        }
+        _ = now
+    }
+
+    func tenantName(_ key: DetectionKey) -> String {
+        config.tenant(interface: key.interface, vlan: key.outer)?.name ?? ""
+    }
+
+    func journalTransition(_ t: Transition) throws {
+        let wall = Date()
+        let snapshot = book.snapshots(now: MonotonicClock.nanos(), wallNow: Self.wallNow())
+            .first { $0.incident == t.incident }
+        let data = try snapshot.map { try JSONEncoder().encode($0) }
+        if !knownIncidents.contains(t.incident) {
+            knownIncidents.insert(t.incident)
+            let tenant = config.tenant(interface: t.key.interface, vlan: t.key.outer)
+            try journal.openIncident(JournalIncident(
+                id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
+                tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: wall,
+                state: t.from.description, snapshot: data))
+        }
+        try journal.recordTransition(incident: t.incident, at: wall, from: t.from.description, to: t.to.description,
+                                     cause: t.cause, detail: t.detail, snapshot: data, closed: t.to == .normal)
+    }
+
+    func notify(_ kind: NOCNotificationKind, key: DetectionKey, incident: UInt64, author: String, detail: String) {
+        guard let statusKey = board.key(interface: key.interface, vlan: key.outer), var row = board.rows[statusKey] else { return }
+        row.lastActionAuthor = author
+        row.lastActionResult = detail
+        let n = NOCNotification(kind: kind, row: row)
+        log.write("notification", interface: key.interface, vlan: Int(key.outer.value), tenant: row.tenant,
+                  state: row.state.description, incident: incident, rate: Double(row.broadcastRate),
+                  threshold: Double(row.risingThreshold), detail: "\(kind): \(detail)", author: author, at: MonotonicClock.nanos())
+        for s in sinks { s.notify(n, incident: incident, detail: detail) }
+    }
+
+    /// Starts a playbook run on its own task; the result comes back through the queue.
+    func runPlaybook(_ action: PlaybookAction, key: DetectionKey, incident: UInt64, attempt: Int) throws {
+        guard let tenant = config.tenant(interface: key.interface, vlan: key.outer), let target = tenant.remediation else {
+            // No target (alarm-only or a tenant that left the configuration): report a failed run.
+            let result = PlaybookResult(playbook: "-", succeeded: false, ok: 0, changed: 0, unreachable: 0, failed: 0,
+                                        timedOut: false, exitStatus: nil, hosts: [:], failures: [],
+                                        error: nil, output: "no remediation target configured for this VLAN", duration: .zero)
+            queue.push(action == .cut ? .cutFinished(key, attempt: attempt, run: -1, result) : .restoreFinished(key, run: -1, result))
+            return
+        }
+        let run = try journal.startPlaybook(incident: incident, playbook: target.playbook, action: action.rawValue,
+                                            attempt: attempt, at: Date())
+        log.write("playbookStarted", interface: key.interface, vlan: Int(key.outer.value), tenant: tenant.name, incident: incident,
+                  detail: "\(target.playbook) action=\(action.rawValue) attempt=\(attempt) host=\(target.host) port=\(target.port)",
+                  at: MonotonicClock.nanos())
+        let inventory: PlaybookInventory = target.inventory.map { .path($0) }
+            ?? .text("\(target.host) ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+        let request = PlaybookRequest(
+            playbook: target.playbook,
+            variables: PlaybookVariables(action: action, vlan: key.outer, targetHost: target.host, port: target.port,
+                                         interface: target.port, tenant: tenant.name, incidentID: String(incident),
+                                         netns: target.netns, saveConfig: target.saveConfig),
+            inventory: inventory, timeout: .seconds(target.timeoutSeconds))
+        let runner = self.runner
+        let queue = self.queue
+        Task.detached {
+            let result: PlaybookResult
+            do throws(PlaybookError) {
+                result = try await runner.run(request)
+            } catch {
+                result = PlaybookResult(playbook: request.playbook, succeeded: false, ok: 0, changed: 0, unreachable: 0,
+                                        failed: 0, timedOut: false, exitStatus: nil, hosts: [:], failures: [],
+                                        error: error, output: "\(error)", duration: .zero)
+            }
+            queue.push(action == .cut ? .cutFinished(key, attempt: attempt, run: run, result)
+                                      : .restoreFinished(key, run: run, result))
+        }
+    }
+
+    /// Re-opens the journal's open incidents in the book and carries out their resume actions.
+    func resumeIncidents() throws {
+        let open = try journal.openIncidents()
+        let snapshots = open.compactMap { i in i.snapshot.flatMap { try? JSONDecoder().decode(IncidentSnapshot.self, from: $0) } }
+        for i in open { knownIncidents.insert(i.id) }
+        guard !snapshots.isEmpty else { return }
+        log.write("resumed", detail: "\(snapshots.count) open incident(s) from the journal", at: MonotonicClock.nanos())
+        let actions = book.resume(snapshots, now: MonotonicClock.nanos(), wallNow: Self.wallNow())
+        for s in snapshots {
+            if let key = s.key {
+                board.setState(interface: key.interface, vlan: key.outer, book.incidentState(for: key), at: Self.wallNow())
+            }
+        }
+        try carryOut(actions)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import Remediate
+import Sensor
+
+/// Where the NOC hears about incidents: the SNMP subagent, syslog collectors.
+protocol NOCSink: AnyObject {
+    var name: String { get }
+    func notify(_ notification: NOCNotification, incident: UInt64?, detail: String)
+    func publish(_ rows: [VLANStatusRow])
+    func close()
+}
+
+/// `loopsentry run`: one process with the sensor on every configured trunk, the detector, the
+/// incidents and their remediation, the journal, the control socket and the NOC sinks.
+///
+/// One thread — the main loop — owns all incident state: every poll interval it reads the
+/// counters, runs detection, feeds incidents, drains requests (control socket, SNMP SETs,
+/// finished playbooks) and carries out the resulting actions. Other threads only enqueue.
+final class Daemon {
+    let config: Configuration
+    let log = EventLog()
+    let queue = RequestQueue()
+    let journal: Journal
+    var pipelines: [(config: InterfaceConfig, pipeline: SensorPipeline)] = []
+    var board: StatusBoard
+    var book: IncidentBook
+    var sinks: [NOCSink] = []
+    var control: ControlServer?
+    var runner: AnsibleRunner
+    /// Keys whose cut is being verified: the broadcast rate goes to the book every poll.
+    var verifying: [DetectionKey: UInt64] = [:]
+    /// Latest broadcast rate per key.
+    var lastRates: [DetectionKey: Double] = [:]
+    var knownIncidents: Set<UInt64> = []
+    var playbookThreads = 0
+
+    init(config: Configuration) throws {
+        self.config = config
+        journal = try Journal(path: config.journal.path)
+        runner = AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory)
+        let policy = config.detectionPolicy
+        let tenants = Self.tenantPolicies(config)
+        book = IncidentBook(nextIncidentID: try journal.nextIncidentID(), detection: policy) { key in
+            tenants(key.interface, key.outer)
+        }
+        var infos: [StatusBoard.InterfaceInfo] = []
+        for i in config.interfaces {
+            let index = try NetworkNamespace.run(in: i.netns) { try TCIngressAttachment.ifindex(of: i.name) }
+            infos.append(StatusBoard.InterfaceInfo(name: i.name, ifIndex: index))
+        }
+        let tenantVLANs = config.tenants.flatMap { t in
+            t.vlans.flatMap { v in (1...4094).compactMap(VLANID.init).filter { v.vlans.contains($0) }.map { (v.interface, $0) } }
+        }
+        board = StatusBoard(
+            interfaces: infos, tenantVLANs: tenantVLANs, now: Self.wallNow(),
+            thresholds: { ifName, vlan in
+                let t = policy.thresholds(interface: ifName, vlan: vlan).broadcast
+                return (t.rising, t.falling)
+            },
+            tenant: { ifName, vlan in config.tenant(interface: ifName, vlan: vlan).map { ($0.name, $0.policy) } })
+    }
+
+    /// Builds the incident policy of each tenant from the configuration.
+    static func tenantPolicies(_ c: Configuration) -> @Sendable (String, VLANID) -> TenantPolicy? {
+        let r = c.remediation
+        let policies: [(TenantConfig, TenantPolicy)] = c.tenants.map { t in
+            (t, TenantPolicy(name: t.name, policy: t.policy, ackDeadline: .seconds(t.ackDeadlineSeconds),
+                             onAckDeadline: t.onDeadline == .cut ? .cut : .keepWaiting, hardLimit: t.hardLimit,
+                             verifyWindow: .milliseconds(r.verifyWindowMilliseconds), maxCutAttempts: r.maxAttempts,
+                             retryBackoff: .milliseconds(r.retryBackoffMilliseconds),
+                             dismissHoldDown: .seconds(r.dismissHoldDownSeconds)))
+        }
+        return { ifName, vlan in
+            policies.first { t, _ in t.vlans.contains { $0.interface == ifName && $0.vlans.contains(vlan) } }?.1
+        }
+    }
+
+    static func wallNow() -> UTCTimestamp {
+        UTCTimestamp(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// Attaches the sensors, resumes open incidents from the journal, opens the control socket.
+    func start() throws {
+        for i in config.interfaces {
+            let s = config.sensor
+            let pipeline = try NetworkNamespace.run(in: i.netns) {
+                try SensorPipeline(
+                    interface: i.name,
+                    settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner),
+                    policy: config.detectionPolicy,
+                    probeVLANs: (1...4094).compactMap(VLANID.init).filter { i.probeVLANs.contains($0) },
+                    probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: s.sensorID),
+                                           senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),
+                    probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000)
+            }
+            pipelines.append((i, pipeline))
+            log.write("sensorAttached", interface: i.name, detail: i.netns.map { "netns \($0)" }, at: MonotonicClock.nanos())
+        }
+        if config.snmp.enabled {
+            sinks.append(try SNMPSink(config: config.snmp, queue: queue, log: log))
+            log.write("snmpStarted", detail: "AgentX subagent on \(config.snmp.agentxSocket)", at: MonotonicClock.nanos())
+        }
+        try resumeIncidents()
+        let queue = self.queue
+        let server = try ControlServer(path: config.control.socket) { request, via in
+            let reply = RequestQueue.Reply()
+            queue.push(.control(request, via: via, reply: reply))
+            return reply.wait(timeout: 5) ?? ControlResponse(ok: false, message: "the daemon did not answer within 5 s")
+        }
+        server.start()
+        control = server
+        log.write("started", detail: "\(pipelines.count) interface(s), \(config.tenants.count) tenant(s)", at: MonotonicClock.nanos())
+    }
+
+    /// Runs until SIGINT/SIGTERM.
+    func runLoop() throws {
+        let step = UInt64(config.sensor.pollIntervalMilliseconds) * 1_000_000
+        var next = MonotonicClock.nanos() + step
+        var lastPublish: UInt64 = 0
+        while !SignalFlag.stopRequested {
+            let now0 = MonotonicClock.nanos()
+            if next > now0 { SignalFlag.sleep(nanos: next - now0) }
+            if SignalFlag.stopRequested { break }
+            next += step
+            if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }
+            try pollOnce()
+            let now = MonotonicClock.nanos()
+            if now - lastPublish >= 500_000_000 {
+                let rows = board.sortedRows
+                for s in sinks { s.publish(rows) }
+                lastPublish = now
+            }
+        }
+    }
+
+    /// One iteration: poll, detect, feed incidents, drain requests, act.
+    func pollOnce() throws {
+        var actions: [IncidentAction] = []
+        let wall = Self.wallNow()
+        for (i, pipeline) in pipelines {
+            let (poll, events) = try pipeline.step()
+            board.update(interface: i.name, rates: poll.rates, probes: poll.snapshot.probes, now: wall)
+            for r in poll.rates { lastRates[DetectionKey(interface: i.name, vlan: r.vlan)] = r.broadcastPerSecond }
+            for key in lastRates.keys where key.interface == i.name && !poll.rates.contains(where: { $0.vlan == key.outer }) {
+                lastRates[key] = 0
+            }
+            for e in events {
+                logDetection(e)
+                actions += book.handle(e)
+            }
+        }
+        let now = MonotonicClock.nanos()
+        for key in book.machines.keys.sorted() {
+            actions += book.rate(lastRates[key] ?? 0, for: key, at: now)
+        }
+        verifying = verifying.filter { $0.value > now }
+        actions += book.tick(at: now)
+        actions += drainRequests(now: now)
+        try carryOut(actions)
+    }
+
+    /// Detaches every filter, stops the probes and the control socket, closes the sinks; the
+    /// journal needs no flush (every write is committed when it returns).
+    func shutdown() {
+        control?.stop()
+        for (i, p) in pipelines {
+            try? NetworkNamespace.run(in: i.netns) { try p.close() }
+            log.write("sensorDetached", interface: i.name, at: MonotonicClock.nanos())
+        }
+        pipelines.removeAll()
+        for s in sinks { s.close() }
+        sinks.removeAll()
+        log.write("stopped", at: MonotonicClock.nanos())
+    }
+
+    func logDetection(_ e: DetectionEvent) {
+        let m = MonitorEvent(e)
+        log.write(m.event, interface: m.interface, vlan: m.vlan, tenant: config.tenant(interface: m.interface, vlan: e.key.outer)?.name,
+                  rate: m.rate, threshold: m.threshold,
+                  detail: m.probesReturned.map { "\($0) probe(s) returned" } ?? m.kind, at: m.monotonicNanos)
+    }
+
+    func pipeline(for interface: String) -> SensorPipeline? {
+        pipelines.first { $0.config.name == interface }?.pipeline
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import LoopSentryCore
+@testable import NOCBridge
+import Testing
+
+extension SNMPIntegrationTests {
+/// Notifications go through the master to snmptrapd, decoded with the MIB, also when they
+/// were raised while the master was down; the table comes back quickly after a restart.
+@Suite struct SubagentNotificationTests {
+    /// The varbinds snmptrapd logged for the first `notification`, from snmpTrapOID.0 on.
+    func logged(_ lab: SNMPLab, _ notification: String) -> String? {
+        lab.trapLog.split(separator: "\n").first { $0.contains("OID: LOOPSENTRY-MIB::\(notification)\t") }
+            .flatMap { line in line.range(of: "SNMPv2-MIB::snmpTrapOID.0").map { String(line[$0.lowerBound...]) } }
+    }
+
+    @Test func stormDetectedArrivesAtSnmptrapdWithTheMIBNames() throws {
+        let lab = try SNMPLab()
+        defer { lab.stop() }
+        try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
+        let n = NOCNotification(kind: .stormDetected, row: Fixtures.row(3, 20, state: .detected))
+        #expect(lab.shared.subagent.notify(n) == .queued)
+        _ = Command.waitUntil(seconds: 3) { logged(lab, "loopSentryStormDetected") != nil }
+        #expect(logged(lab, "loopSentryStormDetected") == [
+            "SNMPv2-MIB::snmpTrapOID.0 = OID: LOOPSENTRY-MIB::loopSentryStormDetected",
+            "LOOPSENTRY-MIB::loopSentryVlanIfName.3.20 = STRING: trunk0",
+            "LOOPSENTRY-MIB::loopSentryVlanTenant.3.20 = STRING: acme",
+            "LOOPSENTRY-MIB::loopSentryVlanBroadcastRate.3.20 = Gauge32: 40 frames per second",
+            "LOOPSENTRY-MIB::loopSentryVlanRisingThreshold.3.20 = Gauge32: 1000 frames per second",
+            "LOOPSENTRY-MIB::loopSentryVlanState.3.20 = INTEGER: detected(2)",
+        ].joined(separator: "\t"), "\(lab.diagnostics)")
+    }
+
+    @Test func aStormingVLANIsRateLimitedAndTheSuppressedCountIsVisible() throws {
+        let lab = try SNMPLab()
+        defer { lab.stop() }
+        try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
+        let subagent = lab.shared.subagent
+        let before = subagent.statistics
+        // The test configuration allows bursts of 20 per VLAN; VLAN 99 has not notified yet.
+        let row = Fixtures.row(3, 99, state: .detected)
+        let outcomes = (0..<25).map { _ in subagent.notify(NOCNotification(kind: .stormDetected, row: row), now: 0) }
+        #expect(outcomes.filter { $0 == .queued }.count == 20)
+        #expect(outcomes.suffix(5).allSatisfy { $0 == .suppressed })
+        _ = Command.waitUntil(seconds: 3) {
+            lab.trapLog.components(separatedBy: "loopSentryVlanIfName.3.99 ").count - 1 == 20
+        }
+        #expect(lab.trapLog.components(separatedBy: "loopSentryVlanIfName.3.99 ").count - 1 == 20)
+        let suppressed = try lab.tool("snmpget", ["LOOPSENTRY-MIB::loopSentryNotifySuppressed.0"], options: ["-Oqv"])
+        #expect(suppressed.stdout == "\(before.suppressed + 5)\n")
+        #expect(subagent.statistics.sent == before.sent + 20)
+    }
+
+    @Test func afterAMasterCrashTheTableReturnsWithin3sAndTheQueuedNotificationArrives() throws {
+        let lab = try SNMPLab()
+        defer { lab.stop() }
+        let subagent = lab.shared.subagent
+        subagent.publish(Fixtures.rows)
+        try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
+
+        lab.killMaster()
+        #expect(Command.waitUntil(seconds: 3) { !subagent.isConnectedToMaster })
+        var cut = Fixtures.row(7, 30, name: "trunk1", state: .cut, policy: .auto, tenant: "globex")
+        cut.lastActionAuthor = "auto"
+        #expect(subagent.notify(NOCNotification(kind: .cutApplied, row: cut)) == .queued)
+        usleep(200_000)
+        #expect(subagent.statistics.queued == 1)
+
+        try lab.startMaster()
+        let restarted = Date()
+        let back = try Command.waitUntil(seconds: 5) {
+            try lab.tool("snmpget", ["LOOPSENTRY-MIB::loopSentryVlanState.7.30"], options: ["-Oqv", "-t", "0.2", "-r", "0"])
+                .stdout == "cut\n"
+        }
+        let elapsed = Date().timeIntervalSince(restarted)
+        #expect(back && elapsed < 3, "table back after \(elapsed) s\n\(lab.diagnostics)")
+
+        _ = Command.waitUntil(seconds: 3) { logged(lab, "loopSentryCutApplied") != nil }
+        #expect(logged(lab, "loopSentryCutApplied") == [
+            "SNMPv2-MIB::snmpTrapOID.0 = OID: LOOPSENTRY-MIB::loopSentryCutApplied",
+            "LOOPSENTRY-MIB::loopSentryVlanIfName.7.30 = STRING: trunk1",
+            "LOOPSENTRY-MIB::loopSentryVlanTenant.7.30 = STRING: globex",
+            "LOOPSENTRY-MIB::loopSentryVlanBroadcastRate.7.30 = Gauge32: 60 frames per second",
+            "LOOPSENTRY-MIB::loopSentryVlanRisingThreshold.7.30 = Gauge32: 1000 frames per second",
+            "LOOPSENTRY-MIB::loopSentryVlanState.7.30 = INTEGER: cut(5)",
+            "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.7.30 = STRING: auto",
+        ].joined(separator: "\t"), "\(lab.diagnostics)")
+        #expect(subagent.statistics.queued == 0)
+        print("NOCBridge: table answered \(String(format: "%.2f", elapsed)) s after snmpd restarted")
+    }
+}
+}
