@@ -13,8 +13,8 @@ import Musl
 /// Accounting: every message passed to `send` is, at any moment, exactly one of delivered
 /// (written to the socket), dropped, or still queued (`statistics`). A message whose write fails
 /// goes back to the head of the queue and is sent again after reconnecting.
-public final class SyslogSender: @unchecked Sendable {
-    /// Counters of a sender; `enqueued == delivered + dropped + queued` once `flush` returns.
+public final class SyslogSender: Sendable {
+    /// Counters of a sender; in every snapshot `enqueued == delivered + dropped + queued`.
     public struct Statistics: Equatable, Sendable {
         /// Messages passed to `send`.
         public var enqueued: UInt64 = 0
@@ -40,17 +40,11 @@ public final class SyslogSender: @unchecked Sendable {
     private let maxMessageLength: Int
     private let timeZone: TimeZone
     private let now: @Sendable () -> Date
-    private let tlsContext: SyslogTLSContext?
+    private let worker: SyslogSenderWorker
 
-    private let condition = NSCondition()
-    private var queue: SyslogSendQueue<[UInt8]>
-    private var inFlight = 0
-    private var stats = Statistics()
-    private var stopping = false
-    private var workerExited = false
-
-    /// Starts the background worker. Fails only when TLS settings cannot be loaded (missing or bad
-    /// CA, certificate or key file); an unreachable collector is retried, never an error here.
+    /// Starts the background worker (it stops on `shutdown`, or when the sender is released).
+    /// Fails only when TLS settings cannot be loaded (missing or bad CA, certificate or key
+    /// file); an unreachable collector is retried, never an error here.
     /// - Parameters:
     ///   - timeZone: the offset written in timestamps (local time by default).
     ///   - now: the clock for `send(_:)` without a date; tests pass their own.
@@ -62,16 +56,16 @@ public final class SyslogSender: @unchecked Sendable {
         self.maxMessageLength = configuration.maxMessageLength ?? configuration.destination.defaultMaxMessageLength
         self.timeZone = timeZone
         self.now = now
+        var tlsContext: SyslogTLSContext?
         if case .tls(_, _, let settings) = configuration.destination {
             tlsContext = try SyslogTLSContext(settings)
-        } else {
-            tlsContext = nil
         }
-        queue = SyslogSendQueue(capacity: configuration.queueCapacity)
-        let thread = Thread { [self] in runWorker() }
-        thread.name = "loopsentry-syslog"
-        thread.start()
+        worker = SyslogSenderWorker(configuration: configuration, tlsContext: tlsContext)
+        worker.start()
     }
+
+    /// A released sender stops its worker without flushing (call `shutdown` to flush first).
+    deinit { worker.stop(wait: false) }
 
     /// Queues `event`, stamped with the sender's clock. Never blocks.
     public func send(_ event: SyslogEvent) { send(event, at: now()) }
@@ -84,13 +78,7 @@ public final class SyslogSender: @unchecked Sendable {
 
     /// Queues a complete message. Never blocks; an unformattable message counts as dropped.
     public func send(_ message: SyslogMessage) {
-        let bytes = try? message.bytes(maxLength: maxMessageLength)
-        condition.lock()
-        defer { condition.unlock() }
-        stats.enqueued += 1
-        guard let bytes else { stats.dropped += 1; return }
-        if queue.append(bytes) != nil { stats.dropped += 1 }
-        condition.broadcast()
+        worker.enqueue(try? message.bytes(maxLength: maxMessageLength))
     }
 
     /// The TIMESTAMP for `date` in the sender's time zone, with microseconds.
@@ -105,120 +93,20 @@ public final class SyslogSender: @unchecked Sendable {
     public var droppedMessages: UInt64 { statistics.dropped }
 
     /// A snapshot of the counters.
-    public var statistics: Statistics {
-        condition.lock()
-        defer { condition.unlock() }
-        var snapshot = stats
-        snapshot.queued = queue.count + inFlight
-        return snapshot
-    }
+    public var statistics: Statistics { worker.statistics }
 
     /// Waits until every queued message was written or dropped, at most `timeout`.
     /// Returns whether the queue is empty. For shutdown and tests; never needed to send.
     @discardableResult
     public func flush(timeout: Duration) -> Bool {
-        let deadline = Date().addingTimeInterval(Self.seconds(timeout))
-        condition.lock()
-        defer { condition.unlock() }
-        while !(queue.isEmpty && inFlight == 0) && !workerExited {
-            if !condition.wait(until: deadline) { break }
-        }
-        return queue.isEmpty && inFlight == 0
+        worker.flush(until: Date().addingTimeInterval(Self.seconds(timeout)))
     }
 
     /// Flushes for at most `timeout`, then stops the worker and closes the connection.
     /// Messages still queued are left unsent (they stay counted as queued).
     public func shutdown(timeout: Duration = .seconds(1)) {
         flush(timeout: timeout)
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !workerExited { condition.wait() }
-        condition.unlock()
-    }
-
-    // MARK: Worker
-
-    private func runWorker() {
-        Self.blockSIGPIPE()
-        var connection: SyslogConnection?
-        var backoff = configuration.backoff
-        var nextAttempt = Date.distantPast
-        func failed(_ error: SyslogTransportError) {
-            connection = nil
-            nextAttempt = Date().addingTimeInterval(Self.seconds(backoff.failed()))
-            condition.lock()
-            stats.connected = false
-            stats.lastError = error
-            condition.unlock()
-        }
-        while true {
-            condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
-            if !stopping && connection == nil && Date() < nextAttempt {
-                _ = condition.wait(until: nextAttempt)
-                condition.unlock()
-                continue
-            }
-            if stopping {
-                workerExited = true
-                stats.connected = false
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            condition.unlock()
-
-            if connection == nil {
-                do {
-                    connection = try SyslogConnection.open(configuration.destination, tlsContext: tlsContext,
-                                                           connectTimeout: configuration.connectTimeout,
-                                                           sendTimeout: configuration.sendTimeout)
-                    condition.lock()
-                    stats.connected = true
-                    stats.connections += 1
-                    condition.unlock()
-                } catch {
-                    failed(error)
-                    continue
-                }
-            }
-            guard let open = connection else { continue }
-            if open.peerClosed {
-                failed(.closedByPeer)
-                continue
-            }
-
-            condition.lock()
-            guard let message = queue.popFirst() else { condition.unlock(); continue }
-            inFlight = 1
-            condition.unlock()
-            do {
-                try open.send(message)
-                backoff.reset()
-                condition.lock()
-                inFlight = 0
-                stats.delivered += 1
-                condition.broadcast()
-                condition.unlock()
-            } catch {
-                condition.lock()
-                inFlight = 0
-                if !queue.pushFront(message) { stats.dropped += 1 }
-                condition.broadcast()
-                condition.unlock()
-                failed(error)
-            }
-        }
-    }
-
-    /// SIGPIPE from a write on a closed socket (OpenSSL writes without MSG_NOSIGNAL) stays
-    /// blocked on this thread instead of killing the process.
-    private static func blockSIGPIPE() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        worker.stop(wait: true)
     }
 
     private static func machineHostname() -> String {
