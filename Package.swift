@@ -60,3 +60,21 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate"]),
     ]
 )
+
+// MARK: Syslog (issue 5) — appended so it merges beside other branches' entries.
+// swift-log for the LogHandler backend; OpenSSL (libssl-dev) through a small C shim for RFC 5425 TLS.
+package.dependencies.append(.package(url: "https://github.com/apple/swift-log", from: "1.16.2"))
+package.targets.append(
+    // The one folder that imports OpenSSL: the TLS client of the syslog sender.
+    .target(name: "CLoopSentryTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")])
+)
+package.targets.first { $0.name == "NOCBridge" }?.dependencies += [
+    "CLoopSentryTLS",
+    .product(name: "Logging", package: "swift-log"),
+]
+package.targets.append(
+    .testTarget(
+        name: "SyslogTests",
+        dependencies: ["NOCBridge", "LoopSentryCore", .product(name: "Logging", package: "swift-log")]
+    )
+)
