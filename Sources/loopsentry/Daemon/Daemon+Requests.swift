@@ -109,6 +109,13 @@ extension Daemon {
         try? journal.recordAction(JournalAction(incidentID: incident, at: Date(), interface: interface, vlan: vlan,
                                                 action: action.description, author: author, via: via,
                                                 accepted: accepted, result: result))
+        if let v = VLANID(vlan) {
+            let key = DetectionKey(interface: interface, vlan: v)
+            for case let sink as SyslogSink in sinks {
+                sink.action(action, interface: interface, vlan: v, tenant: tenantName(key), state: book.incidentState(for: key),
+                            incident: incident, author: "\(author) via \(via)", result: result)
+            }
+        }
         log.write("operatorAction", interface: interface, vlan: vlan, incident: incident,
                   detail: "\(action) \(accepted ? "accepted" : "refused"): \(result)", author: "\(author) via \(via)",
                   at: MonotonicClock.nanos())

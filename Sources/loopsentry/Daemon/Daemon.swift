@@ -102,6 +102,11 @@ final class Daemon {
             sinks.append(try SNMPSink(config: config.snmp, queue: queue, log: log))
             log.write("snmpStarted", detail: "AgentX subagent on \(config.snmp.agentxSocket)", at: MonotonicClock.nanos())
         }
+        for target in config.syslog {
+            let sink = try SyslogSink(target: target)
+            sinks.append(sink)
+            log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
+        }
         try resumeIncidents()
         let queue = self.queue
         let server = try ControlServer(path: config.control.socket) { request, via in

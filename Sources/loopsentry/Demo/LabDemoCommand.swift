@@ -111,7 +111,7 @@ final class Demo {
 
         section("6. A loop on VLAN 10 (org-a, policy auto): cut at once")
         let loop10 = try openLoop(10)
-        try watch(until: "cutApplied on VLAN 10", seconds: 30, since: loop10) { !self.events.notifications("cutApplied", vlan: 10).isEmpty }
+        try watch(until: "cutApplied on VLAN 10", seconds: 60, since: loop10) { !self.events.notifications("cutApplied", vlan: 10).isEmpty }
 
         section("7. A loop on VLAN 30 (org-c, policy alarm): reported, never cut")
         let loop30 = try openLoop(30)

@@ -1,0 +1,35 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import NOCBridge
+
+/// One syslog collector as a NOC sink: every notification becomes an RFC 5424 message with
+/// its MSGID and the loopsentry structured data. Sending never blocks the main loop (a
+/// bounded queue, drop-oldest, reconnect with backoff inside `SyslogSender`).
+final class SyslogSink: NOCSink {
+    let name: String
+    let sender: SyslogSender
+
+    init(target: SyslogTargetConfig) throws {
+        name = "syslog \(target.transport.rawValue) \(target.address)"
+        let destination = try SyslogDestination(
+            transport: target.transport.rawValue, address: target.address,
+            tls: SyslogTLSSettings(caFile: target.caFile, certificateFile: target.certFile, privateKeyFile: target.keyFile))
+        sender = try SyslogSender(configuration: SyslogSenderConfiguration(destination: destination, queueCapacity: target.queueLimit))
+    }
+
+    func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
+        sender.send(SyslogEvent(notification, incident: incident.map(String.init) ?? "", detail: detail))
+    }
+
+    /// An operator's action, accepted or refused (MSGID ACTION).
+    func action(_ action: OperatorAction, interface: String, vlan: VLANID, tenant: String, state: IncidentState,
+                incident: UInt64?, author: String, result: String) {
+        sender.send(.operatorAction(action, interface: interface, vlan: vlan, tenant: tenant, state: state,
+                                    incident: incident.map(String.init) ?? "", author: author, result: result))
+    }
+
+    func publish(_ rows: [VLANStatusRow]) {}
+
+    func close() { sender.shutdown(timeout: .seconds(1)) }
+}
