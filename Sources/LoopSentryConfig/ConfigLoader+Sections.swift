@@ -100,6 +100,7 @@ extension ConfigLoader {
                     r.fail("\(tp).playbook", tm["playbook"], "must be a file name ending in .yml in remediation.playbook_dir; got '\(playbook)'")
                 }
                 var target = RemediationTarget(playbook: playbook, host: host, port: port)
+                target.playbookLine = tm["playbook"]?.mark?.line
                 target.netns = r.string(tm["netns"], "\(tp).netns")
                 target.inventory = r.string(tm["inventory"], "\(tp).inventory")
                 if let v = r.bool(tm["save_config"], "\(tp).save_config") { target.saveConfig = v }

@@ -24,7 +24,7 @@ extension ConfigLoader {
             guard let r = t.remediation else { continue }
             let file = config.remediation.playbookDirectory + "/" + r.playbook
             if !FileManager.default.fileExists(atPath: file) {
-                errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: t.line,
+                errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: r.playbookLine ?? t.line,
                                           message: "unknown playbook '\(r.playbook)': no such file \(file)"))
             }
         }

@@ -75,6 +75,8 @@ public struct RemediationTarget: Equatable, Sendable {
     public var inventory: String?
     public var saveConfig = false
     public var timeoutSeconds = 60
+    /// The line of the `playbook` key, for the unknown-playbook error.
+    public var playbookLine: Int?
     public init(playbook: String, host: String, port: String) {
         self.playbook = playbook
         self.host = host

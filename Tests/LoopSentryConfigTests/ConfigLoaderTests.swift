@@ -76,4 +76,21 @@ import Testing
             "interfaces[0].bogus (line 6): unknown key (allowed: name, netns, count_inner, detection, overrides, probe_vlans)",
         ])
     }
+
+    @Test("an unknown playbook is refused at load with the line of the playbook key, not the tenant's")
+    func unknownPlaybookNamesThePlaybookLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.yaml").path
+        try "interfaces:\n  - name: eth1\ntenants:\n  - name: a\n    policy: auto\n    vlans: [{interface: eth1, vlans: \"10\"}]\n    remediation:\n      host: h\n      playbook: missing.yml\n      port: p\nremediation: { playbook_dir: . }\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try ConfigLoader.load(path: path)
+            Issue.record("a missing playbook was accepted")
+        } catch {
+            #expect(error.errors.map(\.description)
+                    == ["tenants[0].remediation.playbook (line 9): unknown playbook 'missing.yml': no such file \(dir.path)/missing.yml"])
+        }
+    }
 }
