@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   # build: libbpf, libelf, Net-SNMP agent library, libpcap (benchmark counter)
   libbpf-dev libelf-dev zlib1g-dev libsnmp-dev libpcap-dev
+  # the journal: SQLite for GRDB, and the sqlite3 tool the tests read it with
+  libsqlite3-dev sqlite3
   # lab and sensor tooling
   iproute2 nftables tcpdump bpftool ethtool util-linux
   # NOC side: snmpd (AgentX master), snmptrapd, snmp tools, MIB checker, base MIBs as text

@@ -158,6 +158,11 @@ extension ConfigLoader {
     static func readListen(_ node: Node?, _ path: String, _ r: ConfigReader) -> MetricsConfig? {
         guard let s = r.string(node, path) else { return nil }
         guard let (h, p) = readListenText(s) else { r.fail(path, node, "must be HOST:PORT; got '\(s)'"); return nil }
+        let numeric = h.split(separator: ".").count == 4 && h.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        guard numeric || h.contains(":") else {
+            r.fail(path, node, "must name a numeric IPv4 or IPv6 address (e.g. 127.0.0.1:9464); got '\(s)'")
+            return nil
+        }
         return MetricsConfig(host: h, port: p)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryConfig
+import NOCBridge
 import LoopSentryCore
 import Remediate
 import Sensor
@@ -34,7 +35,7 @@ final class Daemon {
     /// Latest broadcast rate per key.
     var lastRates: [DetectionKey: Double] = [:]
     var knownIncidents: Set<UInt64> = []
-    var playbookThreads = 0
+    let startedAt = MonotonicClock.nanos()
 
     init(config: Configuration) throws {
         self.config = config
@@ -107,6 +108,11 @@ final class Daemon {
             sinks.append(sink)
             log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
+        if let m = config.metrics {
+            let sink = try MetricsSink(config: m)
+            sinks.append(sink)
+            log.write("metricsStarted", detail: sink.name, at: MonotonicClock.nanos())
+        }
         try resumeIncidents()
         let queue = self.queue
         let server = try ControlServer(path: config.control.socket) { request, via in
@@ -135,6 +141,7 @@ final class Daemon {
             if now - lastPublish >= 500_000_000 {
                 let rows = board.sortedRows
                 for s in sinks { s.publish(rows) }
+                updateMetricsExtra(now: now)
                 lastPublish = now
             }
         }
@@ -178,6 +185,17 @@ final class Daemon {
         for s in sinks { s.close() }
         sinks.removeAll()
         log.write("stopped", at: MonotonicClock.nanos())
+    }
+
+    /// Process-level figures for /metrics: uptime, open incidents, notification and syslog counters.
+    func updateMetricsExtra(now: UInt64) {
+        guard let metrics = sinks.compactMap({ $0 as? MetricsSink }).first else { return }
+        let snmp = sinks.compactMap { ($0 as? SNMPSink)?.agent.statistics }.first
+        let syslogDropped = sinks.compactMap { ($0 as? SyslogSink)?.sender.droppedMessages }.reduce(0, +)
+        metrics.update(extra: MetricsExtra(uptimeSeconds: Double(now - startedAt) / 1e9, openIncidents: book.machines.count,
+                                           notificationsSent: UInt64(snmp?.sent ?? 0),
+                                           notificationsSuppressed: UInt64(snmp?.suppressed ?? 0),
+                                           notificationsDropped: UInt64(snmp?.dropped ?? 0), syslogDropped: syslogDropped))
     }
 
     func logDetection(_ e: DetectionEvent) {
