@@ -76,6 +76,12 @@ public final class Journal: @unchecked Sendable {
         return m
     }
 
+    /// Folds the write-ahead log into the database file (`PRAGMA wal_checkpoint(TRUNCATE)`),
+    /// so the file alone holds everything; called at shutdown.
+    public func checkpoint() throws {
+        try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     /// The next free incident id (one more than the largest ever used).
     public func nextIncidentID() throws -> UInt64 {
         try db.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM incident") ?? 1) }

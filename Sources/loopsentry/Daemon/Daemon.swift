@@ -173,8 +173,8 @@ final class Daemon {
         try carryOut(actions)
     }
 
-    /// Detaches every filter, stops the probes and the control socket, closes the sinks; the
-    /// journal needs no flush (every write is committed when it returns).
+    /// Detaches every filter, stops the probes and the control socket, closes the sinks, and
+    /// checkpoints the journal (every write was already committed when it returned).
     func shutdown() {
         control?.stop()
         for (i, p) in pipelines {
@@ -184,6 +184,7 @@ final class Daemon {
         pipelines.removeAll()
         for s in sinks { s.close() }
         sinks.removeAll()
+        try? journal.checkpoint()
         log.write("stopped", at: MonotonicClock.nanos())
     }
 

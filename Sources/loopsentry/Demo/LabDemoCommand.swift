@@ -125,7 +125,6 @@ final class Demo {
         for (when, what) in timeline { say("  \(when)  \(what)") }
         section("9. Final state (loopsentry status)")
         say(try Self.loopsentry(["status", "--socket", dir.appendingPathComponent("control.sock").path]))
-        if let keep { try copyArtifacts(to: keep) }
     }
 
     // MARK: - Steps
@@ -317,6 +316,7 @@ final class Demo {
             daemon.terminate()
             daemon.waitUntilExit()
         }
+        if let keep { try? copyArtifacts(to: keep) }
         services?.stop()
         LabTeardown.run()
         try? FileManager.default.removeItem(at: dir)

@@ -1,0 +1,104 @@
+import Foundation
+import Remediate
+import Testing
+
+/// `loopsentry lab demo`, the README's main command, run end to end; each step is asserted
+/// from what it leaves behind: the daemon's events, snmptrapd's log, rsyslog's files, the
+/// journal, and the demo's own output.
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
+final class DemoEndToEndTests {
+    let keep = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-demo-e2e-\(UUID().uuidString.prefix(8))").path
+
+    init() { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    deinit {
+        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        try? FileManager.default.removeItem(atPath: keep)
+    }
+
+    func read(_ name: String) -> String { (try? String(contentsOfFile: keep + "/" + name, encoding: .utf8)) ?? "" }
+
+    func events() -> [[String: Any]] {
+        read("events.jsonl").split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    @Test("the demo's flow: ack by SNMP SET cuts VLAN 20 only, VLAN 10 flows, VLAN 10 cut at once, VLAN 30 only reported")
+    func demo() throws {
+        let r = try Shell.run(["timeout", "400", loopsentryBinary, "lab", "demo", "--keep", keep])
+        #expect(r.status == 0, "demo failed: \(r.stderr)\n\(r.stdout.suffix(3000))")
+        let out = r.stdout
+
+        // The table an NMS polls, before any loop.
+        #expect(out.contains("loopSentryVlanTenant.") && out.contains(".20 org-b"))
+        #expect(out.contains("loopSentryVlanState.") && out.contains(".20 normal"))
+
+        let ev = events()
+        func notes(_ kind: String, _ vlan: Int) -> [[String: Any]] {
+            ev.filter { $0["event"] as? String == "notification" && $0["vlan"] as? Int == vlan
+                && ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
+        }
+        func index(_ pred: ([String: Any]) -> Bool) -> Int? { ev.firstIndex(where: pred) }
+
+        // VLAN 20 (ack): pending, nothing cut before the SNMP SET, then cut; its playbook ran once.
+        #expect(notes("cutPending", 20).count == 1)
+        #expect(notes("cutApplied", 20).count == 1)
+        let ack = try #require(index { $0["event"] as? String == "transition" && $0["vlan"] as? Int == 20
+            && ($0["detail"] as? String)?.contains("operator noc-operator via snmp") == true })
+        let firstCut = try #require(index { $0["event"] as? String == "playbookStarted" })
+        #expect(firstCut > ack, "a playbook ran before the acknowledgement")
+        #expect(ev[firstCut]["vlan"] as? Int == 20)
+        #expect(ev.filter { $0["event"] as? String == "playbookStarted" && $0["vlan"] as? Int == 20 }.count == 1)
+        #expect(notes("cutApplied", 20).first?["author"] as? String == "noc-operator")
+        #expect(notes("cutPending", 20).first?["tenant"] as? String == "org-b")
+        #expect(notes("cutPending", 20).first?["state"] as? String == "pendingAck")
+
+        // VLAN 10 (auto): cut without an ack; VLAN 30 (alarm): reported, never cut.
+        #expect(notes("cutApplied", 10).count == 1)
+        #expect(notes("cutPending", 10).isEmpty)
+        #expect(notes("stormDetected", 30).count == 1)
+        #expect(ev.filter { $0["event"] as? String == "playbookStarted" && $0["vlan"] as? Int == 30 }.isEmpty)
+        #expect(ev.filter { $0["event"] as? String == "playbookStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10])
+
+        // VLAN 10 delivery during the VLAN 20 storm and its cut.
+        let line = try #require(out.split(separator: "\n").first { $0.contains("VLAN 10 delivered during the VLAN 20 storm") })
+        let delivered = Int(line.split(separator: ":").last!.split(separator: " ").first!) ?? 0
+        print("demo: \(line)")
+        #expect(delivered >= 1485 && delivered <= 1500, "\(line)")
+
+        // The notifications at snmptrapd, decoded with the MIB's names and the right varbinds.
+        let traps = read("traps.log")
+        #expect(traps.contains("LOOPSENTRY-MIB::loopSentryCutPending"))
+        #expect(traps.contains("LOOPSENTRY-MIB::loopSentryCutApplied"))
+        #expect(traps.contains("LOOPSENTRY-MIB::loopSentryLoopConfirmed"))
+        #expect(traps.contains("LOOPSENTRY-MIB::loopSentryStormDetected"))
+        let pendingTrap = try #require(traps.components(separatedBy: "\n").first { $0.contains("loopSentryCutPending") })
+        #expect(pendingTrap.contains(".20 = STRING: trunk0"))
+        #expect(pendingTrap.contains(".20 = STRING: org-b"))
+        #expect(pendingTrap.contains("pendingAck"))
+
+        // The syslog lines with their structured data, as rsyslog received and parsed them.
+        let syslog = read("syslog.log")
+        let cutpend = try #require(syslog.components(separatedBy: "\n").first { $0.contains(" CUTPEND ") })
+        #expect(cutpend.contains("[loopsentry@8072 ifname=\"trunk0\" vlan=\"20\" tenant=\"org-b\""))
+        #expect(cutpend.contains("state=\"pendingAck\" incident=\"1\"]"))
+        #expect(cutpend.contains(" loopsentry "))
+        let sd = read("syslog-sd.log")
+        #expect(sd.contains("CUTPEND") && sd.contains("\"tenant\": \"org-b\"") || sd.contains("\"tenant\":\"org-b\""), "\(sd.prefix(500))")
+        #expect(syslog.contains(" ACTION ") && syslog.contains("noc-operator"))
+
+        // The journal: three incidents in their final states, the ack recorded with its author.
+        let journal = try Journal(path: keep + "/journal.sqlite")
+        let open = try journal.openIncidents()
+        #expect(Dictionary(uniqueKeysWithValues: open.map { ($0.vlan, $0.state) }) == [20: "cut", 10: "cut", 30: "detected"])
+        let twenty = try #require(open.first { $0.vlan == 20 })
+        #expect(try journal.transitions(incident: twenty.id).map(\.to) == ["detected", "pendingAck", "cutting", "cutting", "cut"])
+        #expect(try journal.playbookRuns(incident: twenty.id, action: "cut") == (1, 0))
+
+        // Nothing left behind: no lab namespace, no demo daemon or service.
+        let netns = try Shell.run(["ip", "netns", "list"]).stdout
+        #expect(!netns.contains("lsl-"), "namespaces left: \(netns)")
+        let left = try Shell.run(["pgrep", "-f", "loopsentry-lab-services-|loopsentry-demo-"]).stdout
+        #expect(left.isEmpty, "processes left: \(left)")
+    }
+}
