@@ -15,7 +15,8 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let at = line.map { " (line \($0))" } ?? ""
-        return path.isEmpty ? "line \(line ?? 0): \(message)" : "\(path)\(at): \(message)"
+        if path.isEmpty { return line.map { "line \($0): \(message)" } ?? message }
+        return "\(path)\(at): \(message)"
     }
 }
 

@@ -8,10 +8,10 @@ extension ConfigLoader {
     public static func load(path: String) throws(ConfigErrors) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             let why = FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions?)" : "does not exist"
-            throw ConfigErrors(errors: [ConfigError(path: "", line: nil, message: "\(path) \(why)")])
+            throw ConfigErrors(errors: [ConfigError(path: "", line: nil, message: why)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigErrors(errors: [ConfigError(path: "", line: nil, message: "\(path) is not UTF-8 text")])
+            throw ConfigErrors(errors: [ConfigError(path: "", line: nil, message: "is not UTF-8 text")])
         }
         var config = try parse(text)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()

@@ -62,6 +62,8 @@ import Testing
         ("interfaces:\n  - name: eth1\n  - name: eth1\n", "interfaces[1].name (line 3): interface 'eth1' is listed twice"),
         ("interfaces: [\n", "line 2: not valid YAML"),
         ("", "line 1: the file is empty"),
+        ("interfaces:\n  - name: eth1\n    overrides:\n      - { vlans: \"10-20\", detection: { rising: 5000 } }\n      - { vlans: \"15\", detection: { rising: 6000 } }\n",
+         "interfaces[0].overrides (line 2): VLANs 10-20 and 15 overlap at VLAN 15"),
     ])
     func badConfiguration(yaml: String, expected: String) {
         let found = errors(yaml)

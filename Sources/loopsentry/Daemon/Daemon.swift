@@ -160,7 +160,9 @@ final class Daemon {
             }
             for e in events {
                 logDetection(e)
-                actions += book.handle(e)
+                // QinQ (outer, inner) pairs are detected and logged; incidents, notifications and
+                // cuts act on the outer (service) VLAN, which is what a trunk can drop.
+                if e.key.inner == nil { actions += book.handle(e) }
             }
         }
         let now = MonotonicClock.nanos()
@@ -201,9 +203,10 @@ final class Daemon {
 
     func logDetection(_ e: DetectionEvent) {
         let m = MonitorEvent(e)
+        var detail = m.probesReturned.map { "\($0) probe(s) returned" } ?? m.kind
+        if let inner = m.inner { detail = "QinQ pair \(m.vlan).\(inner)" + (detail.map { ": \($0)" } ?? "") }
         log.write(m.event, interface: m.interface, vlan: m.vlan, tenant: config.tenant(interface: m.interface, vlan: e.key.outer)?.name,
-                  rate: m.rate, threshold: m.threshold,
-                  detail: m.probesReturned.map { "\($0) probe(s) returned" } ?? m.kind, at: m.monotonicNanos)
+                  rate: m.rate, threshold: m.threshold, detail: detail, at: m.monotonicNanos)
     }
 
     func pipeline(for interface: String) -> SensorPipeline? {
