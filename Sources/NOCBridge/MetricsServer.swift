@@ -148,7 +148,7 @@ public final class MetricsServer: @unchecked Sendable {
         let deadline = MonotonicClock.nanoseconds() + Self.nanoseconds(writeTimeout)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(c, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { Glibc.send(c, $0.baseAddress! + offset, $0.count - offset, linuxMsgNoSignal) }
             let e = errno
             if n > 0 { offset += n; continue }
             guard n < 0, e == EAGAIN || e == EWOULDBLOCK || e == EINTR else { return true }

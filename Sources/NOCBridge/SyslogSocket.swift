@@ -136,7 +136,7 @@ final class SyslogSocket {
         var offset = 0
         repeat {
             let result = bytes.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset, Int32(MSG_NOSIGNAL))
+                send(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset, linuxMsgNoSignal)
             }
             if result < 0 {
                 let code = errno
@@ -165,3 +165,7 @@ final class SyslogSocket {
         return Int32(clamping: max(ms, 1))
     }
 }
+
+/// `MSG_NOSIGNAL` from <sys/socket.h> (Linux ABI value): an EPIPE instead of SIGPIPE. Spelled
+/// out because Glibc's Swift module does not export the macro in every build configuration.
+let linuxMsgNoSignal: Int32 = 0x4000
