@@ -36,6 +36,9 @@ try:
         c = wait_for(lambda e: e["event"] == "stormCleared" and e["monotonic_ns"] > closed, 8)
         if not (s and l and c):
             missed += 1
+            print(f"run {run}: missing " + ", ".join(n for n, x in [("stormDetected", s), ("loopConfirmed", l), ("stormCleared", c)] if not x),
+                  file=sys.stderr)
+            time.sleep(3)
             continue
         storm.append((s["monotonic_ns"] - opened) / 1e6)
         loop.append((l["monotonic_ns"] - opened) / 1e6)
