@@ -29,7 +29,7 @@ extension VACMPlan {
     public static func group(tenant: String) -> String { "lst-\(tenant)" }
     public static let nocGroup = "lsnoc"
 
-    /// The lines for snmpd's persistent file, one `createUser` per user (NOC first). snmpd reads
+    /// The lines for snmpd's persistent file, one `createUser` per user (NOC first, if any). snmpd reads
     /// them at start and, when it next saves the file, replaces them with `usmUser` lines holding
     /// localized keys, so the passphrases do not stay on disk. Throws if a user has no credentials.
     public func createUserLines(_ credentials: [String: Credentials]) throws(PlanError) -> [String] {
@@ -45,14 +45,16 @@ extension VACMPlan {
     /// Every `access` line requires `priv` (authPriv), exact context "" and the USM model; the
     /// notify view is `none` (notifications go to trap sinks, not per user).
     public var accessLines: [String] {
-        let root = Self.dotted(mibRoot)
-        var lines = [
-            "# NOC operator '\(nocUser)': reads everything snmpd serves, writes LOOPSENTRY-MIB only",
-            "group  \(Self.nocGroup)  usm  \(nocUser)",
-            "view   \(Self.nocGroup)-r  included  .1",
-            "view   \(Self.nocGroup)-w  included  \(root)",
-            "access \(Self.nocGroup)  \"\"  usm  priv  exact  \(Self.nocGroup)-r  \(Self.nocGroup)-w  none",
-        ]
+        var lines: [String] = []
+        if let nocUser {
+            lines += [
+                "# NOC operator '\(nocUser)': reads everything snmpd serves, writes LOOPSENTRY-MIB only",
+                "group  \(Self.nocGroup)  usm  \(nocUser)",
+                "view   \(Self.nocGroup)-r  included  .1",
+                "view   \(Self.nocGroup)-w  included  \(Self.dotted(mibRoot))",
+                "access \(Self.nocGroup)  \"\"  usm  priv  exact  \(Self.nocGroup)-r  \(Self.nocGroup)-w  none",
+            ]
+        }
         for t in tenants {
             let g = Self.group(tenant: t.name)
             let summary = Dictionary(grouping: t.rows, by: \.interface)

@@ -79,7 +79,8 @@ public struct VACMPlan: Equatable, Sendable {
     public static let tenantReadableScalars: [UInt] = [1, 2]
 
     public let mibRoot: [UInt]
-    public let nocUser: String
+    /// The NOC user, or nil when its lines are left out (it exists already).
+    public let nocUser: String?
     /// Tenants with their rows sorted by (ifIndex, VLAN), in configuration order.
     public let tenants: [(name: String, rows: [Row])]
 
@@ -89,10 +90,11 @@ public struct VACMPlan: Equatable, Sendable {
     }
 
     /// Checks names and expands every tenant's VLAN ranges into rows (a range 100-199 is 100 rows).
-    /// `ifIndex` maps interface names to their Linux ifindex; `mibRoot` is `loopSentryMIB`'s OID.
+    /// `ifIndex` maps interface names to their Linux ifindex; `mibRoot` is `loopSentryMIB`'s OID;
+    /// `nocUser` nil leaves the NOC user's lines out.
     public init(tenants: [Tenant], ifIndex: [String: Int32], mibRoot: [UInt],
-                nocUser: String = "loopsentry-noc") throws(PlanError) {
-        guard Self.isValidName(nocUser, maxLength: 32) else { throw .invalidUserName(nocUser) }
+                nocUser: String? = "loopsentry-noc") throws(PlanError) {
+        if let nocUser, !Self.isValidName(nocUser, maxLength: 32) { throw .invalidUserName(nocUser) }
         var planned: [(name: String, rows: [Row])] = []
         for t in tenants {
             guard Self.isValidName(t.name, maxLength: Self.maxTenantName) else { throw .invalidTenantName(t.name) }
@@ -118,8 +120,8 @@ public struct VACMPlan: Equatable, Sendable {
         self.tenants = planned
     }
 
-    /// Every USM user name of the plan: the NOC user, then one per tenant (the tenant's name).
-    public var users: [String] { [nocUser] + tenants.map(\.name) }
+    /// Every USM user name of the plan: the NOC user (if any), then one per tenant (its name).
+    public var users: [String] { (nocUser.map { [$0] } ?? []) + tenants.map(\.name) }
 
     /// True for 1...`maxLength` ASCII letters, digits, `-`, `_`, `.`.
     public static func isValidName(_ name: String, maxLength: Int) -> Bool {

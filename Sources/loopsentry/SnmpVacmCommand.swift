@@ -32,6 +32,9 @@ struct SnmpVacmCommand: ParsableCommand {
     @Option(name: .long, help: "The NOC operator's user name (full read, writes LOOPSENTRY-MIB).")
     var nocUser = "loopsentry-noc"
 
+    @Flag(name: .long, help: "Leave out the NOC user's lines (it exists already, e.g. when adding a tenant).")
+    var noNoc = false
+
     @Option(name: .long, help: ArgumentHelp("Authentication passphrases, one 'USER PASSPHRASE' per line.", valueName: "F"))
     var authPassFile: String?
 
@@ -64,7 +67,7 @@ struct SnmpVacmCommand: ParsableCommand {
         }
         do {
             let plan = try VACMPlan(tenants: tenants, ifIndex: indexes, mibRoot: LoopSentryMIB.root,
-                                    nocUser: nocUser)
+                                    nocUser: noNoc ? nil : nocUser)
             let auth = try Self.passphrases(authPassFile)
             let priv = try Self.passphrases(privPassFile)
             var credentials: [String: VACMPlan.Credentials] = [:]

@@ -67,6 +67,15 @@ import Testing
         #expect(text.hasSuffix("access lst-org_b.2  \"\"  usm  priv  exact  lst-org_b.2-r  lst-org_b.2-w  none\n"))
     }
 
+    @Test func withoutANOCUserOnlyTheTenantsLinesArePrinted() throws {
+        let plan = try VACMPlan(tenants: Array(Self.tenants.prefix(1)), ifIndex: ["eth1": 3], mibRoot: Self.root, nocUser: nil)
+        #expect(plan.users == ["org-a"])
+        #expect(plan.accessLines.first == "# tenant 'org-a': 2 row(s) on eth1 (ifIndex 3): VLANs 10-11")
+        #expect(!plan.accessLines.contains { $0.contains("lsnoc") })
+        let c = VACMPlan.Credentials(auth: "aAuth12345", priv: "aPriv12345")
+        #expect(try plan.createUserLines(["org-a": c]) == ["createUser org-a SHA aAuth12345 AES aPriv12345"])
+    }
+
     @Test func masksFollowRFC3415BitOrderAndExtendWithOnes() {
         #expect(VACMPlan.mask(length: 16, wildcard: 14) == "ff:fb")
         #expect(VACMPlan.mask(length: 12, wildcard: 1) == "7f:ff")
