@@ -17,7 +17,7 @@ final class VethDaemon {
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
     /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`.
     init(lab: VethLab, playbooks: [String: String], target: String, maxAttempts: Int = 2,
-         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000) throws {
+         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, extra: String = "") throws {
         self.lab = lab
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-veth-\(UUID().uuidString.prefix(8))")
         playbookDir = dir.appendingPathComponent("playbooks").path
@@ -45,7 +45,7 @@ final class VethDaemon {
         snmp: { enabled: false }
         journal: { path: \(journal) }
         control: { socket: \(socket) }
-
+        \(extra)
         """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
