@@ -54,13 +54,28 @@ void ls_libbpf_take_log(char *buf, size_t size)
     pthread_mutex_unlock(&ls_log_lock);
 }
 
+/* The clsact ingress hook of an interface (LIBBPF_OPTS does not import into Swift). */
+static void ls_ingress_hook(struct bpf_tc_hook *hook, int ifindex)
+{
+    memset(hook, 0, sizeof(*hook));
+    hook->sz = sizeof(*hook);
+    hook->ifindex = ifindex;
+    hook->attach_point = BPF_TC_INGRESS;
+}
+
+/* Filter options naming LoopSentry's (handle, priority) slot. */
+static void ls_filter_opts(struct bpf_tc_opts *opts, uint32_t handle, uint32_t priority)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->sz = sizeof(*opts);
+    opts->handle = handle;
+    opts->priority = priority;
+}
+
 int ls_tc_hook_ensure(int ifindex)
 {
     struct bpf_tc_hook hook;
-    memset(&hook, 0, sizeof(hook));
-    hook.sz = sizeof(hook);
-    hook.ifindex = ifindex;
-    hook.attach_point = BPF_TC_INGRESS;
+    ls_ingress_hook(&hook, ifindex);
     int err = bpf_tc_hook_create(&hook);
     if (err == -EEXIST)
         return 1;
@@ -70,16 +85,10 @@ int ls_tc_hook_ensure(int ifindex)
 int ls_tc_attach(int ifindex, int prog_fd, uint32_t handle, uint32_t priority, int replace)
 {
     struct bpf_tc_hook hook;
-    memset(&hook, 0, sizeof(hook));
-    hook.sz = sizeof(hook);
-    hook.ifindex = ifindex;
-    hook.attach_point = BPF_TC_INGRESS;
+    ls_ingress_hook(&hook, ifindex);
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof(opts));
-    opts.sz = sizeof(opts);
+    ls_filter_opts(&opts, handle, priority);
     opts.prog_fd = prog_fd;
-    opts.handle = handle;
-    opts.priority = priority;
     opts.flags = replace ? BPF_TC_F_REPLACE : 0;
     return bpf_tc_attach(&hook, &opts);
 }
@@ -87,30 +96,18 @@ int ls_tc_attach(int ifindex, int prog_fd, uint32_t handle, uint32_t priority, i
 int ls_tc_detach(int ifindex, uint32_t handle, uint32_t priority)
 {
     struct bpf_tc_hook hook;
-    memset(&hook, 0, sizeof(hook));
-    hook.sz = sizeof(hook);
-    hook.ifindex = ifindex;
-    hook.attach_point = BPF_TC_INGRESS;
+    ls_ingress_hook(&hook, ifindex);
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof(opts));
-    opts.sz = sizeof(opts);
-    opts.handle = handle;
-    opts.priority = priority;
+    ls_filter_opts(&opts, handle, priority);
     return bpf_tc_detach(&hook, &opts);
 }
 
 int ls_tc_query(int ifindex, uint32_t handle, uint32_t priority, uint32_t *prog_id)
 {
     struct bpf_tc_hook hook;
-    memset(&hook, 0, sizeof(hook));
-    hook.sz = sizeof(hook);
-    hook.ifindex = ifindex;
-    hook.attach_point = BPF_TC_INGRESS;
+    ls_ingress_hook(&hook, ifindex);
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof(opts));
-    opts.sz = sizeof(opts);
-    opts.handle = handle;
-    opts.priority = priority;
+    ls_filter_opts(&opts, handle, priority);
     int err = bpf_tc_query(&hook, &opts);
     if (err == 0 && prog_id)
         *prog_id = opts.prog_id;
