@@ -79,6 +79,8 @@ public struct ControlStatusRow: Codable, Equatable, Sendable {
     public var risingThreshold: Double
     public var incident: UInt64?
     public var lastAction: String
+    /// Tagged frames counted on this VLAN since the sensor attached.
+    public var framesTotal: UInt64 = 0
 
     public init(interface: String, vlan: Int, tenant: String, policy: String, state: String, broadcastPerSecond: Double,
                 framesPerSecond: Double, risingThreshold: Double, incident: UInt64?, lastAction: String) {

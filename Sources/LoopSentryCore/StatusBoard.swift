@@ -30,6 +30,18 @@ public struct StatusBoard: Sendable {
     /// The interface name of an ifIndex.
     public func interfaceName(ifIndex: Int32) -> String? { interfaces.first { $0.value == ifIndex }?.key }
 
+    /// An interface came back with a new ifindex: its rows move to the new index.
+    public mutating func setIfIndex(interface: String, _ ifIndex: Int32) {
+        guard let old = interfaces[interface], old != ifIndex else { return }
+        interfaces[interface] = ifIndex
+        for (k, row) in rows where k.ifIndex == old {
+            rows[k] = nil
+            var moved = row
+            moved.key = VLANStatusKey(ifIndex: ifIndex, vlan: k.vlan)
+            rows[moved.key] = moved
+        }
+    }
+
     /// Rows sorted by (ifIndex, VLAN): the SNMP table's order.
     public var sortedRows: [VLANStatusRow] { rows.values.sorted { $0.key < $1.key } }
 

@@ -7,7 +7,7 @@ import LoopSentryCore
 public final class SensorSession {
     public let interface: String
     public let program: TCSensorProgram
-    public let attachment: TCIngressAttachment
+    public private(set) var attachment: TCIngressAttachment
     private var rates = RateCalculator()
     public private(set) var lastSnapshot: CounterSnapshot?
 
@@ -32,6 +32,31 @@ public final class SensorSession {
         lastSnapshot = snap
         return SensorPoll(snapshot: snap, rates: r, pairRates: rates.pairRates, probeReturns: rates.probeReturns,
                           intervalNanos: interval)
+    }
+
+    /// What `ensureAttached` found.
+    public enum AttachmentCheck: Equatable, Sendable {
+        case inPlace
+        /// The interface is gone (deleted, or its namespace changed); counters stop growing.
+        case interfaceGone
+        /// The interface came back (or our filter was removed) and the program is attached again.
+        case reattached(ifindex: Int32)
+    }
+
+    /// Checks that the filter is still in place and re-attaches the same program (same maps,
+    /// so counters continue) when the interface came back. Call in the interface's namespace.
+    public func ensureAttached() -> AttachmentCheck {
+        if attachment.isInPlace { return .inPlace }
+        guard (try? TCIngressAttachment.ifindex(of: interface)) != nil else {
+            attachment.abandon()
+            return .interfaceGone
+        }
+        guard let fresh = try? TCIngressAttachment(program: program, interface: interface) else {
+            return .interfaceGone
+        }
+        attachment.abandon()
+        attachment = fresh
+        return .reattached(ifindex: fresh.ifindex)
     }
 
     /// Detaches the filter; the maps stay readable until the session is released.

@@ -49,6 +49,18 @@ public final class TCIngressAttachment {
         try libbpfCall("bpf_tc_detach") { ls_tc_detach(ifindex, handle, priority) }
     }
 
+    /// True while our filter is in place: the interface still has the ifindex we attached to and
+    /// our slot still runs our program (an interface deleted and re-created gets a new ifindex
+    /// and no filter).
+    public var isInPlace: Bool {
+        guard attached, if_nametoindex(interface) == UInt32(ifindex) else { return false }
+        guard let now = try? Self.occupant(ifindex: ifindex, handle: handle, priority: priority) else { return false }
+        return now.id == programID
+    }
+
+    /// Forgets the attachment without touching the kernel (the interface is gone with its filter).
+    public func abandon() { attached = false }
+
     /// The program at (handle, priority) on ingress, or nil when the slot is empty
     /// (`bpf_tc_query` answers ENOENT, or EINVAL when no clsact hook exists).
     static func occupant(ifindex: Int32, handle: UInt32, priority: UInt32) throws -> (id: UInt32, name: String)? {

@@ -52,12 +52,14 @@ extension Daemon {
         switch r.op {
         case .status:
             let rows = board.sortedRows.map { row in
-                ControlStatusRow(interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
+                var r = ControlStatusRow(interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
                                  policy: row.policy.description, state: row.state.description,
                                  broadcastPerSecond: Double(row.broadcastRate), framesPerSecond: Double(row.frameRate),
                                  risingThreshold: Double(row.risingThreshold),
                                  incident: book.machines[DetectionKey(interface: row.ifName, vlan: row.key.vlan)]?.incidentID,
                                  lastAction: row.lastAction.map { "\($0) by \(row.lastActionAuthor): \(row.lastActionResult)" } ?? "")
+                r.framesTotal = row.counters.frames
+                return r
             }
             let open = book.machines.count
             return (ControlResponse(ok: true, message: "loopsentry: \(pipelines.count) interface(s), \(open) open incident(s)",

@@ -36,6 +36,7 @@ final class Daemon {
     var lastRates: [DetectionKey: Double] = [:]
     var knownIncidents: Set<UInt64> = []
     let startedAt = MonotonicClock.nanos()
+    var lostInterfaces: Set<String> = []
 
     init(config: Configuration) throws {
         self.config = config
@@ -130,6 +131,7 @@ final class Daemon {
         let step = UInt64(config.sensor.pollIntervalMilliseconds) * 1_000_000
         var next = MonotonicClock.nanos() + step
         var lastPublish: UInt64 = 0
+        var lastAttachCheck: UInt64 = 0
         while !SignalFlag.stopRequested {
             let now0 = MonotonicClock.nanos()
             if next > now0 { SignalFlag.sleep(nanos: next - now0) }
@@ -138,6 +140,10 @@ final class Daemon {
             if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }
             try pollOnce()
             let now = MonotonicClock.nanos()
+            if now - lastAttachCheck >= 1_000_000_000 {
+                checkAttachments()
+                lastAttachCheck = now
+            }
             if now - lastPublish >= 500_000_000 {
                 let rows = board.sortedRows
                 for s in sinks { s.publish(rows) }
@@ -188,6 +194,29 @@ final class Daemon {
         sinks.removeAll()
         try? journal.checkpoint()
         log.write("stopped", at: MonotonicClock.nanos())
+    }
+
+    /// Once a second: an interface that disappeared is reported; when it comes back the same
+    /// program (same maps) is attached again and detection goes on.
+    func checkAttachments() {
+        for (i, p) in pipelines {
+            let check = (try? NetworkNamespace.run(in: i.netns) { p.session.ensureAttached() }) ?? .interfaceGone
+            let was = lostInterfaces.contains(i.name)
+            switch check {
+            case .inPlace:
+                break
+            case .interfaceGone:
+                if !was {
+                    lostInterfaces.insert(i.name)
+                    log.write("interfaceLost", interface: i.name, detail: "interface gone; waiting for it to come back",
+                              at: MonotonicClock.nanos())
+                }
+            case let .reattached(ifindex):
+                lostInterfaces.remove(i.name)
+                board.setIfIndex(interface: i.name, ifindex)
+                log.write("sensorReattached", interface: i.name, detail: "ifindex \(ifindex)", at: MonotonicClock.nanos())
+            }
+        }
     }
 
     /// Process-level figures for /metrics: uptime, open incidents, notification and syslog counters.
