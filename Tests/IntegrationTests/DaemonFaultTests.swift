@@ -36,3 +36,36 @@ final class DaemonFaultTests {
         return rows.first { $0["vlan"] as? Int == vlan }?["framesTotal"] as? Int ?? -1
     }
 }
+
+/// kill -9 in the states the lab tests do not cover (cut, detected), then restore.
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
+final class DaemonKillInStateTests {
+    static let noop = ["noop.yml": "- hosts: \"{{ target_host }}\"\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: { msg: ok }\n"]
+
+    @Test("kill -9 while cut: after restart still cut and restorable; restoring ends normal; the cut ran once")
+    func killWhileCut() throws {
+        let lab = try VethLab()
+        defer { lab.destroy() }
+        let d = try VethDaemon(lab: lab, playbooks: Self.noop, target: "playbook: noop.yml, host: edge-sw9, port: \(lab.trunk)",
+                               verifyWindowMs: 3000)
+        try d.start()
+        let flood = try startFlood(lab, vlan: 20, rate: 3000)
+        try d.waitFor(timeout: 10, "playbookStarted") { !d.events("playbookStarted", vlan: 20).isEmpty }
+        flood.signal(SIGTERM)   // the "cut" worked: the storm stops
+        _ = flood.wait(timeout: 5)
+        try d.waitFor(timeout: 15, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }
+        d.daemon?.signal(SIGKILL)
+        _ = d.daemon?.wait(timeout: 5)
+
+        try d.start()
+        #expect(try d.state(vlan: 20) == "cut")
+        let restore = try d.control("restore", vlan: 20, by: "dave")
+        #expect(restore.status == 0, "\(restore.stderr)")
+        try d.waitFor(timeout: 20, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
+        #expect(try d.state(vlan: 20) == "normal")
+        let runs = try d.playbookRuns()
+        #expect(runs.filter { $0["action"] as? String == "cut" }.count == 1)
+        #expect(runs.filter { $0["action"] as? String == "restore" }.count == 1)
+        #expect(d.stop() == 0)
+    }
+}
