@@ -13,9 +13,23 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Always one line: control, format and line-break characters that a message quotes from
+    /// the file (a value like "a\u2028b") are shown escaped, as `\u{2028}`.
     public var description: String {
         let at = line.map { " (line \($0))" } ?? ""
-        return path.isEmpty ? "line \(line ?? 0): \(message)" : "\(path)\(at): \(message)"
+        let text = Self.oneLine(message)
+        return path.isEmpty ? "line \(line ?? 0): \(text)" : "\(Self.oneLine(path))\(at): \(text)"
+    }
+
+    static func oneLine(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: out += "\\u{\(String(u.value, radix: 16))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }
 
