@@ -49,10 +49,18 @@ public enum ConfigLoader {
         return c
     }
 
+    /// One line naming the line of the file: Yams's own descriptions span several lines and
+    /// quote the document (a duplicate key's quotes all of it).
     static func yamlError(_ e: YamlError) -> ConfigError {
         switch e {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             return ConfigError(path: "", line: mark.line, message: "not valid YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        case let .reader(problem, offset, _, yaml):
+            let line = offset.map { yaml.prefix($0).reduce(1) { $1.isNewline ? $0 + 1 : $0 } } ?? 1
+            return ConfigError(path: "", line: line, message: "not valid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigError(path: "", line: context.mark.line, message: "not valid YAML: key \(keys) appears twice in one mapping")
         default:
             return ConfigError(path: "", line: nil, message: "not valid YAML: \(e)")
         }

@@ -13,10 +13,24 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Always one line: control, format and line-break characters that a message quotes from
+    /// the file (a value like "a\u2028b") are shown escaped, as `\u{2028}`.
     public var description: String {
         let at = line.map { " (line \($0))" } ?? ""
-        if path.isEmpty { return line.map { "line \($0): \(message)" } ?? message }
-        return "\(path)\(at): \(message)"
+        let text = Self.oneLine(message)
+        if path.isEmpty { return line.map { "line \($0): \(text)" } ?? text }
+        return "\(Self.oneLine(path))\(at): \(text)"
+    }
+
+    static func oneLine(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: out += "\\u{\(String(u.value, radix: 16))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }
 

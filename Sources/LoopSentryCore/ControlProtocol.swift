@@ -34,16 +34,16 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         }
         let known: Set<String> = ["op", "interface", "vlan", "by"]
         if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .invalid("unknown field '\(unknown)'")
+            throw .invalid("unknown field '\(shown(unknown))'")
         }
         guard let opText = dict["op"] as? String else { throw .invalid("'op' is required (status, ack, dismiss, restore)") }
         guard let op = Op(rawValue: opText) else {
-            throw .invalid("'op' must be one of status, ack, dismiss, restore; got '\(opText.prefix(40))'")
+            throw .invalid("'op' must be one of status, ack, dismiss, restore; got '\(shown(opText))'")
         }
         var r = ControlRequest(op: op)
         if let i = dict["interface"] {
-            guard let s = i as? String, !s.isEmpty, s.utf8.count <= 15, !s.contains("/") else {
-                throw .invalid("'interface' must be an interface name (1-15 characters, no '/')")
+            guard let s = i as? String, isInterfaceName(s) else {
+                throw .invalid("'interface' must be an interface name (1-15 characters, no '/', ':' or spaces)")
             }
             r.interface = s
         }
@@ -64,6 +64,23 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan'")
         }
         return r
+    }
+
+    /// A name the kernel accepts for a network interface (its `dev_valid_name`): 1-15 bytes,
+    /// not `.` or `..`, no `/`, `:`, white space or control characters.
+    static func isInterfaceName(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 15 && s != "." && s != ".."
+            && !s.unicodeScalars.contains { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+    }
+
+    /// At most 40 characters of a client's text for an error message, control characters escaped,
+    /// so the message stays one clean line.
+    static func shown(_ s: String) -> String {
+        String(s.prefix(40).unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+                || $0.properties.generalCategory == .lineSeparator || $0.properties.generalCategory == .paragraphSeparator
+                ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }.joined())
     }
 }
 

@@ -21,7 +21,7 @@ import Testing
         (#"{"op":"ack","interface":"eth1","vlan":"20"}"#, "'vlan' must be a whole number 1-4094"),
         (#"{"op":"ack","interface":"eth1","vlan":true}"#, "'vlan' must be a whole number 1-4094"),
         (#"{"op":"ack","interface":"eth1","vlan":20.5}"#, "'vlan' must be a whole number 1-4094"),
-        (#"{"op":"ack","interface":"../etc","vlan":20}"#, "'interface' must be an interface name (1-15 characters, no '/')"),
+        (#"{"op":"ack","interface":"../etc","vlan":20}"#, "'interface' must be an interface name (1-15 characters, no '/', ':' or spaces)"),
         (#"{"op":"ack","interface":"eth1","vlan":20,"by":"x;rm -rf /"}"#, "'by' must be 1-64 letters, digits, or - _ . @ space"),
         (#"{"op":"status","extra":1}"#, "unknown field 'extra'"),
     ])

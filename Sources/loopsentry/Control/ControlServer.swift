@@ -4,6 +4,7 @@ import LoopSentryCore
 /// The daemon's control socket: a Unix stream socket, mode 0600 (root only), one JSON request
 /// line in, one response line out. Requests are parsed and validated on the socket's own
 /// thread; valid ones go to `handle` together with who sent them (peer uid from SO_PEERCRED).
+/// Each connection is served on a thread of its own (at most `maxClients` at once).
 final class ControlServer: @unchecked Sendable {
     let path: String
     private let fd: Int32
@@ -11,6 +12,10 @@ final class ControlServer: @unchecked Sendable {
     private var thread: Thread?
     private let lock = NSLock()
     private var stopped = false
+    /// Connections being served now; each has its own thread, so an idle or slow client (it has
+    /// 5 s to send its line) cannot hold up the others.
+    private var active = 0
+    static let maxClients = 16
 
     init(path: String, handle: @escaping @Sendable (ControlRequest, String) -> ControlResponse) throws {
         self.path = path
@@ -68,8 +73,21 @@ final class ControlServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            serve(c)
-            close(c)
+            let admitted = lock.withLock { () -> Bool in
+                guard active < Self.maxClients else { return false }
+                active += 1
+                return true
+            }
+            guard admitted else {
+                UnixSocket.writeAll(c, Data(#"{"message":"bad control request: too many clients, try again","ok":false}"#.utf8 + [0x0a]))
+                close(c)
+                continue
+            }
+            Thread.detachNewThread { [self] in
+                serve(c)
+                close(c)
+                lock.withLock { active -= 1 }
+            }
         }
     }
 

@@ -36,11 +36,13 @@ enum UnixSocket {
         return data
     }
 
+    /// Writes every byte with `send(MSG_NOSIGNAL)`: a client that hung up before its answer
+    /// must cost an EPIPE, not a SIGPIPE that kills the daemon.
     static func writeAll(_ fd: Int32, _ data: Data) {
         data.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                let n = send(fd, raw.baseAddress! + off, raw.count - off, Int32(MSG_NOSIGNAL))
                 if n <= 0 { return }
                 off += n
             }

@@ -1,0 +1,132 @@
+import Foundation
+import LoopSentryCore
+@testable import NOCBridge
+import Testing
+
+/// Fuzzes the SNMP SET path's pure part, `SetRequestValidator.validate`, with random OID
+/// suffixes, SMI types, values and lengths against tables of random rows. Every SET ends in
+/// one of the defined RFC 3416 errors at a real varbind index, or in requests that are
+/// consistent with the table; the per-varbind errors follow RFC 3416 §4.2.5 order, checked
+/// against an independent oracle. Replay a failure with the printed `FUZZ_SEED=…`.
+@Suite struct SetRequestValidatorFuzzTests {
+    typealias C = LoopSentryMIB.Column
+    static let varbindErrors: Set<SNMPErrorStatus> = [.notWritable, .wrongType, .wrongLength, .wrongValue, .noCreation]
+
+    static func arc(_ rng: inout SeededGenerator) -> UInt {
+        rng.chance(0.7) ? UInt.random(in: 0...25, using: &rng)
+                        : rng.pick([4094, 4095, 65535, UInt(Int32.max), UInt(Int32.max) + 1, UInt(UInt32.max), UInt.max])
+    }
+
+    static func value(_ rng: inout SeededGenerator) -> SNMPValue {
+        switch Int.random(in: 0..<8, using: &rng) {
+        case 0: .integer(rng.chance(0.5) ? Int32.random(in: -2...6, using: &rng) : Int32.random(in: .min ... .max, using: &rng))
+        case 1: .gauge32(rng.chance(0.5) ? UInt32.random(in: 0...3000, using: &rng) : UInt32.random(in: .min ... .max, using: &rng))
+        case 2: .counter32(UInt32.random(in: .min ... .max, using: &rng))
+        case 3: .counter64(rng.next())
+        case 4: .timeTicks(UInt32.random(in: .min ... .max, using: &rng))
+        case 5: .octetString(rng.chance(0.5) ? Array("alice-é".utf8.prefix(Int.random(in: 0...8, using: &rng)))
+                                              : rng.bytes(Int.random(in: 0...(rng.chance(0.1) ? 70_000 : 80), using: &rng)))
+        case 6: .objectIdentifier((0..<Int.random(in: 0...130, using: &rng)).map { _ in arc(&rng) })
+        default: .other(UInt8.random(in: 0...255, using: &rng))
+        }
+    }
+
+    static func varbind(_ rng: inout SeededGenerator, keys: [VLANStatusKey]) -> SetVarbind {
+        var suffix: [UInt]
+        if rng.chance(0.75) {
+            let column = rng.chance(0.7) ? rng.pick([C.risingThreshold, .fallingThreshold, .action, .actionAuthor]).rawValue
+                                         : arc(&rng)
+            suffix = [2, 1, column]
+            if rng.chance(0.8), let k = keys.randomElement(using: &rng) {
+                suffix += [UInt(k.ifIndex), UInt(k.vlan.value)]
+            } else {
+                suffix += (0..<Int.random(in: 0...3, using: &rng)).map { _ in arc(&rng) }
+            }
+        } else {
+            suffix = (0..<Int.random(in: 0...(rng.chance(0.05) ? 200 : 7), using: &rng)).map { _ in arc(&rng) }
+        }
+        return SetVarbind(suffix: suffix, value: value(&rng))
+    }
+
+    /// The error RFC 3416 gives for one varbind on its own, ignoring the row's state (oracle).
+    static func expectedError(_ vb: SetVarbind, _ table: VLANStatusTable) -> SNMPErrorStatus? {
+        let s = vb.suffix
+        guard s.count >= 3, s[0] == 2, s[1] == 1, let column = C(rawValue: s[2]),
+              [C.risingThreshold, .fallingThreshold, .action, .actionAuthor].contains(column) else { return .notWritable }
+        switch (column, vb.value) {
+        case (.risingThreshold, .gauge32(let v)): if v == 0 { return .wrongValue }
+        case (.fallingThreshold, .gauge32): break
+        case (.action, .integer(let v)): if !(2...4).contains(v) { return .wrongValue }
+        case (.actionAuthor, .octetString(let b)):
+            if b.count > 64 { return .wrongLength }
+            if String(validating: b, as: UTF8.self) == nil { return .wrongValue }
+        default: return .wrongType
+        }
+        guard s.count == 5, (1...UInt(Int32.max)).contains(s[3]), (1...4094).contains(s[4]),
+              table.row(VLANStatusKey(ifIndex: Int32(s[3]), vlan: VLANID(Int(s[4]))!)) != nil else { return .noCreation }
+        return nil
+    }
+
+    /// What is wrong with validating `varbinds`, or nil.
+    static func violation(_ varbinds: [SetVarbind], _ table: VLANStatusTable) -> String? {
+        let result = SetRequestValidator.validate(varbinds, against: table)
+        let firstBad = varbinds.indices.lazy.compactMap { i in expectedError(varbinds[i], table).map { (i, $0) } }.first
+        switch result {
+        case let .failure(r):
+            guard varbinds.indices.contains(r.varbindIndex) else { return "rejection names varbind \(r.varbindIndex) of \(varbinds.count)" }
+            if let (i, status) = firstBad {
+                if r.varbindIndex != i || r.status != status { return "got \(r.status)@\(r.varbindIndex), expected \(status)@\(i)" }
+            } else if r.status != .inconsistentValue {
+                return "got \(r.status) for well-formed varbinds (only inconsistentValue may remain)"
+            }
+        case let .success(requests):
+            if let (i, status) = firstBad { return "accepted although varbind \(i) is \(status)" }
+            var seen: Set<String> = []
+            for q in requests {
+                guard let row = table.row(q.key) else { return "request for a row not in the table" }
+                let kind: String
+                switch q.change {
+                case let .action(a):
+                    if !a.acceptedStates.contains(row.state) { return "\(a) accepted in state \(row.state)" }
+                    kind = "action"
+                case let .thresholds(rising, falling):
+                    if falling > rising || rising == 0 { return "thresholds \(rising)/\(falling) accepted" }
+                    kind = "thresholds"
+                }
+                if q.author.isEmpty || q.author.utf8.count > 64 { return "author \(q.author.debugDescription)" }
+                if !seen.insert("\(q.key)\(kind)").inserted { return "two \(kind) requests for one row" }
+            }
+        }
+        return nil
+    }
+
+    @Test("random SETs: a defined SNMP error at a real varbind, in RFC order, or consistent requests")
+    func randomSets() {
+        let budget = FuzzBudget(environment: ProcessInfo.processInfo.environment, defaultIterations: 20_000,
+                                defaultSeed: 0x5E7_0001, scale: 10)
+        print("SET validator fuzz: \(budget)")
+        var rng = budget.generator
+        var failures = 0
+        var outcomes: [String: Int] = [:]
+        for i in 0..<budget.iterations {
+            let rows = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Fixtures.row(Int32(rng.pick([1, 3, 7, Int(Int32.max)])), Int.random(in: 1...4094, using: &rng),
+                             state: rng.pick(IncidentState.allCases),
+                             rising: UInt32.random(in: 1...5000, using: &rng), falling: UInt32.random(in: 0...5000, using: &rng))
+            }
+            let table = VLANStatusTable(rows)
+            let keys = rows.map(\.key)
+            let varbinds = (0..<Int.random(in: 0...6, using: &rng)).map { _ in Self.varbind(&rng, keys: keys) }
+            if let why = Self.violation(varbinds, table) {
+                failures += 1
+                if failures <= 5 { Issue.record("#\(i) (\(budget)): \(why)\nvarbinds: \(varbinds)") }
+            }
+            switch SetRequestValidator.validate(varbinds, against: table) {
+            case .success: outcomes["accepted", default: 0] += 1
+            case let .failure(r): outcomes["\(r.status)", default: 0] += 1
+            }
+        }
+        print("SET validator fuzz: \(budget.iterations) SETs, outcomes \(outcomes.sorted { $0.key < $1.key }), \(failures) violations")
+        #expect(outcomes.keys.allSatisfy { $0 == "accepted" || Self.varbindErrors.map(\.description).contains($0) || $0 == "inconsistentValue" })
+    }
+}
