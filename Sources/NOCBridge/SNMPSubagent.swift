@@ -156,16 +156,25 @@ public final class SNMPSubagent: @unchecked Sendable {
         }
     }
 
-    /// Sends what is queued while the master is connected; keeps it queued otherwise.
+    /// Notifications sent per loop iteration before the master's replies are read again:
+    /// writing a long queue without reading lets both ends block on full AgentX socket
+    /// buffers (each waits for the other to read) — seen when draining 10000/s.
+    static let notificationBatch = 32
+
+    /// Sends what is queued while the master is connected, at most one batch per call (the
+    /// thread is woken again for the rest); keeps it queued otherwise.
     private func sendQueuedNotifications(_ session: AgentXSession) {
-        while let next = shared.withLock({ s -> NOCNotification? in
+        var sent = 0
+        while sent < Self.notificationBatch, let next = shared.withLock({ s -> NOCNotification? in
             guard s.connected, let n = s.queue.removeFirst() else { return nil }
             s.scalars.notifyQueued = UInt32(s.queue.count)
             return n
         }) {
             session.send(next)
             shared.withLock { $0.sent &+= 1 }
+            sent += 1
         }
+        if sent == Self.notificationBatch, shared.withLock({ $0.connected && !$0.queue.isEmpty }) { wake() }
     }
 
     /// Called on the agent thread when the AgentX session opens or closes.

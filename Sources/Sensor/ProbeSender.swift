@@ -71,7 +71,8 @@ public final class ProbeSender: @unchecked Sendable {
                 }
             }
             let next = lock.withLock { schedule.nextDue } ?? (now + 10_000_000)
-            let wait = min(max(next, MonotonicClock.nanos()) - MonotonicClock.nanos(), 5_000_000)
+            let t = MonotonicClock.nanos()   // one reading: two could go backwards relative to each other
+            let wait = min(next > t ? next - t : 0, 5_000_000)
             if wait > 0 { usleep(UInt32(wait / 1000)) }
         }
     }

@@ -141,6 +141,11 @@ final class DaemonRemediationTests {
         try d.start()
         _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
         try d.waitFor(timeout: 10, "playbookStarted") { !d.events("playbookStarted", vlan: 20).isEmpty }
+        // Kill while ansible-playbook is really running (the journal records a run just before
+        // the process is spawned).
+        try d.waitFor(timeout: 10, "ansible-playbook running") {
+            !processes(withCommandLineContaining: ["ansible-playbook", "loopsentry-ansible-"]).isEmpty
+        }
         d.kill9()
         try d.start()
         try d.waitFor(timeout: 60, "cutApplied after restart") { !d.notifications("cutApplied", vlan: 20).isEmpty }
