@@ -29,6 +29,14 @@ struct NotificationBenchmark {
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// The host's UDP RcvbufErrors (/proc/net/snmp): datagrams dropped at a full receive buffer.
+    func udpReceiveBufferErrors() -> Int {
+        let lines = ((try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8)) ?? "")
+            .split(separator: "\n").filter { $0.hasPrefix("Udp: ") }.map { $0.split(separator: " ") }
+        guard lines.count == 2, let i = lines[0].firstIndex(of: "RcvbufErrors"), i < lines[1].count else { return 0 }
+        return Int(lines[1][i]) ?? 0
+    }
+
     /// Traps of step `ifIndex` in snmptrapd's log (each notification is one line naming its row).
     func received(_ log: URL, ifIndex: Int) -> Int {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -88,8 +96,8 @@ struct NotificationBenchmark {
         try #require(Command.waitUntil(seconds: 10) { received(trapLog, ifIndex: 1) == 1 }, "no trap arrived")
 
         var md = ["| target rate (/s) | achieved rate (/s) | raised | suppressed / dropped by the subagent | handed to snmpd "
-                  + "| logged by snmptrapd | lost | CPU % of one core: snmpd / snmptrapd |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  + "| logged by snmptrapd | lost | UDP receive-buffer drops (host) | CPU % of one core: snmpd / snmptrapd |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         var best: Int?
         var notes: [String] = []
         var lossySteps = 0
@@ -98,6 +106,7 @@ struct NotificationBenchmark {
             let count = max(1, Int(Double(rate) * stepSeconds))
             let before = subagent.statistics
             let cpu0 = (cpu(snmpd.pid), cpu(snmptrapd.pid))
+            let udp0 = udpReceiveBufferErrors()
             let start = MonotonicClock.nanoseconds()
             var suppressed = 0
             for n in 0..<count {
@@ -130,18 +139,21 @@ struct NotificationBenchmark {
             let after = subagent.statistics
             let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
             let cpu1 = (cpu(snmpd.pid), cpu(snmptrapd.pid))
+            let udpDrops = udpReceiveBufferErrors() - udp0
             let handed = Int(after.sent &- before.sent)
             let lost = count - got
             if lost == 0 && suppressed == 0 { best = rate } else { lossySteps += 1 }
-            md.append(String(format: "| %d | %.0f | %d | %d / %d | %d | %d | %d | %.0f / %.0f |", rate,
+            md.append(String(format: "| %d | %.0f | %d | %d / %d | %d | %d | %d | %d | %.0f / %.0f |", rate,
                              Double(count) / raiseSeconds, count, suppressed, Int(after.dropped &- before.dropped),
-                             handed, got, lost, 100 * (cpu1.0 - cpu0.0) / elapsed, 100 * (cpu1.1 - cpu0.1) / elapsed))
+                             handed, got, lost, udpDrops, 100 * (cpu1.0 - cpu0.0) / elapsed, 100 * (cpu1.1 - cpu0.1) / elapsed))
             if stalled {
                 let agent = threadWaits(getpid(), named: "ls-agentx"), master = threadWaits(snmpd.pid ?? 0, named: nil)
                 notes.append(String(format: "At %d/s the path stalled with %u notifications still queued in the subagent: "
                     + "nothing moved for 5 s; the subagent's agent thread was waiting in `%@` and snmpd in `%@` "
-                    + "(kernel wait channels). snmpd was then killed to end the step; no higher rate was tried.",
-                    rate, subagent.statistics.queued, agent, master))
+                    + "(kernel wait channels)%@. snmpd was then killed to end the step; no higher rate was tried.",
+                    rate, subagent.statistics.queued, agent, master,
+                    agent.contains("send") && master.contains("send")
+                        ? ": both were blocked writing to the AgentX socket, each waiting for the other to read" : ""))
                 snmpd.kill()
                 break
             }
