@@ -14,7 +14,8 @@ tmp=$(mktemp)
   echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d); every figure below comes from that run."
   echo "Machine: $(machine_line)."
   echo
-  for section in bench/sensor.sh bench/detection.sh bench/remediation.sh bench/snmp.sh; do
+  for section in bench/sensor.sh bench/capture.sh bench/cpu.sh bench/detection.sh bench/remediation.sh \
+                 bench/snmp.sh bench/notifications.sh bench/memory.sh; do
     bash "$section"
     echo
   done
