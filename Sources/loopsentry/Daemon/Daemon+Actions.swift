@@ -7,7 +7,6 @@ extension Daemon {
     /// Carries out incident actions in order. A transition is journaled (with the machine's
     /// snapshot) before the actions after it run, so a crash never loses a started cut.
     func carryOut(_ actions: [IncidentAction]) throws {
-        let now = MonotonicClock.nanos()
         for a in actions {
             let key = a.key
             let vlan = Int(key.outer.value)
@@ -24,17 +23,14 @@ extension Daemon {
                 try runPlaybook(.cut, key: key, incident: a.incident, attempt: attempt)
             case .runRestore:
                 try runPlaybook(.restore, key: key, incident: a.incident, attempt: 1)
-            case let .verify(until):
-                verifying[key] = until
-            case .scheduleTick:
-                break   // the main loop ticks the book every poll
+            case .verify, .scheduleTick:
+                break   // every poll feeds each open incident its rate and ticks the book
             case let .suppressDetection(until):
                 pipeline(for: key.interface)?.suppress(key, until: until)
             case .rearmDetection:
                 pipeline(for: key.interface)?.rearm(key)
             }
         }
-        _ = now
     }
 
     func tenantName(_ key: DetectionKey) -> String {

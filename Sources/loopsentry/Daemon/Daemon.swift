@@ -30,8 +30,6 @@ final class Daemon {
     var sinks: [NOCSink] = []
     var control: ControlServer?
     var runner: AnsibleRunner
-    /// Keys whose cut is being verified: the broadcast rate goes to the book every poll.
-    var verifying: [DetectionKey: UInt64] = [:]
     /// Latest broadcast rate per key.
     var lastRates: [DetectionKey: Double] = [:]
     var knownIncidents: Set<UInt64> = []
@@ -175,7 +173,6 @@ final class Daemon {
         for key in book.machines.keys.sorted() {
             actions += book.rate(lastRates[key] ?? 0, for: key, at: now)
         }
-        verifying = verifying.filter { $0.value > now }
         actions += book.tick(at: now)
         actions += drainRequests(now: now)
         try carryOut(actions)
