@@ -4,7 +4,7 @@ import Testing
 /// A `loopsentry run` on the lab with a configuration written for the test: private journal,
 /// control socket and (optionally) AgentX socket in a temporary folder. Events are read from
 /// the daemon's JSON lines on stdout.
-final class DaemonHarness {
+final class DaemonHarness: DaemonUnderTest {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -14,6 +14,9 @@ final class DaemonHarness {
     let journal: String
     private(set) var daemon: BackgroundProcess?
     private var previousOutput: [String] = []
+    /// Lines of every run so far (across restarts).
+    var outputLines: [String] { previousOutput + (daemon?.stdoutLines ?? []) }
+    let watchedInterface = "trunk0"
 
     /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level.
     init(tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30") throws {
@@ -55,43 +58,6 @@ final class DaemonHarness {
         guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
             throw ShellError("daemon did not start: \(d.stderrText)")
         }
-    }
-
-    /// Every event so far (across restarts), as dictionaries.
-    func events() -> [[String: Any]] {
-        (previousOutput + (daemon?.stdoutLines ?? [])).compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-        }
-    }
-
-    func events(_ name: String, vlan: Int? = nil) -> [[String: Any]] {
-        events().filter { $0["event"] as? String == name && (vlan == nil || $0["vlan"] as? Int == vlan) }
-    }
-
-    /// Notifications of `kind` (stormDetected, cutPending, cutApplied, ...) on `vlan`.
-    func notifications(_ kind: String, vlan: Int) -> [[String: Any]] {
-        events("notification", vlan: vlan).filter { ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
-    }
-
-    func waitFor(timeout: Double, _ what: String, _ pred: @escaping () -> Bool) throws {
-        guard eventually(timeout: timeout, pred) else {
-            throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0["event"] ?? "") \($0["vlan"] ?? "") \($0["detail"] ?? "")" })")
-        }
-    }
-
-    /// Runs `loopsentry <verb> --interface trunk0 --vlan V --socket S [--by NAME]`.
-    func control(_ verb: String, vlan: Int, by: String? = nil) throws -> CommandResult {
-        try Shell.run([loopsentryBinary, verb, "--interface", "trunk0", "--vlan", String(vlan), "--socket", socket]
-                      + (by.map { ["--by", $0] } ?? []))
-    }
-
-    func status() throws -> [[String: Any]] {
-        let r = try Shell.run([loopsentryBinary, "status", "--json", "--socket", socket])
-        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-    }
-
-    func state(vlan: Int) throws -> String? {
-        try status().first { $0["vlan"] as? Int == vlan }?["state"] as? String
     }
 
     func kill9() {

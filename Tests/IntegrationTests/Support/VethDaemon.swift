@@ -5,7 +5,7 @@ import Testing
 /// on VLAN 20 whose remediation uses playbooks from a private playbook folder the test writes.
 /// Journal, control socket, playbooks and inventory all live in one temporary folder, so
 /// nothing is shared with the fixed-name `loopsentry lab` or with other suites.
-final class VethDaemon {
+final class VethDaemon: DaemonUnderTest {
     let lab: VethLab
     let dir: URL
     let playbookDir: String
@@ -13,6 +13,8 @@ final class VethDaemon {
     let socket: String
     let journal: String
     private(set) var daemon: BackgroundProcess?
+    var outputLines: [String] { daemon?.stdoutLines ?? [] }
+    var watchedInterface: String { lab.trunk }
 
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
     /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`.
@@ -78,42 +80,6 @@ final class VethDaemon {
         let status = d.wait(timeout: timeout)
         if status == nil { d.signal(SIGTERM); _ = d.wait(timeout: 10) }
         return (status, d.stderrText, d.stdoutLines.joined(separator: "\n"))
-    }
-
-    func events() -> [[String: Any]] {
-        (daemon?.stdoutLines ?? []).compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-        }
-    }
-
-    func events(_ name: String, vlan: Int? = nil) -> [[String: Any]] {
-        events().filter { $0["event"] as? String == name && (vlan == nil || $0["vlan"] as? Int == vlan) }
-    }
-
-    /// Notifications of `kind` (cutFailed, cutApplied, ...) on `vlan`.
-    func notifications(_ kind: String, vlan: Int) -> [[String: Any]] {
-        events("notification", vlan: vlan).filter { ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
-    }
-
-    func waitFor(timeout: Double, _ what: String, _ pred: @escaping () -> Bool) throws {
-        guard eventually(timeout: timeout, pred) else {
-            throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0["event"] ?? "") \($0["vlan"] ?? "") \($0["detail"] ?? "")" })")
-        }
-    }
-
-    /// Runs `loopsentry <verb> --interface lsit1 --vlan V --socket S [--by NAME]`.
-    func control(_ verb: String, vlan: Int, by: String? = nil) throws -> CommandResult {
-        try Shell.run([loopsentryBinary, verb, "--interface", lab.trunk, "--vlan", String(vlan), "--socket", socket]
-                      + (by.map { ["--by", $0] } ?? []))
-    }
-
-    func status() throws -> [[String: Any]] {
-        let r = try Shell.run([loopsentryBinary, "status", "--json", "--socket", socket])
-        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-    }
-
-    func state(vlan: Int) throws -> String? {
-        try status().first { $0["vlan"] as? Int == vlan }?["state"] as? String
     }
 
     func stop() -> Int32? {
