@@ -26,6 +26,11 @@ struct ActionTarget: ParsableArguments {
         }
     }
 
+    /// Sends `op` for this interface and VLAN and prints the daemon's answer.
+    func perform(_ op: ControlRequest.Op, socket: String) throws {
+        print(try sendControl(ControlRequest(op: op, interface: interface, vlan: vlan, by: author), socket: socket).message)
+    }
+
     var author: String {
         by ?? ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "root"
     }
@@ -86,8 +91,7 @@ struct AckCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        print(try sendControl(ControlRequest(op: .ack, interface: target.interface, vlan: target.vlan, by: target.author),
-                              socket: control.socket).message)
+        try target.perform(.ack, socket: control.socket)
     }
 }
 
@@ -97,8 +101,7 @@ struct DismissCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        print(try sendControl(ControlRequest(op: .dismiss, interface: target.interface, vlan: target.vlan, by: target.author),
-                              socket: control.socket).message)
+        try target.perform(.dismiss, socket: control.socket)
     }
 }
 
@@ -108,7 +111,6 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        print(try sendControl(ControlRequest(op: .restore, interface: target.interface, vlan: target.vlan, by: target.author),
-                              socket: control.socket).message)
+        try target.perform(.restore, socket: control.socket)
     }
 }

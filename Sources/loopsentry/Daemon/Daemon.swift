@@ -30,8 +30,6 @@ final class Daemon {
     var sinks: [NOCSink] = []
     var control: ControlServer?
     var runner: AnsibleRunner
-    /// Latest broadcast rate per key.
-    var lastRates: [DetectionKey: Double] = [:]
     var knownIncidents: Set<UInt64> = []
     let startedAt = MonotonicClock.nanos()
     var lostInterfaces: Set<String> = []
@@ -154,14 +152,13 @@ final class Daemon {
     /// One iteration: poll, detect, feed incidents, drain requests, act.
     func pollOnce() throws {
         var actions: [IncidentAction] = []
+        // This poll's broadcast rate per key; a key missing from it had no traffic (rate 0).
+        var rates: [DetectionKey: Double] = [:]
         let wall = Self.wallNow()
         for (i, pipeline) in pipelines {
             let (poll, events) = try pipeline.step()
             board.update(interface: i.name, rates: poll.rates, probes: poll.snapshot.probes, now: wall)
-            for r in poll.rates { lastRates[DetectionKey(interface: i.name, vlan: r.vlan)] = r.broadcastPerSecond }
-            for key in lastRates.keys where key.interface == i.name && !poll.rates.contains(where: { $0.vlan == key.outer }) {
-                lastRates[key] = 0
-            }
+            for r in poll.rates { rates[DetectionKey(interface: i.name, vlan: r.vlan)] = r.broadcastPerSecond }
             for e in events {
                 logDetection(e)
                 // QinQ (outer, inner) pairs are detected and logged; incidents, notifications and
@@ -171,7 +168,7 @@ final class Daemon {
         }
         let now = MonotonicClock.nanos()
         for key in book.machines.keys.sorted() {
-            actions += book.rate(lastRates[key] ?? 0, for: key, at: now)
+            actions += book.rate(rates[key] ?? 0, for: key, at: now)
         }
         actions += book.tick(at: now)
         actions += drainRequests(now: now)
