@@ -8,9 +8,11 @@ extension ConfigLoader {
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
                              "vlans", "remediation"]
-    static let targetKeys = ["playbook", "host", "port", "netns", "inventory", "save_config", "timeout_s"]
+    static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
+                             "timeout_s", "snmp"]
+    static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
-                                  "dismiss_hold_down_s"]
+                                  "dismiss_hold_down_s", "max_concurrent_playbooks"]
     static let snmpKeys = ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_minute", "notification_burst",
                            "notifications_per_vlan_per_minute", "notification_vlan_burst", "queue_limit"]
     static let syslogKeys = ["transport", "address", "ca_file", "cert_file", "key_file", "queue_limit"]
@@ -91,24 +93,76 @@ extension ConfigLoader {
             t.vlans.append(TenantVLANs(interface: iface, vlans: set, line: v.mark?.line))
         }
         if let tm = r.mapping(m["remediation"], "\(path).remediation", allowed: targetKeys) {
-            let tp = "\(path).remediation"
-            let playbook = r.string(r.require(tm, "playbook", tp, m["remediation"]), "\(tp).playbook")
-            let host = r.string(r.require(tm, "host", tp, m["remediation"]), "\(tp).host")
-            let port = r.string(r.require(tm, "port", tp, m["remediation"]), "\(tp).port")
-            if let playbook, let host, let port {
-                if playbook.contains("/") || !playbook.hasSuffix(".yml") {
-                    r.fail("\(tp).playbook", tm["playbook"], "must be a file name ending in .yml in remediation.playbook_dir; got '\(playbook)'")
-                }
-                var target = RemediationTarget(playbook: playbook, host: host, port: port)
-                target.playbookLine = tm["playbook"]?.mark?.line
-                target.netns = r.string(tm["netns"], "\(tp).netns")
-                target.inventory = r.string(tm["inventory"], "\(tp).inventory")
-                if let v = r.bool(tm["save_config"], "\(tp).save_config") { target.saveConfig = v }
-                if let v = r.int(tm["timeout_s"], "\(tp).timeout_s", range: 1...3600) { target.timeoutSeconds = v }
-                t.remediation = target
-            }
+            t.remediation = readTarget(tm, "\(path).remediation", m["remediation"], r)
         }
         return t
+    }
+
+    /// A tenant's `remediation`: which driver cuts, where, and the playbook that cuts, persists or
+    /// takes over. Every requirement names the key that is missing.
+    static func readTarget(_ tm: [String: Node], _ tp: String, _ node: Node?, _ r: ConfigReader) -> RemediationTarget? {
+        let driver = r.choice(tm["driver"], "\(tp).driver", CutDriverKind.allCases.map { ($0.rawValue, $0) }) ?? .ansible
+        let playbook = r.string(driver == .ansible ? r.require(tm, "playbook", tp, node) : tm["playbook"], "\(tp).playbook")
+        let port = r.string(r.require(tm, "port", tp, node), "\(tp).port")
+        let host = r.string(playbook != nil ? r.require(tm, "host", tp, node) : tm["host"], "\(tp).host") ?? "localhost"
+        guard let port else { return nil }
+        if let playbook, playbook.contains("/") || !playbook.hasSuffix(".yml") {
+            r.fail("\(tp).playbook", tm["playbook"], "must be a file name ending in .yml in remediation.playbook_dir; got '\(playbook)'")
+        }
+        var target = RemediationTarget(playbook: playbook, host: host, port: port, driver: driver)
+        target.playbookLine = tm["playbook"]?.mark?.line
+        target.netns = r.string(tm["netns"], "\(tp).netns")
+        target.inventory = r.string(tm["inventory"], "\(tp).inventory")
+        if let v = r.bool(tm["save_config"], "\(tp).save_config") { target.saveConfig = v }
+        if let v = r.int(tm["timeout_s"], "\(tp).timeout_s", range: 1...3600) { target.timeoutSeconds = v }
+        if let f = r.choice(tm["fallback"], "\(tp).fallback", [("ansible", CutDriverKind.ansible)]) {
+            if driver == .ansible {
+                r.fail("\(tp).fallback", tm["fallback"], "is for native drivers (nftables, snmp); driver ansible has nothing to fall back from")
+            } else if playbook == nil {
+                r.fail("\(tp).fallback", tm["fallback"], "fallback ansible needs remediation.playbook")
+            }
+            target.fallback = f
+        }
+        target.persist = driver.isNative && playbook != nil
+        if let v = r.bool(tm["persist"], "\(tp).persist") {
+            if v && !driver.isNative {
+                r.fail("\(tp).persist", tm["persist"], "is for native drivers: with driver ansible the playbook itself saves")
+            } else if v && playbook == nil {
+                r.fail("\(tp).persist", tm["persist"], "persist needs remediation.playbook (the playbook saves and audits the cut)")
+            }
+            target.persist = v && driver.isNative
+        }
+        if let playbook, target.inventory == nil, !RemediationTarget.isLinuxPlaybook(playbook) {
+            r.fail("\(tp).inventory", node, "is required for \(playbook): only Linux playbooks (linux-*.yml) run with the "
+                   + "implicit local inventory; a switch needs an inventory with its address and credentials")
+        }
+        switch driver {
+        case .ansible:
+            if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
+        case .nftables:
+            if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
+            if port.utf8.count > 15 || port.contains("/") || port.contains(" ") || port.contains("\"") {
+                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux bridge port name (at most 15 characters, no '/', spaces or quotes)")
+            }
+        case .snmp:
+            guard let sm = r.mapping(r.require(tm, "snmp", tp, node), "\(tp).snmp", allowed: snmpTargetKeys) else { break }
+            let sp = "\(tp).snmp"
+            let address = r.string(r.require(sm, "address", sp, tm["snmp"]), "\(sp).address")
+            let credentials = r.string(r.require(sm, "credentials", sp, tm["snmp"]), "\(sp).credentials")
+            let mib = r.choice(r.require(sm, "mib", sp, tm["snmp"]), "\(sp).mib", SNMPCutMIB.allCases.map { ($0.rawValue, $0) })
+            let index = r.int(r.require(sm, "port_index", sp, tm["snmp"]), "\(sp).port_index", range: 1...2_147_483_647)
+            if let mib, let index, mib == .qBridge, index > 4096 {
+                r.fail("\(sp).port_index", sm["port_index"], "a dot1dBasePort number is at most 4096 for q-bridge; got \(index)")
+            }
+            if let address, let credentials, let mib, let index {
+                var s = SNMPCutTarget(address: address, credentialsFile: credentials, mib: mib, portIndex: index)
+                if let v = r.int(sm["timeout_ms"], "\(sp).timeout_ms", range: 10...60_000) { s.timeoutMilliseconds = v }
+                if let v = r.int(sm["retries"], "\(sp).retries", range: 0...10) { s.retries = v }
+                target.snmp = s
+                target.credentialsLine = sm["credentials"]?.mark?.line
+            }
+        }
+        return target
     }
 
     static func readRemediation(_ m: [String: Node], _ r: ConfigReader, _ c: inout RemediationConfig) {
@@ -117,6 +171,9 @@ extension ConfigLoader {
         if let v = r.int(m["max_attempts"], "remediation.max_attempts", range: 1...10) { c.maxAttempts = v }
         if let v = r.int(m["retry_backoff_ms"], "remediation.retry_backoff_ms", range: 0...600_000) { c.retryBackoffMilliseconds = v }
         if let v = r.int(m["dismiss_hold_down_s"], "remediation.dismiss_hold_down_s", range: 0...604_800) { c.dismissHoldDownSeconds = v }
+        if let v = r.int(m["max_concurrent_playbooks"], "remediation.max_concurrent_playbooks", range: 1...64) {
+            c.maxConcurrentPlaybooks = v
+        }
     }
 
     static func readSNMP(_ m: [String: Node], _ r: ConfigReader, _ c: inout SNMPConfig) {

@@ -22,14 +22,39 @@ extension ConfigLoader {
         var errors: [ConfigError] = []
         for (i, t) in config.tenants.enumerated() {
             guard let r = t.remediation else { continue }
-            let file = config.remediation.playbookDirectory + "/" + r.playbook
-            if !FileManager.default.fileExists(atPath: file) {
-                errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: r.playbookLine ?? t.line,
-                                          message: "unknown playbook '\(r.playbook)': no such file \(file)"))
+            if let playbook = r.playbook {
+                let file = config.remediation.playbookDirectory + "/" + playbook
+                if !FileManager.default.fileExists(atPath: file) {
+                    errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: r.playbookLine ?? t.line,
+                                              message: "unknown playbook '\(playbook)': no such file \(file)"))
+                }
+            }
+            if let s = r.snmp {
+                let file = s.credentialsFile.hasPrefix("/") ? s.credentialsFile : base.appendingPathComponent(s.credentialsFile).standardizedFileURL.path
+                config.tenants[i].remediation?.snmp?.credentialsFile = file
+                if let problem = Self.credentialsProblem(file) {
+                    errors.append(ConfigError(path: "tenants[\(i)].remediation.snmp.credentials", line: r.credentialsLine ?? t.line,
+                                              message: problem))
+                }
             }
         }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
         return config
+    }
+}
+
+extension ConfigLoader {
+    /// Why the credentials file at `path` cannot be used, or nil: it must exist, be readable, and
+    /// not be readable by group or others (it holds secrets).
+    static func credentialsProblem(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "credentials file \(path) does not exist" }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return "credentials file \(path) is not a regular file" }
+        guard access(path, R_OK) == 0 else { return "credentials file \(path) cannot be read (permissions?)" }
+        if st.st_mode & 0o077 != 0 {
+            return "credentials file \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it"
+        }
+        return nil
     }
 }
 
@@ -59,7 +84,7 @@ extension Configuration {
                 if let h = t.hardLimit { line += "; cut at once above \(Int(h)) broadcast/s" }
             case .alarm: line += " — notify only"
             }
-            if let r = t.remediation { line += " via \(r.playbook) on \(r.host) port \(r.port)" }
+            if let r = t.remediation { line += " " + Self.describe(r) }
             out.append(line)
         }
         out.append(snmp.enabled ? "snmp: AgentX subagent at \(snmp.agentxSocket), ping every \(snmp.pingIntervalSeconds) s"
@@ -68,6 +93,26 @@ extension Configuration {
         out.append("journal: \(journal.path); control socket: \(control.socket)")
         if let metrics { out.append("metrics: http://\(metrics.host):\(metrics.port)/metrics") }
         return out
+    }
+
+    /// How a tenant's VLANs are cut, in words, for check-config.
+    static func describe(_ r: RemediationTarget) -> String {
+        var line: String
+        switch r.driver {
+        case .ansible:
+            line = "via playbook \(r.playbook ?? "?") on \(r.host) port \(r.port)"
+        case .nftables:
+            line = "via driver nftables (in-process nftables rules on bridge port \(r.port)\(r.netns.map { " in netns \($0)" } ?? ""))"
+        case .snmp:
+            let s = r.snmp
+            line = "via driver snmp (SET of \(s?.mib == .qBridge ? "Q-BRIDGE-MIB dot1qVlanStaticEgressPorts" : "CISCO-VTP-MIB vlanTrunkPortVlansEnabled") "
+                + "on \(s?.address ?? "?") port index \(s?.portIndex ?? 0) = \(r.port))"
+        }
+        if r.driver.isNative, let p = r.playbook {
+            if r.persist { line += "; then \(p) on \(r.host) persists\(r.saveConfig ? " (saves the configuration)" : "") and audits" }
+            if r.fallback != nil { line += "; \(p) takes over if the driver gives up" }
+        }
+        return line
     }
 
     static func ms(_ d: Duration) -> Int {

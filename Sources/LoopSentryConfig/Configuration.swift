@@ -66,21 +66,52 @@ public struct TenantVLANs: Equatable, Sendable {
     public var line: Int?
 }
 
-/// Where and how a tenant's VLAN is cut: an inventory host, its trunk port, the playbook.
+/// Where and how a tenant's VLAN is cut: the driver that cuts, the trunk port, and the playbook
+/// that cuts (driver `ansible`), or persists and audits a native cut, or takes over when the native
+/// driver gave up (`fallback: ansible`).
 public struct RemediationTarget: Equatable, Sendable {
-    public var playbook: String
+    /// Which mechanism cuts: `ansible` (default), `nftables`, `snmp`.
+    public var driver: CutDriverKind = .ansible
+    /// Tried after the native driver's last attempt failed (only `ansible`).
+    public var fallback: CutDriverKind?
+    /// The playbook in `remediation.playbook_dir`; required for driver `ansible`, `fallback` and `persist`.
+    public var playbook: String?
+    /// The inventory host the playbook runs against.
     public var host: String
+    /// The trunk port (switches) or bridge port (Linux) the VLAN is cut from.
     public var port: String
+    /// Linux targets inside a network namespace (the lab): the playbook's `netns`, and the namespace
+    /// the `nftables` driver enters.
     public var netns: String?
+    /// The Ansible inventory; required for playbooks that are not Linux (`linux-*.yml`) ones.
     public var inventory: String?
+    /// Switches: save the configuration (IOS `copy running-config startup-config`).
     public var saveConfig = false
+    /// The playbook is killed after this.
     public var timeoutSeconds = 60
+    /// After a native driver's cut is verified, run the playbook in the background to save the
+    /// configuration and audit the cut. Defaults to true when a playbook is configured.
+    public var persist = false
+    /// The SNMP agent, credentials and port for driver `snmp`.
+    public var snmp: SNMPCutTarget?
     /// The line of the `playbook` key, for the unknown-playbook error.
     public var playbookLine: Int?
-    public init(playbook: String, host: String, port: String) {
+    /// The line of the `snmp.credentials` key, for the credentials-file error.
+    public var credentialsLine: Int?
+
+    public init(playbook: String?, host: String, port: String, driver: CutDriverKind = .ansible) {
         self.playbook = playbook
         self.host = host
         self.port = port
+        self.driver = driver
+    }
+
+    /// Playbooks named `linux-*.yml` act on Linux hosts; only they may run with the implicit local inventory.
+    public static func isLinuxPlaybook(_ name: String) -> Bool { name.hasPrefix("linux-") }
+
+    /// A key identifying the trunk port this target cuts on: batches coalesce per key.
+    public var portKey: String {
+        "\(driver)|\(host)|\(netns ?? "")|\(port)|\(snmp.map { "\($0.address)|\($0.portIndex)" } ?? "")"
     }
 }
 
@@ -104,6 +135,8 @@ public struct RemediationConfig: Equatable, Sendable {
     public var maxAttempts = 3
     public var retryBackoffMilliseconds = 2000
     public var dismissHoldDownSeconds = 600
+    /// At most this many `ansible-playbook` processes run at once (cuts, restores, persistence).
+    public var maxConcurrentPlaybooks = 2
     public init() {}
 }
 

@@ -14,6 +14,7 @@ public enum PlaybookVariableValue: Equatable, Sendable, Encodable {
     case string(String)
     case int(Int)
     case bool(Bool)
+    case ints([Int])
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -21,6 +22,7 @@ public enum PlaybookVariableValue: Equatable, Sendable, Encodable {
         case .string(let s): try c.encode(s)
         case .int(let i): try c.encode(i)
         case .bool(let b): try c.encode(b)
+        case .ints(let l): try c.encode(l)
         }
     }
 }
@@ -30,7 +32,10 @@ public enum PlaybookVariableValue: Equatable, Sendable, Encodable {
 /// each value again before using it).
 public struct PlaybookVariables: Equatable, Sendable {
     public var action: PlaybookAction
-    public var vlan: VLANID
+    /// The first (lowest) VLAN of `vlans`: `vlan`, for playbooks and operators that act on one.
+    public var vlan: VLANID { vlans[0] }
+    /// Every VLAN of the run, ascending: `vlans` (a list). Cuts for one port coalesce into one run.
+    public var vlans: [VLANID]
     /// The inventory host (or group) the play runs against: `target_host`.
     public var targetHost: String
     /// Bridge port for linux-bridge-vlan.yml: `port`.
@@ -51,8 +56,17 @@ public struct PlaybookVariables: Equatable, Sendable {
     public init(action: PlaybookAction, vlan: VLANID, targetHost: String, port: String? = nil,
                 interface: String? = nil, tenant: String? = nil, incidentID: String? = nil,
                 netns: String? = nil, saveConfig: Bool? = nil, extra: [String: PlaybookVariableValue] = [:]) {
+        self.init(action: action, vlans: [vlan], targetHost: targetHost, port: port, interface: interface, tenant: tenant,
+                  incidentID: incidentID, netns: netns, saveConfig: saveConfig, extra: extra)
+    }
+
+    /// Variables for several VLANs of one port (at least one; sorted and made unique here).
+    public init(action: PlaybookAction, vlans: [VLANID], targetHost: String, port: String? = nil,
+                interface: String? = nil, tenant: String? = nil, incidentID: String? = nil,
+                netns: String? = nil, saveConfig: Bool? = nil, extra: [String: PlaybookVariableValue] = [:]) {
+        precondition(!vlans.isEmpty, "a playbook run needs at least one VLAN")
         self.action = action
-        self.vlan = vlan
+        self.vlans = Array(Set(vlans)).sorted()
         self.targetHost = targetHost
         self.port = port
         self.interface = interface
@@ -68,6 +82,7 @@ public struct PlaybookVariables: Equatable, Sendable {
         var d = extra
         d["action"] = .string(action.rawValue)
         d["vlan"] = .int(Int(vlan.value))
+        d["vlans"] = .ints(vlans.map { Int($0.value) })
         d["target_host"] = .string(targetHost)
         if let port { d["port"] = .string(port) }
         if let interface { d["interface"] = .string(interface) }

@@ -75,15 +75,15 @@ extension Daemon {
             queue.push(action == .cut ? .cutFinished(key, attempt: attempt, run: -1, result) : .restoreFinished(key, run: -1, result))
             return
         }
-        let run = try journal.startPlaybook(incident: incident, playbook: target.playbook, action: action.rawValue,
+        let run = try journal.startPlaybook(incident: incident, playbook: target.playbook ?? "-", action: action.rawValue,
                                             attempt: attempt, at: Date())
         log.write("playbookStarted", interface: key.interface, vlan: Int(key.outer.value), tenant: tenant.name, incident: incident,
-                  detail: "\(target.playbook) action=\(action.rawValue) attempt=\(attempt) host=\(target.host) port=\(target.port)",
+                  detail: "\(target.playbook ?? "-") action=\(action.rawValue) attempt=\(attempt) host=\(target.host) port=\(target.port)",
                   at: MonotonicClock.nanos())
         let inventory: PlaybookInventory = target.inventory.map { .path($0) }
             ?? .text("\(target.host) ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
         let request = PlaybookRequest(
-            playbook: target.playbook,
+            playbook: target.playbook ?? "-",
             variables: PlaybookVariables(action: action, vlan: key.outer, targetHost: target.host, port: target.port,
                                          interface: target.port, tenant: tenant.name, incidentID: String(incident),
                                          netns: target.netns, saveConfig: target.saveConfig),

@@ -1,0 +1,66 @@
+import LoopSentryCore
+
+/// One piece of work for a cut driver: cut (or restore) `vlans` on one trunk port. Cuts of several
+/// VLANs on the same port coalesce into one batch: one nftables transaction, one SNMP SET per
+/// bitmap chunk, one playbook run with a VLAN list.
+public struct CutBatch: Equatable, Sendable {
+    /// Cut or restore.
+    public var action: PlaybookAction
+    /// The VLANs, ascending, without duplicates.
+    public var vlans: [VLANID]
+    /// The incidents the batch serves (for rule comments, commit comments, playbook variables).
+    public var incidents: [UInt64]
+    /// The organization the VLANs belong to (rule comments).
+    public var tenant: String
+
+    /// Creates a batch; `vlans` are sorted and made unique.
+    public init(action: PlaybookAction, vlans: [VLANID], incidents: [UInt64], tenant: String) {
+        self.action = action
+        self.vlans = Array(Set(vlans)).sorted()
+        self.incidents = Array(Set(incidents)).sorted()
+        self.tenant = tenant
+    }
+}
+
+/// What a driver did with one batch. A VLAN in `failures` was not changed as asked; every other
+/// VLAN of the batch was (or already was) in the wanted state.
+public struct CutOutcome: Equatable, Sendable {
+    /// Per VLAN that failed: one line saying why (netlink refusal, SNMP error-status, timeout).
+    public var failures: [VLANID: String]
+    /// True when the device's state changed (false when every VLAN already was as asked).
+    public var changed: Bool
+    /// One line for the journal and the notification, e.g. "nftables: 2 rule(s) added in lsl-sw1 in 0.2 ms".
+    public var detail: String
+    /// Wall time the driver took.
+    public var duration: Duration
+
+    /// Creates an outcome.
+    public init(failures: [VLANID: String] = [:], changed: Bool, detail: String, duration: Duration) {
+        self.failures = failures
+        self.changed = changed
+        self.detail = detail
+        self.duration = duration
+    }
+
+    /// An outcome in which every VLAN of `batch` failed for `reason`.
+    public static func failed(_ batch: CutBatch, _ reason: String, duration: Duration = .zero) -> CutOutcome {
+        CutOutcome(failures: Dictionary(uniqueKeysWithValues: batch.vlans.map { ($0, reason) }), changed: false,
+                   detail: reason, duration: duration)
+    }
+
+    /// True when no VLAN failed.
+    public var succeeded: Bool { failures.isEmpty }
+
+    /// The one line for `vlan`: its failure, or the batch detail.
+    public func line(for vlan: VLANID) -> String { failures[vlan] ?? detail }
+}
+
+/// A mechanism that cuts and restores VLANs on one trunk port. Implementations never throw: every
+/// error becomes a failure line in the outcome, so the incident retries it per `max_attempts`.
+/// `apply` may block its task for up to the driver's own timeout.
+public protocol CutDriver: Sendable {
+    /// The driver's name for the journal: `nftables`, `snmp`, `ansible`.
+    var kind: CutDriverKind { get }
+    /// Cuts or restores the batch's VLANs.
+    func apply(_ batch: CutBatch) async -> CutOutcome
+}
