@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "LoopSentryConfig", dependencies: ["LoopSentryCore", .product(name: "Yams", package: "Yams")]),
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
         .target(name: "Lab", dependencies: ["LoopSentryCore"]),
-        .target(name: "Remediate", dependencies: ["LoopSentryCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The one folder that imports libnftables: the in-process nftables cut driver.
+        .target(name: "CNftables", linkerSettings: [.linkedLibrary("nftables")]),
+        .target(name: "Remediate", dependencies: ["LoopSentryCore", "CNftables", .product(name: "GRDB", package: "GRDB.swift")]),
 
         .executableTarget(
             name: "loopsentry",

@@ -56,7 +56,7 @@ try:
     for run in range(runs):
         opened = lab("loop")
         d = wait_for(lambda e: e["event"] in ("stormDetected", "loopConfirmed") and e["monotonic_ns"] > opened, 10)
-        f = wait_for(lambda e: e["event"] == "playbookFinished" and e["monotonic_ns"] > opened, 60)
+        f = wait_for(lambda e: e["event"] == "cutFinished" and e["monotonic_ns"] > opened, 60)
         v = wait_for(lambda e: e["event"] == "notification" and e.get("detail", "").startswith("cutApplied")
                      and e["monotonic_ns"] > opened, 60)
         lab("unloop")
@@ -64,7 +64,7 @@ try:
             detect.append((d["monotonic_ns"] - opened) / 1e6)
             applied.append((f["monotonic_ns"] - opened) / 1e6)
             verified.append((v["monotonic_ns"] - opened) / 1e6)
-            s = wait_for(lambda e: e["event"] == "playbookStarted" and e["monotonic_ns"] > opened, 1)
+            s = wait_for(lambda e: e["event"] == "cutStarted" and e["monotonic_ns"] > opened, 1)
             if s:
                 playbook.append((f["monotonic_ns"] - s["monotonic_ns"]) / 1e6)
         else:

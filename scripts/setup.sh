@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   # build: libbpf, libelf, Net-SNMP agent library, libpcap (benchmark counter)
   libbpf-dev libelf-dev zlib1g-dev libsnmp-dev libpcap-dev
+  # the in-process nftables cut driver
+  libnftables-dev
   # the journal: SQLite for GRDB, and the sqlite3 tool the tests read it with
   libsqlite3-dev sqlite3
   # lab and sensor tooling

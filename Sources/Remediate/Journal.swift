@@ -73,6 +73,10 @@ public final class Journal: @unchecked Sendable {
                 t.column("output", .text)
             }
         }
+        m.registerMigration("v2-driver") { db in
+            // Which mechanism ran: "ansible" (a playbook) or a native driver ("nftables", "snmp").
+            try db.alter(table: "playbookRun") { t in t.add(column: "driver", .text).notNull().defaults(to: "ansible") }
+        }
         return m
     }
 
@@ -121,10 +125,12 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Records that a playbook run is starting; returns its row id for `finishPlaybook`.
-    public func startPlaybook(incident id: UInt64, playbook: String, action: String, attempt: Int, at: Date) throws -> Int64 {
+    /// `driver` says which mechanism runs it (`ansible` for a playbook; `playbook` is then its file name).
+    public func startPlaybook(incident id: UInt64, playbook: String, action: String, attempt: Int, at: Date,
+                              driver: String = "ansible") throws -> Int64 {
         try db.write { db in
-            try db.execute(sql: "INSERT INTO playbookRun (incidentID, startedAt, playbook, action, attempt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Int64(id), at.timeIntervalSince1970, playbook, action, attempt])
+            try db.execute(sql: "INSERT INTO playbookRun (incidentID, startedAt, playbook, action, attempt, driver) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int64(id), at.timeIntervalSince1970, playbook, action, attempt, driver])
             return db.lastInsertedRowID
         }
     }
@@ -152,6 +158,33 @@ public final class Journal: @unchecked Sendable {
             let unfinished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbookRun WHERE incidentID = ? AND action = ? AND finishedAt IS NULL",
                                               arguments: [Int64(id), action]) ?? 0
             return (started, unfinished)
+        }
+    }
+
+    /// Adds a note to an incident's history without changing its state (from = to = `state`):
+    /// e.g. the playbook that saved a native cut.
+    public func recordNote(incident id: UInt64, at: Date, state: String, cause: String, detail: String) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int64(id), at.timeIntervalSince1970, state, state, cause, detail])
+        }
+    }
+
+    /// True when the incident's last successful cut or restore was made by a native driver and no
+    /// persistence run finished successfully after it: the playbook still has to save and audit.
+    public func needsPersistence(incident id: UInt64) throws -> Bool {
+        try db.read { db in
+            guard let last = try Row.fetchOne(db, sql: """
+                SELECT id, driver FROM playbookRun WHERE incidentID = ? AND action IN ('cut', 'restore') AND succeeded = 1
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [Int64(id)]) else { return false }
+            let driver: String = last["driver"]
+            guard driver != "ansible" else { return false }
+            let lastID: Int64 = last["id"]
+            let persisted = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM playbookRun WHERE incidentID = ? AND action = 'persist' AND succeeded = 1 AND id > ?
+                """, arguments: [Int64(id), lastID]) ?? 0
+            return persisted == 0
         }
     }
 

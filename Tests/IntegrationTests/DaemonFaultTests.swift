@@ -50,7 +50,7 @@ final class DaemonKillInStateTests {
                                verifyWindowMs: 3000)
         try d.start()
         let flood = try startFlood(lab, vlan: 20, rate: 3000)
-        try d.waitFor(timeout: 10, "playbookStarted") { !d.events("playbookStarted", vlan: 20).isEmpty }
+        try d.waitFor(timeout: 10, "cutStarted") { !d.events("cutStarted", vlan: 20).isEmpty }
         flood.signal(SIGTERM)   // the "cut" worked: the storm stops
         _ = flood.wait(timeout: 5)
         try d.waitFor(timeout: 15, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }

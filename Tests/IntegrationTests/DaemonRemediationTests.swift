@@ -61,13 +61,13 @@ final class DaemonRemediationTests {
 
         #expect(try d.state(vlan: 20) == "cut")
         #expect(d.notifications("cutPending", vlan: 20).isEmpty)
-        #expect(d.events("playbookStarted", vlan: 20).count == 1)
+        #expect(d.events("cutStarted", vlan: 20).count == 1)
         #expect(try labCutRules().contains("vlan id 20"))
         // The storm is over: the sensor sees VLAN 20 at tenant rates, not thousands.
         usleep(1_000_000)
         let row = try #require(try d.status().first { $0["vlan"] as? Int == 20 })
         #expect((row["broadcastPerSecond"] as? Double ?? 1e9) < 500)
-        #expect(d.events("playbookStarted").allSatisfy { $0["vlan"] as? Int == 20 }, "only VLAN 20 is cut")
+        #expect(d.events("cutStarted").allSatisfy { $0["vlan"] as? Int == 20 }, "only VLAN 20 is cut")
 
         let journal = try Journal(path: d.journal)
         let incidents = try journal.openIncidents()
@@ -85,7 +85,7 @@ final class DaemonRemediationTests {
         try d.waitFor(timeout: 10, "cutPending") { !d.notifications("cutPending", vlan: 20).isEmpty }
         usleep(3_000_000)
         #expect(try d.state(vlan: 20) == "pendingAck")
-        #expect(d.events("playbookStarted").isEmpty, "nothing may be cut before the ack")
+        #expect(d.events("cutStarted").isEmpty, "nothing may be cut before the ack")
         #expect(try !labCutRules().contains("vlan id 20"))
 
         let refused = try d.control("restore", vlan: 20)
@@ -140,7 +140,7 @@ final class DaemonRemediationTests {
         let d = try DaemonHarness(tenants: Self.tenant20Auto)
         try d.start()
         _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
-        try d.waitFor(timeout: 10, "playbookStarted") { !d.events("playbookStarted", vlan: 20).isEmpty }
+        try d.waitFor(timeout: 10, "cutStarted") { !d.events("cutStarted", vlan: 20).isEmpty }
         // Kill while ansible-playbook is really running (the journal records a run just before
         // the process is spawned).
         try d.waitFor(timeout: 10, "ansible-playbook running") {

@@ -45,10 +45,10 @@ final class DemoEndToEndTests {
         #expect(notes("cutApplied", 20).count == 1)
         let ack = try #require(index { $0["event"] as? String == "transition" && $0["vlan"] as? Int == 20
             && ($0["detail"] as? String)?.contains("operator noc-operator via snmp") == true })
-        let firstCut = try #require(index { $0["event"] as? String == "playbookStarted" })
+        let firstCut = try #require(index { $0["event"] as? String == "cutStarted" })
         #expect(firstCut > ack, "a playbook ran before the acknowledgement")
         #expect(ev[firstCut]["vlan"] as? Int == 20)
-        #expect(ev.filter { $0["event"] as? String == "playbookStarted" && $0["vlan"] as? Int == 20 }.count == 1)
+        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 20 }.count == 1)
         #expect(notes("cutApplied", 20).first?["author"] as? String == "noc-operator")
         #expect(notes("cutPending", 20).first?["tenant"] as? String == "org-b")
         #expect(notes("cutPending", 20).first?["state"] as? String == "pendingAck")
@@ -57,8 +57,8 @@ final class DemoEndToEndTests {
         #expect(notes("cutApplied", 10).count == 1)
         #expect(notes("cutPending", 10).isEmpty)
         #expect(notes("stormDetected", 30).count == 1)
-        #expect(ev.filter { $0["event"] as? String == "playbookStarted" && $0["vlan"] as? Int == 30 }.isEmpty)
-        #expect(ev.filter { $0["event"] as? String == "playbookStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10])
+        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 30 }.isEmpty)
+        #expect(ev.filter { $0["event"] as? String == "cutStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10])
 
         // VLAN 10 delivery during the VLAN 20 storm and its cut.
         let line = try #require(out.split(separator: "\n").first { $0.contains("VLAN 10 delivered during the VLAN 20 storm") })

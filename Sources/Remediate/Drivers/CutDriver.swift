@@ -10,6 +10,8 @@ public struct CutBatch: Equatable, Sendable {
     public var vlans: [VLANID]
     /// The incidents the batch serves (for rule comments, commit comments, playbook variables).
     public var incidents: [UInt64]
+    /// The incident of each VLAN, where known (rule comments name it).
+    public var incidentOf: [VLANID: UInt64]
     /// The organization the VLANs belong to (rule comments).
     public var tenant: String
 
@@ -18,7 +20,14 @@ public struct CutBatch: Equatable, Sendable {
         self.action = action
         self.vlans = Array(Set(vlans)).sorted()
         self.incidents = Array(Set(incidents)).sorted()
+        self.incidentOf = [:]
         self.tenant = tenant
+    }
+
+    /// Creates a batch of (VLAN, incident) items.
+    public init(action: PlaybookAction, items: [(vlan: VLANID, incident: UInt64)], tenant: String) {
+        self.init(action: action, vlans: items.map(\.vlan), incidents: items.map(\.incident), tenant: tenant)
+        for item in items { incidentOf[item.vlan] = item.incident }
     }
 }
 
@@ -33,13 +42,20 @@ public struct CutOutcome: Equatable, Sendable {
     public var detail: String
     /// Wall time the driver took.
     public var duration: Duration
+    /// The full output for the journal (a playbook's JSON report); empty for native drivers.
+    public var output: String
+    /// True when the driver gave up waiting (the run was killed at its timeout).
+    public var timedOut: Bool
 
     /// Creates an outcome.
-    public init(failures: [VLANID: String] = [:], changed: Bool, detail: String, duration: Duration) {
+    public init(failures: [VLANID: String] = [:], changed: Bool, detail: String, duration: Duration,
+                output: String = "", timedOut: Bool = false) {
         self.failures = failures
         self.changed = changed
         self.detail = detail
         self.duration = duration
+        self.output = output
+        self.timedOut = timedOut
     }
 
     /// An outcome in which every VLAN of `batch` failed for `reason`.

@@ -13,6 +13,7 @@ extension Daemon {
             switch a.action {
             case let .journal(t):
                 try journalTransition(t)
+                if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident) }
                 board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
                 log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
                           incident: t.incident, detail: "\(t.from) → \(t.to): \(t.cause)\(t.detail.isEmpty ? "" : " — \(t.detail)")",
@@ -20,9 +21,9 @@ extension Daemon {
             case let .notify(kind, author, detail):
                 notify(kind, key: key, incident: a.incident, author: author, detail: detail)
             case let .runCut(attempt):
-                try runPlaybook(.cut, key: key, incident: a.incident, attempt: attempt)
+                submit(.cut, key: key, incident: a.incident, attempt: attempt)
             case .runRestore:
-                try runPlaybook(.restore, key: key, incident: a.incident, attempt: 1)
+                submit(.restore, key: key, incident: a.incident)
             case .verify, .scheduleTick:
                 break   // every poll feeds each open incident its rate and ticks the book
             case let .suppressDetection(until):
@@ -65,45 +66,6 @@ extension Daemon {
         for s in sinks { s.notify(n, incident: incident, detail: detail) }
     }
 
-    /// Starts a playbook run on its own task; the result comes back through the queue.
-    func runPlaybook(_ action: PlaybookAction, key: DetectionKey, incident: UInt64, attempt: Int) throws {
-        guard let tenant = config.tenant(interface: key.interface, vlan: key.outer), let target = tenant.remediation else {
-            // No target (alarm-only or a tenant that left the configuration): report a failed run.
-            let result = PlaybookResult(playbook: "-", succeeded: false, ok: 0, changed: 0, unreachable: 0, failed: 0,
-                                        timedOut: false, exitStatus: nil, hosts: [:], failures: [],
-                                        error: nil, output: "no remediation target configured for this VLAN", duration: .zero)
-            queue.push(action == .cut ? .cutFinished(key, attempt: attempt, run: -1, result) : .restoreFinished(key, run: -1, result))
-            return
-        }
-        let run = try journal.startPlaybook(incident: incident, playbook: target.playbook ?? "-", action: action.rawValue,
-                                            attempt: attempt, at: Date())
-        log.write("playbookStarted", interface: key.interface, vlan: Int(key.outer.value), tenant: tenant.name, incident: incident,
-                  detail: "\(target.playbook ?? "-") action=\(action.rawValue) attempt=\(attempt) host=\(target.host) port=\(target.port)",
-                  at: MonotonicClock.nanos())
-        let inventory: PlaybookInventory = target.inventory.map { .path($0) }
-            ?? .text("\(target.host) ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
-        let request = PlaybookRequest(
-            playbook: target.playbook ?? "-",
-            variables: PlaybookVariables(action: action, vlan: key.outer, targetHost: target.host, port: target.port,
-                                         interface: target.port, tenant: tenant.name, incidentID: String(incident),
-                                         netns: target.netns, saveConfig: target.saveConfig),
-            inventory: inventory, timeout: .seconds(target.timeoutSeconds))
-        let runner = self.runner
-        let queue = self.queue
-        Task.detached {
-            let result: PlaybookResult
-            do throws(PlaybookError) {
-                result = try await runner.run(request)
-            } catch {
-                result = PlaybookResult(playbook: request.playbook, succeeded: false, ok: 0, changed: 0, unreachable: 0,
-                                        failed: 0, timedOut: false, exitStatus: nil, hosts: [:], failures: [],
-                                        error: error, output: "\(error)", duration: .zero)
-            }
-            queue.push(action == .cut ? .cutFinished(key, attempt: attempt, run: run, result)
-                                      : .restoreFinished(key, run: run, result))
-        }
-    }
-
     /// Re-opens the journal's open incidents in the book and carries out their resume actions.
     func resumeIncidents() throws {
         let open = try journal.openIncidents()
@@ -122,5 +84,14 @@ extension Daemon {
             }
         }
         try carryOut(actions)
+        for s in snapshots where s.phase == .cut {
+            guard let key = s.key, let (_, r) = target(key), r.persist, (try? journal.needsPersistence(incident: s.incident)) == true
+            else { continue }
+            nativeDone[s.incident] = .cut
+            log.write("persistPending", interface: key.interface, vlan: Int(key.outer.value), incident: s.incident,
+                      detail: "a native cut was not yet saved by \(r.playbook ?? "-"): running it now", at: MonotonicClock.nanos())
+            persistIfConfigured(key, incident: s.incident)
+        }
+        try startBatches()
     }
 }

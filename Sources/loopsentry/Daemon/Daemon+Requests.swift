@@ -17,35 +17,19 @@ extension Daemon {
                 let (response, more) = handleSNMP(request, now: now)
                 actions += more
                 reply.fill(response)
-            case let .cutFinished(key, attempt, run, result):
-                recordRun(run, key: key, result)
-                actions += book.cutFinished(key, attempt: attempt, success: result.succeeded, detail: Self.summary(result), at: now)
-            case let .restoreFinished(key, run, result):
-                recordRun(run, key: key, result)
-                actions += book.restoreFinished(key, success: result.succeeded, detail: Self.summary(result), at: now)
+            case let .batchFinished(id, runs, outcome):
+                actions += batchFinished(id: id, runs: runs, outcome, now: now)
+            case let .jobFailed(key, work, attempt, reason):
+                log.write("cutFinished", interface: key.interface, vlan: Int(key.outer.value), detail: "\(work) failed: \(reason)",
+                          at: MonotonicClock.nanos())
+                switch work {
+                case .cut: actions += book.cutFinished(key, attempt: attempt, success: false, detail: reason, at: now)
+                case .restore: actions += book.restoreFinished(key, success: false, detail: reason, at: now)
+                case .persist: break
+                }
             }
         }
         return actions
-    }
-
-    static func summary(_ r: PlaybookResult) -> String {
-        if r.succeeded { return "\(r.playbook): ok, \(r.changed) change(s) in \(Self.ms(r.duration)) ms" }
-        if let e = r.error { return "\(e)" }
-        if let f = r.failures.first { return "\(r.playbook): \(f.host): \(f.task): \(f.message)" }
-        return "\(r.playbook): failed (\(r.output.split(separator: "\n").last.map(String.init) ?? "no output"))"
-    }
-
-    static func ms(_ d: Duration) -> Int {
-        Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
-    }
-
-    func recordRun(_ run: Int64, key: DetectionKey, _ r: PlaybookResult) {
-        if run >= 0 {
-            try? journal.finishPlaybook(run: run, at: Date(), succeeded: r.succeeded, changed: r.changed,
-                                        timedOut: r.timedOut, output: r.output)
-        }
-        log.write("playbookFinished", interface: key.interface, vlan: Int(key.outer.value), tenant: tenantName(key),
-                  detail: Self.summary(r), at: MonotonicClock.nanos())
     }
 
     func handleControl(_ r: ControlRequest, via: String, now: UInt64) -> (ControlResponse, [IncidentAction]) {

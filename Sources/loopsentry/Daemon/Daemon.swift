@@ -30,6 +30,10 @@ final class Daemon {
     var sinks: [NOCSink] = []
     var control: ControlServer?
     var runner: AnsibleRunner
+    /// Batches cut, restore and persistence jobs per port and driver; bounds playbook processes.
+    var scheduler: CutScheduler
+    /// Incidents whose last cut or restore a native driver made and no playbook persisted yet.
+    var nativeDone: [UInt64: PlaybookAction] = [:]
     var knownIncidents: Set<UInt64> = []
     let startedAt = MonotonicClock.nanos()
     var lostInterfaces: Set<String> = []
@@ -38,6 +42,7 @@ final class Daemon {
         self.config = config
         journal = try Journal(path: config.journal.path)
         runner = AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory)
+        scheduler = CutScheduler(maxConcurrentPlaybooks: config.remediation.maxConcurrentPlaybooks)
         let policy = config.detectionPolicy
         let tenants = Self.tenantPolicies(config)
         book = IncidentBook(nextIncidentID: try journal.nextIncidentID(), detection: policy) { key in
@@ -173,6 +178,7 @@ final class Daemon {
         actions += book.tick(at: now)
         actions += drainRequests(now: now)
         try carryOut(actions)
+        try startBatches()
     }
 
     /// Detaches every filter, stops the probes and the control socket, closes the sinks, and

@@ -8,8 +8,10 @@ final class RequestQueue: @unchecked Sendable {
     enum Item {
         case control(ControlRequest, via: String, reply: Reply)
         case snmp(OperatorRequest, reply: Reply)
-        case cutFinished(DetectionKey, attempt: Int, run: Int64, PlaybookResult)
-        case restoreFinished(DetectionKey, run: Int64, PlaybookResult)
+        /// A batch of the scheduler finished; `runs` are the journal rows of its jobs, in order.
+        case batchFinished(id: Int, runs: [Int64], CutOutcome)
+        /// A job could not start (no remediation target).
+        case jobFailed(DetectionKey, work: CutWork, attempt: Int, reason: String)
     }
 
     /// A one-shot answer slot the main loop fills and the asking thread waits on.

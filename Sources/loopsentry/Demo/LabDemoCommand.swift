@@ -78,6 +78,8 @@ final class Demo {
         section("3. The daemon")
         let config = try writeConfig(s)
         say("Tenants: org-a VLAN 10 policy auto · org-b VLAN 20 policy ack · org-c VLAN 30 policy alarm")
+        say("Cut drivers: org-a nftables (in-process libnftables on lsl-sw1's trunk port; the playbook then audits it) ·")
+        say("org-b ansible (linux-bridge-vlan.yml) · org-c none (notify only)")
         try startDaemon(config: config)
         try waitFor("the subagent registered with snmpd", seconds: 15) {
             (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVersion.0"]))?.output.contains("0.") == true
@@ -93,7 +95,7 @@ final class Demo {
         try watch(until: "cutPending on VLAN 20", seconds: 10, since: loop20) { !self.events.notifications("cutPending", vlan: 20).isEmpty }
         say("Nothing is cut: org-b acknowledges first. State: \(state(20) ?? "?"). Waiting 2 s to show it holds...")
         SignalFlag.sleep(nanos: 2_000_000_000)
-        try check(events.count("playbookStarted", vlan: 20) == 0, "nothing may be cut before the ack")
+        try check(events.count("cutStarted", vlan: 20) == 0, "nothing may be cut before the ack")
 
         section("5. The operator acknowledges the cut by SNMP SET")
         let set = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).20", "i", "acknowledgeCut",
@@ -118,7 +120,7 @@ final class Demo {
         try watch(until: "stormDetected on VLAN 30", seconds: 10, since: loop30) { !self.events.notifications("stormDetected", vlan: 30).isEmpty }
         SignalFlag.sleep(nanos: 2_000_000_000)
         drain(since: loop30)
-        try check(events.count("playbookStarted", vlan: 30) == 0, "policy alarm must never cut")
+        try check(events.count("cutStarted", vlan: 30) == 0, "policy alarm must never cut")
         say("VLAN 30 stays \(state(30) ?? "?"): the NOC was told; nothing was cut.")
 
         section("8. Timeline (measured)")
@@ -137,7 +139,7 @@ final class Demo {
             probe_vlans: "10,20,30"
         tenants:
           - { name: org-a, policy: auto, vlans: [{ interface: trunk0, vlans: "10" }],
-              remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
+              remediation: { driver: nftables, playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
           - { name: org-b, policy: ack, ack_deadline_s: 600, vlans: [{ interface: trunk0, vlans: "20" }],
               remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
           - { name: org-c, policy: alarm, vlans: [{ interface: trunk0, vlans: "30" }] }
@@ -239,8 +241,8 @@ final class Demo {
                 timeline.append((stamp(), "notification \((e["detail"] as? String)?.split(separator: ":").first ?? "") on VLAN \(e["vlan"] ?? "") (\(rel.trimmingCharacters(in: .whitespaces)) after the step)"))
             case "transition":
                 say("\(rel)  STATE    VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
-            case "playbookStarted", "playbookFinished":
-                say("\(rel)  ANSIBLE  VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
+            case "cutStarted", "cutFinished", "persistStarted", "persistFinished":
+                say("\(rel)  CUT      VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
             default:
                 break
             }

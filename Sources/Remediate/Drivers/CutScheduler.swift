@@ -1,0 +1,111 @@
+import LoopSentryCore
+
+/// What a cut job does on the device.
+public enum CutWork: String, Equatable, Hashable, Sendable {
+    /// Remove the VLAN from the trunk (an incident's cut attempt).
+    case cut
+    /// Put the VLAN back (an operator's restore).
+    case restore
+    /// Run the playbook after a native driver's verified cut or restore: save the configuration
+    /// and audit. It changes no incident state.
+    case persist
+}
+
+/// Turns single-VLAN jobs into batches: jobs of one port, driver and kind that wait together run
+/// as one batch (one nftables transaction, one SNMP SET per chunk, one playbook with a VLAN list).
+/// At most one batch runs per (port, driver) lane, so the next batch sees the previous one's
+/// result; at most `maxConcurrentPlaybooks` Ansible batches run at once over all lanes. Pure:
+/// the shell submits jobs, starts what `next()` returns and reports `finished(_:)`.
+public struct CutScheduler: Sendable {
+    /// A trunk port as one driver reaches it.
+    public struct Lane: Hashable, Sendable, CustomStringConvertible {
+        /// `RemediationTarget.portKey`-like identity of the port.
+        public var port: String
+        /// The driver that runs this lane's batches.
+        public var driver: CutDriverKind
+        public init(port: String, driver: CutDriverKind) {
+            self.port = port
+            self.driver = driver
+        }
+        public var description: String { "\(driver) \(port)" }
+    }
+
+    /// One VLAN's work.
+    public struct Job: Equatable, Sendable {
+        public var key: DetectionKey
+        public var incident: UInt64
+        public var work: CutWork
+        /// The incident's cut attempt (1 for restores and persistence).
+        public var attempt: Int
+        public var lane: Lane
+        /// The fallback run after the native driver gave up.
+        public var isFallback: Bool
+        public init(key: DetectionKey, incident: UInt64, work: CutWork, attempt: Int = 1, lane: Lane, isFallback: Bool = false) {
+            self.key = key
+            self.incident = incident
+            self.work = work
+            self.attempt = attempt
+            self.lane = lane
+            self.isFallback = isFallback
+        }
+    }
+
+    /// A batch to start: its id for `finished(_:)`, lane, kind and jobs (VLANs ascending).
+    public struct Dispatch: Equatable, Sendable {
+        public var id: Int
+        public var lane: Lane
+        public var work: CutWork
+        public var jobs: [Job]
+    }
+
+    /// Ansible batches allowed at once over all lanes (at least 1).
+    public let maxConcurrentPlaybooks: Int
+    /// Jobs not started yet, in submission order.
+    public private(set) var pending: [Job] = []
+    /// Batches started and not finished, by id.
+    public private(set) var running: [Int: Dispatch] = [:]
+    private var nextID = 1
+
+    public init(maxConcurrentPlaybooks: Int) {
+        self.maxConcurrentPlaybooks = max(1, maxConcurrentPlaybooks)
+    }
+
+    /// Queues `job`. A job still waiting for the same key and kind is replaced (its newer attempt wins).
+    public mutating func submit(_ job: Job) {
+        pending.removeAll { $0.key == job.key && $0.work == job.work && $0.lane == job.lane }
+        pending.append(job)
+    }
+
+    /// The batches to start now: for each idle lane, every waiting job of the kind waiting longest;
+    /// Ansible lanes only while fewer than `maxConcurrentPlaybooks` Ansible batches run.
+    public mutating func next() -> [Dispatch] {
+        var started: [Dispatch] = []
+        var busy = Set(running.values.map(\.lane))
+        var playbooks = running.values.filter { $0.lane.driver == .ansible }.count
+        for job in pending where !busy.contains(job.lane) {
+            if job.lane.driver == .ansible {
+                guard playbooks < maxConcurrentPlaybooks else { continue }
+                playbooks += 1
+            }
+            busy.insert(job.lane)
+            let jobs = pending.filter { $0.lane == job.lane && $0.work == job.work }.sorted { $0.key < $1.key }
+            pending.removeAll { $0.lane == job.lane && $0.work == job.work }
+            let d = Dispatch(id: nextID, lane: job.lane, work: job.work, jobs: jobs)
+            nextID += 1
+            running[d.id] = d
+            started.append(d)
+        }
+        return started
+    }
+
+    /// Batch `id` finished; returns it (nil for an unknown id). Call `next()` afterwards.
+    public mutating func finished(_ id: Int) -> Dispatch? {
+        running.removeValue(forKey: id)
+    }
+
+    /// True when `key` has work of kind `work` waiting or running.
+    public func isBusy(_ key: DetectionKey, _ work: CutWork) -> Bool {
+        pending.contains { $0.key == key && $0.work == work }
+            || running.values.contains { $0.work == work && $0.jobs.contains { $0.key == key } }
+    }
+}

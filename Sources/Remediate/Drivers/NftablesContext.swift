@@ -1,0 +1,81 @@
+import CNftables
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An nftables context (`struct nft_ctx`) bound to one network namespace, with buffered output
+/// and error text. It owns the handle and frees it in `deinit`. Not thread-safe: one user at a
+/// time (the driver serializes). Its netlink socket is opened in `nft_ctx_new`, inside the
+/// namespace; the calling thread is moved back at once.
+final class NftablesContext {
+    private let ctx: OpaquePointer
+
+    /// Opens a context in namespace `netns` (nil: this thread's namespace). Throws a one-line error
+    /// naming the namespace or the C call.
+    init(netns: String?) throws(NftablesError) {
+        var back: Int32 = -1
+        if let netns {
+            guard !netns.isEmpty, !netns.contains("/"), netns != ".", netns != ".." else {
+                throw NftablesError(message: "bad network namespace name '\(netns)'")
+            }
+            let target = ls_nft_open_netns(netns)
+            guard target >= 0 else {
+                let e = errno
+                throw NftablesError(message: e == ENOENT ? "network namespace \(netns) does not exist"
+                                                         : "open netns \(netns): \(String(cString: strerror(e)))")
+            }
+            defer { close(target) }
+            back = ls_nft_open_current_netns()
+            guard back >= 0 else { throw NftablesError(message: "open /proc/thread-self/ns/net: \(String(cString: strerror(errno)))") }
+            let rc = ls_nft_setns(target)
+            guard rc == 0 else {
+                close(back)
+                throw NftablesError(message: "setns(\(netns)): \(String(cString: strerror(-rc)))")
+            }
+        }
+        let made = nft_ctx_new(UInt32(NFT_CTX_DEFAULT))
+        if back >= 0 {
+            let rc = ls_nft_setns(back)
+            close(back)
+            // A thread that cannot return to its namespace must not run anything else.
+            precondition(rc == 0, "setns back to the original network namespace failed: \(String(cString: strerror(-rc)))")
+        }
+        guard let made else { throw NftablesError(message: "nft_ctx_new failed") }
+        ctx = made
+        _ = nft_ctx_buffer_output(ctx)
+        _ = nft_ctx_buffer_error(ctx)
+    }
+
+    deinit { nft_ctx_free(ctx) }
+
+    /// Runs `commands` (one nftables transaction) with `nft_run_cmd_from_buffer`; returns the
+    /// output, or throws the error text in one line, e.g.
+    /// "nft: Error: Could not process rule: No such file or directory".
+    func run(_ commands: String, json: Bool = false) throws(NftablesError) -> String {
+        nft_ctx_output_set_flags(ctx, json ? ls_nft_output_json_handles : 0)
+        let rc = nft_run_cmd_from_buffer(ctx, commands)
+        let output = nft_ctx_get_output_buffer(ctx).map { String(cString: $0) } ?? ""
+        guard rc == 0 else {
+            let text = nft_ctx_get_error_buffer(ctx).map { String(cString: $0) } ?? ""
+            let first = text.split(separator: "\n").first { $0.contains("Error") }.map(String.init)
+                ?? text.split(separator: "\n").first.map(String.init) ?? "nft_run_cmd_from_buffer returned \(rc)"
+            throw NftablesError(message: "nft: \(first.trimmingCharacters(in: " \t"))")
+        }
+        return output
+    }
+}
+
+/// A failure of the nftables driver, in one line.
+public struct NftablesError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import LoopSentryCore
+
+/// The nftables change that cuts or restores a batch of VLANs on one Linux bridge port, in the
+/// format of `playbooks/linux-bridge-vlan.yml` (table `bridge loopsentry`, chain `cut`, two rules
+/// per VLAN with a `loopsentry port=P vlan=N dir=in|out …` comment), so the playbook sees a native
+/// cut as already done and can restore it, and the driver sees the playbook's. Pure: it reads a
+/// chain listing (`nft -j -a list chain bridge loopsentry cut`) and writes a script.
+public struct NftablesCutPlan: Equatable, Sendable {
+    /// The table (bridge family) holding the cut chain.
+    public static let table = "loopsentry"
+    /// The chain, hooked at forward priority -200 (before any filter at the default priority).
+    public static let chain = "cut"
+    /// The command that lists the chain with rule handles (run with JSON output).
+    public static let listCommand = "list chain bridge \(table) \(chain)"
+
+    /// One rule of ours found in the chain.
+    public struct Rule: Equatable, Sendable {
+        public var handle: Int
+        public var comment: String
+    }
+
+    /// The nftables script (one transaction); empty when nothing changes.
+    public var script: String
+    /// Rules the script adds.
+    public var added: Int
+    /// Rules the script deletes.
+    public var deleted: Int
+
+    /// The rules of chain `cut` whose comment starts with `loopsentry `, from a JSON listing.
+    /// Throws a one-line error when the listing is not nftables JSON.
+    public static func rules(fromListing json: String) throws -> [Rule] {
+        guard let data = json.data(using: .utf8),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let items = root["nftables"] as? [[String: Any]] else {
+            throw NftablesPlanError(message: "nft listing is not nftables JSON: \(json.prefix(80))")
+        }
+        return items.compactMap { item in
+            guard let rule = item["rule"] as? [String: Any], let handle = rule["handle"] as? Int,
+                  let comment = rule["comment"] as? String, comment.hasPrefix("loopsentry ") else { return nil }
+            return Rule(handle: handle, comment: comment)
+        }
+    }
+
+    /// The comment key of `vlan` on `port`: every rule of that cut starts with it.
+    public static func ruleKey(port: String, vlan: VLANID) -> String { "loopsentry port=\(port) vlan=\(vlan) " }
+
+    /// The tenant as written into comments: characters outside `A-Za-z0-9_.-` become `_`, at most 32.
+    public static func tenantLabel(_ tenant: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-".unicodeScalars)
+        var label = String.UnicodeScalarView()
+        for s in tenant.unicodeScalars.prefix(32) { label.append(allowed.contains(s) ? s : "_") }
+        return String(label)
+    }
+
+    /// Plans `batch` on `port`, given the chain's current rules (`existing` nil: no chain yet).
+    public init(batch: CutBatch, port: String, existing: [Rule]?) {
+        var lines: [String] = []
+        var added = 0
+        var deleted = 0
+        let rules = existing ?? []
+        let t = Self.table, c = Self.chain
+        for vlan in batch.vlans {
+            let key = Self.ruleKey(port: port, vlan: vlan)
+            let ours = rules.filter { $0.comment.hasPrefix(key) }
+            switch batch.action {
+            case .cut:
+                let have = Set(["in", "out"].filter { dir in ours.contains { $0.comment.hasPrefix(key + "dir=\(dir)") } })
+                let incident = batch.incidentOf[vlan].map(String.init) ?? "manual"
+                for dir in ["in", "out"] where !have.contains(dir) {
+                    let match = dir == "in" ? "iifname" : "oifname"
+                    lines.append("add rule bridge \(t) \(c) \(match) \"\(port)\" vlan id \(vlan) counter drop comment "
+                                 + "\"\(key)dir=\(dir) incident=\(incident) tenant=\(Self.tenantLabel(batch.tenant))\"")
+                    added += 1
+                }
+            case .restore:
+                for r in ours {
+                    lines.append("delete rule bridge \(t) \(c) handle \(r.handle)")
+                    deleted += 1
+                }
+            }
+        }
+        if added > 0 && existing == nil {
+            lines.insert(contentsOf: ["add table bridge \(t)",
+                                      "add chain bridge \(t) \(c) { type filter hook forward priority -200; policy accept; }"], at: 0)
+        }
+        script = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+        self.added = added
+        self.deleted = deleted
+    }
+}
+
+/// A chain listing that could not be read.
+public struct NftablesPlanError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import Remediate
+import Sensor
+
+/// Cuts, restores and persistence: incident actions become jobs for the scheduler, which batches
+/// them per port and driver; each batch runs on its own task and comes back through the queue.
+extension Daemon {
+    /// The tenant's remediation target of `key`, if any.
+    func target(_ key: DetectionKey) -> (TenantConfig, RemediationTarget)? {
+        guard let t = config.tenant(interface: key.interface, vlan: key.outer), let r = t.remediation else { return nil }
+        return (t, r)
+    }
+
+    /// Queues `work` for `key`; a key without a target fails at once (reported on the next poll).
+    func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, attempt: Int = 1, fallback: Bool = false) {
+        guard let (_, r) = target(key) else {
+            queue.push(.jobFailed(key, work: work, attempt: attempt, reason: "no remediation target configured for this VLAN"))
+            return
+        }
+        let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
+        scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, attempt: attempt,
+                                          lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback))
+    }
+
+    /// Starts every batch the scheduler lets run now.
+    func startBatches() throws {
+        for d in scheduler.next() {
+            guard let first = d.jobs.first, let (tenant, r) = target(first.key) else { continue }
+            let action: PlaybookAction = d.work == .restore ? .restore
+                : d.work == .cut ? .cut : (nativeDone[first.incident] ?? .cut)
+            let batch = CutBatch(action: action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
+            let driver = makeDriver(d.lane.driver, r)
+            let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
+            var runs: [Int64] = []
+            for j in d.jobs {
+                runs.append(try journal.startPlaybook(incident: j.incident, playbook: name, action: d.work.rawValue,
+                                                      attempt: j.attempt, at: Date(), driver: d.lane.driver.rawValue))
+            }
+            let vlans = batch.vlans.map(String.init).joined(separator: ",")
+            log.write(d.work == .persist ? "persistStarted" : "cutStarted", interface: first.key.interface, vlan: Int(first.key.outer.value), tenant: tenant.name,
+                      incident: first.incident,
+                      detail: "\(d.work) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
+                        + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)",
+                      at: MonotonicClock.nanos())
+            let queue = self.queue
+            let id = d.id
+            Task.detached {
+                let outcome = await driver.apply(batch)
+                queue.push(.batchFinished(id: id, runs: runs, outcome))
+            }
+        }
+    }
+
+    /// The driver for `kind` on target `r`.
+    func makeDriver(_ kind: CutDriverKind, _ r: RemediationTarget) -> any CutDriver {
+        switch kind {
+        case .nftables:
+            return NftablesCutDriver(port: r.port, netns: r.netns)
+        case .snmp:
+            return SNMPDriverFactory.make(r)
+        case .ansible:
+            return AnsibleCutDriver(runner: runner, playbook: r.playbook ?? "-", host: r.host, port: r.port, netns: r.netns,
+                                    inventory: r.inventory, saveConfig: r.saveConfig, timeout: .seconds(r.timeoutSeconds))
+        }
+    }
+
+    /// A batch finished: journal each VLAN's run and hand each incident its result.
+    func batchFinished(id: Int, runs: [Int64], _ outcome: CutOutcome, now: UInt64) -> [IncidentAction] {
+        guard let d = scheduler.finished(id) else { return [] }
+        var actions: [IncidentAction] = []
+        for (j, run) in zip(d.jobs, runs) {
+            let vlan = j.key.outer
+            let ok = outcome.failures[vlan] == nil
+            let line = outcome.line(for: vlan)
+            try? journal.finishPlaybook(run: run, at: Date(), succeeded: ok, changed: outcome.changed ? 1 : 0,
+                                        timedOut: outcome.timedOut, output: outcome.output.isEmpty ? line : outcome.output)
+            log.write(d.work == .persist ? "persistFinished" : "cutFinished", interface: j.key.interface, vlan: Int(vlan.value),
+                      tenant: tenantName(j.key), incident: j.incident,
+                      detail: "\(d.work) via \(d.lane.driver): \(ok ? "ok" : "failed"): \(line)", at: MonotonicClock.nanos())
+            switch d.work {
+            case .cut:
+                if ok && d.lane.driver.isNative { nativeDone[j.incident] = .cut }
+                if ok && d.lane.driver == .ansible { nativeDone[j.incident] = nil }
+                if !ok, !j.isFallback, d.lane.driver.isNative, let (_, r) = target(j.key), r.fallback == .ansible,
+                   let m = book.machines[j.key], j.attempt >= m.tenant.attemptLimit {
+                    log.write("fallback", interface: j.key.interface, vlan: Int(vlan.value), incident: j.incident,
+                              detail: "\(d.lane.driver) gave up (\(line)); running \(r.playbook ?? "-")", at: MonotonicClock.nanos())
+                    submit(.cut, key: j.key, incident: j.incident, attempt: j.attempt, fallback: true)
+                    continue
+                }
+                let via = "\(d.lane.driver)\(j.isFallback ? " (fallback)" : "")"
+                actions += book.cutFinished(j.key, attempt: j.attempt, success: ok, detail: "\(via): \(line)", at: now)
+            case .restore:
+                nativeDone[j.incident] = ok && d.lane.driver.isNative ? PlaybookAction.restore : nil
+                actions += book.restoreFinished(j.key, success: ok, detail: "\(d.lane.driver): \(line)", at: now)
+                if ok && d.lane.driver.isNative { persistIfConfigured(j.key, incident: j.incident) }
+            case .persist:
+                let state = book.incidentState(for: j.key)
+                try? journal.recordNote(incident: j.incident, at: Date(), state: state.description, cause: "persistence",
+                                        detail: "\(ok ? "saved and audited" : "persistence failed"): \(line)")
+                if ok { nativeDone[j.incident] = nil }
+            }
+        }
+        return actions
+    }
+
+    /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.
+    func persistIfConfigured(_ key: DetectionKey, incident: UInt64) {
+        guard let (_, r) = target(key), r.persist, nativeDone[incident] != nil else { return }
+        submit(.persist, key: key, incident: incident)
+    }
+}

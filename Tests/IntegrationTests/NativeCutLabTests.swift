@@ -1,0 +1,103 @@
+import Foundation
+import LoopSentryCore
+import Remediate
+import Testing
+
+/// The daemon on the lab with the in-process nftables driver: the cut is one nftables transaction
+/// on switch 1's trunk port, verified by the sensor's counters; the Linux playbook then audits it
+/// (persistence) and sees it already done.
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
+final class NativeCutLabTests {
+    static let tenant20Native = """
+          - name: org-b
+            policy: auto
+            vlans: [{ interface: trunk0, vlans: "20" }]
+            remediation: { driver: nftables, playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1, timeout_s: 60 }
+        """
+
+    init() throws {
+        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
+    }
+
+    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+
+    /// Rows of the journal's run table, read with the sqlite3 tool: "driver action succeeded changed".
+    func runs(_ journal: String) throws -> [String] {
+        let r = try Shell.run(["sqlite3", journal, "SELECT driver, action, succeeded, changed FROM playbookRun ORDER BY id"])
+        guard r.status == 0 else { throw ShellError("sqlite3 failed: \(r.stderr)") }
+        return r.stdout.split(separator: "\n").map { $0.replacingOccurrences(of: "|", with: " ") }
+    }
+
+    /// The nftables rules on switch 1 that drop `vlan`; throws when nft cannot list the ruleset.
+    func dropRules(vlan: Int) throws -> [String] {
+        let r = try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"])
+        guard r.status == 0 else { throw ShellError("nft list ruleset failed: \(r.stderr)") }
+        return r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.contains("vlan id \(vlan) ") && $0.contains("drop") }
+    }
+
+    @Test("driver nftables, policy auto: VLAN 20 cut in-process and verified; VLAN 10 delivery exact; the playbook audits with no change; CLI restore removes exactly the two rules")
+    func nativeCutAndRestore() throws {
+        let d = try DaemonHarness(tenants: Self.tenant20Native, probeVLANs: "20,30")
+        try d.start()
+        let rx = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", "lsl-hb", "--interface", "eth0", "--json",
+                                        "--interval", "100", "--top", "10", "--drop-tagged"], name: "receiver")
+        #expect(eventually(timeout: 10) { !rx.stdoutLines.isEmpty })
+        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0",
+                                            "--vlan", "10", "--count", "1000", "--rate", "200"], name: "vlan10")
+        usleep(300_000)
+        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try d.waitFor(timeout: 30, "cutApplied on VLAN 20") { !d.notifications("cutApplied", vlan: 20).isEmpty }
+        try d.waitFor(timeout: 60, "persistence finished") { !d.events("persistFinished", vlan: 20).isEmpty }
+        #expect(sender.wait(timeout: 15) == 0)
+        usleep(500_000)
+        let last = rx.stdoutLines.last.flatMap { try? JSONDecoder().decode(MonitorReport.self, from: Data($0.utf8)) }
+        let got = last?.vlans.first { $0.vlan == 10 }?.framesTotal ?? 0
+        print("VLAN 10 frames delivered during the VLAN 20 storm and native cut: \(got) of 1000")
+        #expect(got == 1000, "VLAN 10 delivered \(got) of 1000")
+
+        #expect(try d.state(vlan: 20) == "cut")
+        let rules = try dropRules(vlan: 20)
+        #expect(rules.count == 2, "\(rules)")
+        #expect(rules.contains { $0.hasPrefix("iifname \"trunk\" vlan id 20 ") && $0.contains("dir=in incident=") })
+        #expect(rules.contains { $0.hasPrefix("oifname \"trunk\" vlan id 20 ") && $0.contains("dir=out incident=") })
+        #expect(try dropRules(vlan: 10).isEmpty)
+        let cutLine = try #require(d.events("cutFinished", vlan: 20).first?["detail"] as? String)
+        #expect(cutLine.hasPrefix("cut via nftables: ok: nftables: 2 rule(s) added on bridge port trunk in netns lsl-sw1 in "), "\(cutLine)")
+        #expect(try runs(d.journal) == ["nftables cut 1 1", "ansible persist 1 0"])
+
+        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        let restore = try d.control("restore", vlan: 20, by: "bob")
+        #expect(restore.status == 0, "\(restore.stderr)")
+        try d.waitFor(timeout: 30, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
+        #expect(try dropRules(vlan: 20).isEmpty)
+        #expect(try d.state(vlan: 20) == "normal")
+        try d.waitFor(timeout: 60, "restore persisted") { d.events("persistFinished", vlan: 20).count == 2 }
+        #expect(try runs(d.journal) == ["nftables cut 1 1", "ansible persist 1 0", "nftables restore 1 1", "ansible persist 1 0"])
+        #expect(d.stop() == 0)
+    }
+
+    @Test("kill -9 between the native cut and its persistence: after restart the playbook persists once; the cut is not run again")
+    func killBeforePersistence() throws {
+        let d = try DaemonHarness(tenants: Self.tenant20Native, probeVLANs: "20,30")
+        try d.start()
+        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try d.waitFor(timeout: 30, "persistence started") { !d.events("persistStarted", vlan: 20).isEmpty }
+        d.kill9()
+        #expect(try dropRules(vlan: 20).count == 2)
+        try d.start()
+        #expect(!d.events("persistPending", vlan: 20).isEmpty)
+        try d.waitFor(timeout: 60, "persistence after restart") {
+            d.events("persistFinished", vlan: 20).contains { ($0["detail"] as? String ?? "").contains(": ok: ") }
+        }
+        #expect(try d.state(vlan: 20) == "cut")
+        let rows = try runs(d.journal)
+        #expect(rows.filter { $0.hasPrefix("nftables cut ") } == ["nftables cut 1 1"], "\(rows)")
+        #expect(rows.filter { $0 == "ansible persist 1 0" }.count == 1, "\(rows)")
+        #expect(rows.filter { $0.hasPrefix("ansible persist ") && $0 != "ansible persist 1 0" }.allSatisfy { $0 == "ansible persist  " },
+                "a persistence run other than the one interrupted: \(rows)")
+        #expect(try dropRules(vlan: 20).count == 2)
+        #expect(d.stop() == 0)
+    }
+}
