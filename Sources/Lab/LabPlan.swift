@@ -79,13 +79,19 @@ public struct LabPlan: Sendable {
     }
 
     /// Commands that open a loop on `vlan`: a second switch-to-switch link passing only that VLAN.
-    public func loop(_ vlan: VLANID) -> [LabStep] {
+    public func loop(_ vlan: VLANID) -> [LabStep] { loop([vlan]) }
+
+    /// Commands that open one loop passing every VLAN of `vlans` (a downstream switch patched back
+    /// into itself loops all its VLANs together); the link is named after the lowest VLAN.
+    public func loop(_ vlans: [VLANID]) -> [LabStep] {
+        let vlans = vlans.sorted()
+        let vlan = vlans[0]
         let lp = Self.loopInterface(vlan)
         var c = link(Self.switch1, lp, Self.switch2, lp, up: false)
         for sw in [Self.switch1, Self.switch2] {
             c.append(["ip", "netns", "exec", sw, "tc", "qdisc", "add", "dev", lp, "root", "tbf",
                       "rate", loopRate, "burst", "16kb", "latency", "20ms"])
-            c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftLoop(vlan)))
+            c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftLoop(vlans)))
         }
         for sw in [Self.switch1, Self.switch2] { c.append(["ip", "-n", sw, "link", "set", lp, "up"]) }
         return c
@@ -124,16 +130,18 @@ public struct LabPlan: Sendable {
     }
 
     /// A chain that lets only `vlan` cross its loop link.
-    func nftLoop(_ vlan: VLANID) -> String {
+    func nftLoop(_ vlans: [VLANID]) -> String {
+        let vlan = vlans[0]
         let lp = Self.loopInterface(vlan)
+        let passed = vlans.count == 1 ? "\(vlan.value)" : "{ \(vlans.map { String($0.value) }.joined(separator: ", ")) }"
         return """
         table bridge lsl {
           chain loop\(vlan.value) {
             type filter hook forward priority -1; policy accept;
             iifname "\(lp)" ether type != 8021q drop
             oifname "\(lp)" ether type != 8021q drop
-            iifname "\(lp)" vlan id != \(vlan.value) drop
-            oifname "\(lp)" vlan id != \(vlan.value) drop
+            iifname "\(lp)" vlan id != \(passed) drop
+            oifname "\(lp)" vlan id != \(passed) drop
           }
         }
         """

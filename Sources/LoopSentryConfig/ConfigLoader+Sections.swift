@@ -111,6 +111,7 @@ extension ConfigLoader {
         }
         var target = RemediationTarget(playbook: playbook, host: host, port: port, driver: driver)
         target.playbookLine = tm["playbook"]?.mark?.line
+        target.line = node?.mark?.line
         target.netns = r.string(tm["netns"], "\(tp).netns")
         target.inventory = r.string(tm["inventory"], "\(tp).inventory")
         if let v = r.bool(tm["save_config"], "\(tp).save_config") { target.saveConfig = v }
@@ -131,10 +132,6 @@ extension ConfigLoader {
                 r.fail("\(tp).persist", tm["persist"], "persist needs remediation.playbook (the playbook saves and audits the cut)")
             }
             target.persist = v && driver.isNative
-        }
-        if let playbook, target.inventory == nil, !RemediationTarget.isLinuxPlaybook(playbook) {
-            r.fail("\(tp).inventory", node, "is required for \(playbook): only Linux playbooks (linux-*.yml) run with the "
-                   + "implicit local inventory; a switch needs an inventory with its address and credentials")
         }
         switch driver {
         case .ansible:

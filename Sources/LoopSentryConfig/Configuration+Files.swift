@@ -24,9 +24,18 @@ extension ConfigLoader {
             guard let r = t.remediation else { continue }
             if let playbook = r.playbook {
                 let file = config.remediation.playbookDirectory + "/" + playbook
-                if !FileManager.default.fileExists(atPath: file) {
+                if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                    if r.inventory == nil && RemediationTarget.targetsNetworkDevice(playbookText: text) {
+                        errors.append(ConfigError(
+                            path: "tenants[\(i)].remediation.inventory", line: r.line ?? t.line,
+                            message: "is required for \(playbook): it talks to a network device, and only Linux hosts run with "
+                                + "the implicit local inventory (give an inventory with the switch's address and credentials)"))
+                    }
+                } else {
                     errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: r.playbookLine ?? t.line,
-                                              message: "unknown playbook '\(playbook)': no such file \(file)"))
+                                              message: FileManager.default.fileExists(atPath: file)
+                                                ? "playbook '\(playbook)' cannot be read: \(file)"
+                                                : "unknown playbook '\(playbook)': no such file \(file)"))
                 }
             }
             if let s = r.snmp {

@@ -83,7 +83,7 @@ public struct RemediationTarget: Equatable, Sendable {
     /// Linux targets inside a network namespace (the lab): the playbook's `netns`, and the namespace
     /// the `nftables` driver enters.
     public var netns: String?
-    /// The Ansible inventory; required for playbooks that are not Linux (`linux-*.yml`) ones.
+    /// The Ansible inventory; required for playbooks that talk to a network device.
     public var inventory: String?
     /// Switches: save the configuration (IOS `copy running-config startup-config`).
     public var saveConfig = false
@@ -96,6 +96,8 @@ public struct RemediationTarget: Equatable, Sendable {
     public var snmp: SNMPCutTarget?
     /// The line of the `playbook` key, for the unknown-playbook error.
     public var playbookLine: Int?
+    /// The line of the `remediation` mapping.
+    public var line: Int?
     /// The line of the `snmp.credentials` key, for the credentials-file error.
     public var credentialsLine: Int?
 
@@ -106,8 +108,13 @@ public struct RemediationTarget: Equatable, Sendable {
         self.driver = driver
     }
 
-    /// Playbooks named `linux-*.yml` act on Linux hosts; only they may run with the implicit local inventory.
-    public static func isLinuxPlaybook(_ name: String) -> Bool { name.hasPrefix("linux-") }
+    /// True when a playbook's text talks to a network device (a network connection plugin or a
+    /// vendor collection): such a playbook needs an inventory with the device's address and
+    /// credentials; the implicit local inventory is only for Linux hosts.
+    public static func targetsNetworkDevice(playbookText text: String) -> Bool {
+        ["network_cli", "netconf", "ansible.netcommon.", "cisco.", "junipernetworks.", "arista.", "vyos."]
+            .contains { text.contains($0) }
+    }
 
     /// A key identifying the trunk port this target cuts on: batches coalesce per key.
     public var portKey: String {

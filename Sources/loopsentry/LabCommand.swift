@@ -55,20 +55,24 @@ struct LabUpCommand: ParsableCommand {
 
 struct LabLoopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "loop", abstract: "Open a loop on one VLAN: a second switch link that passes only that VLAN.")
+        commandName: "loop",
+        abstract: "Open a loop: a second switch link that passes only the given VLAN (or VLANs: `101-120` loops them together).")
 
-    @Argument(help: "The VLAN to loop.")
-    var vlan: Int
+    @Argument(help: "The VLAN to loop, or a list such as 101-120 (one link passing all of them).")
+    var vlans: String
 
     func run() throws {
         guard var state = LabState.load() else { throw LabError.notUp }
-        guard state.vlans.contains(vlan), let id = VLANID(vlan) else { throw LabError.unknownVLAN(vlan, state.vlans) }
+        let ids = try LabVLANs.parse(vlans)
+        let vlan = Int(ids[0].value)
+        for v in ids where !state.vlans.contains(Int(v.value)) { throw LabError.unknownVLAN(Int(v.value), state.vlans) }
         guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
+        let id = ids[0]
         let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init))
         let opened: UInt64
         do {
             // The loop opens with the last step (its second end coming up): stamp just before it.
-            let steps = plan.loop(id)
+            let steps = plan.loop(ids)
             try LabRunner().run(Array(steps.dropLast()))
             opened = MonotonicClock.nanos()
             try LabRunner().run([steps.last!])
@@ -85,11 +89,12 @@ struct LabLoopCommand: ParsableCommand {
 struct LabUnloopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unloop", abstract: "Close the loop on one VLAN.")
 
-    @Argument(help: "The VLAN whose loop to close.")
-    var vlan: Int
+    @Argument(help: "The VLAN whose loop to close (for a loop of several VLANs, its list or its lowest VLAN).")
+    var vlans: String
 
     func run() throws {
         guard var state = LabState.load() else { throw LabError.notUp }
+        let vlan = Int(try LabVLANs.parse(vlans)[0].value)
         guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
         try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init)).unloop(id))
         let closed = MonotonicClock.nanos()
@@ -120,7 +125,7 @@ enum LabVLANs {
             }
             for v in lo...hi { out.insert(VLANID(v)!) }
         }
-        guard out.count <= 64 else { throw ValidationError("--vlans: at most 64 VLANs in the lab, got \(out.count)") }
+        guard out.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(out.count)") }
         return out.sorted()
     }
 }

@@ -78,7 +78,7 @@ extension Daemon {
                                         timedOut: outcome.timedOut, output: outcome.output.isEmpty ? line : outcome.output)
             log.write(d.work == .persist ? "persistFinished" : "cutFinished", interface: j.key.interface, vlan: Int(vlan.value),
                       tenant: tenantName(j.key), incident: j.incident,
-                      detail: "\(d.work) via \(d.lane.driver): \(ok ? "ok" : "failed"): \(line)", at: MonotonicClock.nanos())
+                      detail: line, at: MonotonicClock.nanos())
             switch d.work {
             case .cut:
                 if ok && d.lane.driver.isNative { nativeDone[j.incident] = .cut }
@@ -90,11 +90,11 @@ extension Daemon {
                     submit(.cut, key: j.key, incident: j.incident, attempt: j.attempt, fallback: true)
                     continue
                 }
-                let via = "\(d.lane.driver)\(j.isFallback ? " (fallback)" : "")"
-                actions += book.cutFinished(j.key, attempt: j.attempt, success: ok, detail: "\(via): \(line)", at: now)
+                actions += book.cutFinished(j.key, attempt: j.attempt, success: ok,
+                                            detail: j.isFallback ? "fallback \(line)" : line, at: now)
             case .restore:
                 nativeDone[j.incident] = ok && d.lane.driver.isNative ? PlaybookAction.restore : nil
-                actions += book.restoreFinished(j.key, success: ok, detail: "\(d.lane.driver): \(line)", at: now)
+                actions += book.restoreFinished(j.key, success: ok, detail: line, at: now)
                 if ok && d.lane.driver.isNative { persistIfConfigured(j.key, incident: j.incident) }
             case .persist:
                 let state = book.incidentState(for: j.key)
