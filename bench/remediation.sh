@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Remediation latency on the lab (issue 6): policy auto on VLAN 20, the Linux playbook cutting
-# it from switch 1's trunk. Per run: loop opens → storm detected → cut playbook finished
-# (cut applied) → storm verified stopped (cutApplied notification); then the loop is closed and
-# the VLAN restored for the next run. Prints a Markdown section on stdout.
+# Remediation latency on the lab, each cut driver side by side in one run (policy auto):
+#  1. one VLAN (20) looped RUNS times per driver: loop opened → storm detected → cut finished →
+#     storm verified stopped (cutApplied), then unloop and restore;
+#  2. many VLANs looping at once (a downstream switch patched back into itself): 20 and 100 VLANs
+#     on one loop link, every VLAN's cut verified, per driver;
+#  3. the SNMP SET cost against snmpsim (bench/snmp-set.sh), when snmpsim is installed.
+# Prints a Markdown section on stdout.
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-10}
 "$BIN" lab down >/dev/null 2>&1 || true
 trap '"$BIN" lab down >/dev/null 2>&1 || true; bench_cleanup' EXIT INT TERM
 "$BIN" lab up --vlans 10,20,30 --traffic-rate 20 >/dev/null
-python3 "$(dirname "$0")/remediation.py" "$BIN" "$RUNS" "$ROOT"
+python3 "$(dirname "$0")/remediation.py" single "$BIN" "$RUNS" "$ROOT"
+"$BIN" lab down >/dev/null
+"$BIN" lab up --vlans 101-200 --traffic-rate 5 >/dev/null
+python3 "$(dirname "$0")/remediation.py" many "$BIN" "$RUNS" "$ROOT"
+"$BIN" lab down >/dev/null
+if [[ -x "$(dirname "$0")/snmp-set.sh" ]]; then
+  "$(dirname "$0")/snmp-set.sh"
+fi

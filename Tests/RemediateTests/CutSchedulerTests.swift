@@ -81,6 +81,36 @@ import Testing
         #expect(!s.isBusy(key, .cut))
     }
 
+    @Test("a restore waits while the VLAN's persistence runs on another lane, then starts; other VLANs do not wait")
+    func restoreWaitsForPersistence() {
+        var s = CutScheduler(maxConcurrentPlaybooks: 2)
+        s.submit(CutScheduler.Job(key: job(20).key, incident: 20, work: .persist, action: .cut, lane: Self.ans1))
+        let persist = s.next()
+        #expect(persist.count == 1 && persist[0].action == .cut)
+        s.submit(job(20, .restore))
+        s.submit(job(21, .restore))
+        let other = s.next()
+        #expect(other.map { $0.jobs.map { Int($0.key.outer.value) } } == [[21]])
+        _ = s.finished(other[0].id)
+        #expect(s.next().isEmpty, "VLAN 20's restore must wait for its persistence")
+        _ = s.finished(persist[0].id)
+        #expect(s.next().map { $0.jobs.map { Int($0.key.outer.value) } } == [[20]])
+    }
+
+    @Test("a cut or restore drops the VLAN's persistence still waiting; persistence of cut and of restore never share a batch")
+    func supersedesPersistence() {
+        var s = CutScheduler(maxConcurrentPlaybooks: 1)
+        s.submit(job(30, lane: Self.ans2))
+        let busy = s.next()
+        s.submit(CutScheduler.Job(key: job(20).key, incident: 20, work: .persist, action: .cut, lane: Self.ans1))
+        s.submit(CutScheduler.Job(key: job(22).key, incident: 22, work: .persist, action: .restore, lane: Self.ans1))
+        s.submit(job(20, .restore))
+        #expect(s.pending.map { "\($0.key.outer) \($0.work) \($0.action)" } == ["22 persist restore", "20 restore restore"])
+        _ = s.finished(busy[0].id)
+        let next = s.next()
+        #expect(next.map { "\($0.work) \($0.action) \($0.jobs.count)" } == ["persist restore 1", "restore restore 1"])
+    }
+
     @Test("a bound below 1 is raised to 1")
     func boundAtLeastOne() {
         #expect(CutScheduler(maxConcurrentPlaybooks: 0).maxConcurrentPlaybooks == 1)

@@ -7,14 +7,16 @@ public enum CutWork: String, Equatable, Hashable, Sendable {
     /// Put the VLAN back (an operator's restore).
     case restore
     /// Run the playbook after a native driver's verified cut or restore: save the configuration
-    /// and audit. It changes no incident state.
+    /// and audit (the job's `action` says which). It changes no incident state.
     case persist
 }
 
 /// Turns single-VLAN jobs into batches: jobs of one port, driver and kind that wait together run
 /// as one batch (one nftables transaction, one SNMP SET per chunk, one playbook with a VLAN list).
 /// At most one batch runs per (port, driver) lane, so the next batch sees the previous one's
-/// result; at most `maxConcurrentPlaybooks` Ansible batches run at once over all lanes. Pure:
+/// result; a VLAN has at most one job running over all lanes, so a restore never overtakes the
+/// persistence of the cut before it (and a newer cut or restore drops a persistence still
+/// waiting); at most `maxConcurrentPlaybooks` Ansible batches run at once over all lanes. Pure:
 /// the shell submits jobs, starts what `next()` returns and reports `finished(_:)`.
 public struct CutScheduler: Sendable {
     /// A trunk port as one driver reaches it.
@@ -35,15 +37,19 @@ public struct CutScheduler: Sendable {
         public var key: DetectionKey
         public var incident: UInt64
         public var work: CutWork
+        /// What the device is asked to do: `cut` or `restore` (for persistence: which one it saves).
+        public var action: PlaybookAction
         /// The incident's cut attempt (1 for restores and persistence).
         public var attempt: Int
         public var lane: Lane
         /// The fallback run after the native driver gave up.
         public var isFallback: Bool
-        public init(key: DetectionKey, incident: UInt64, work: CutWork, attempt: Int = 1, lane: Lane, isFallback: Bool = false) {
+        public init(key: DetectionKey, incident: UInt64, work: CutWork, action: PlaybookAction? = nil, attempt: Int = 1,
+                    lane: Lane, isFallback: Bool = false) {
             self.key = key
             self.incident = incident
             self.work = work
+            self.action = action ?? (work == .restore ? .restore : .cut)
             self.attempt = attempt
             self.lane = lane
             self.isFallback = isFallback
@@ -55,6 +61,7 @@ public struct CutScheduler: Sendable {
         public var id: Int
         public var lane: Lane
         public var work: CutWork
+        public var action: PlaybookAction
         public var jobs: [Job]
     }
 
@@ -70,9 +77,12 @@ public struct CutScheduler: Sendable {
         self.maxConcurrentPlaybooks = max(1, maxConcurrentPlaybooks)
     }
 
-    /// Queues `job`. A job still waiting for the same key and kind is replaced (its newer attempt wins).
+    /// Queues `job`. A job still waiting for the same key and kind is replaced (its newer attempt
+    /// wins); a cut or restore drops the key's persistence still waiting (it would save a state
+    /// that no longer holds).
     public mutating func submit(_ job: Job) {
-        pending.removeAll { $0.key == job.key && $0.work == job.work && $0.lane == job.lane }
+        pending.removeAll { $0.key == job.key && (($0.work == job.work && $0.lane == job.lane)
+                                                   || (job.work != .persist && $0.work == .persist)) }
         pending.append(job)
     }
 
@@ -81,16 +91,19 @@ public struct CutScheduler: Sendable {
     public mutating func next() -> [Dispatch] {
         var started: [Dispatch] = []
         var busy = Set(running.values.map(\.lane))
+        var busyKeys = Set(running.values.flatMap { $0.jobs.map(\.key) })
         var playbooks = running.values.filter { $0.lane.driver == .ansible }.count
-        for job in pending where !busy.contains(job.lane) {
+        for job in pending where !busy.contains(job.lane) && !busyKeys.contains(job.key) {
             if job.lane.driver == .ansible {
                 guard playbooks < maxConcurrentPlaybooks else { continue }
                 playbooks += 1
             }
             busy.insert(job.lane)
-            let jobs = pending.filter { $0.lane == job.lane && $0.work == job.work }.sorted { $0.key < $1.key }
-            pending.removeAll { $0.lane == job.lane && $0.work == job.work }
-            let d = Dispatch(id: nextID, lane: job.lane, work: job.work, jobs: jobs)
+            let fits = { (j: Job) in j.lane == job.lane && j.work == job.work && j.action == job.action && !busyKeys.contains(j.key) }
+            let jobs = pending.filter(fits).sorted { $0.key < $1.key }
+            pending.removeAll(where: fits)
+            busyKeys.formUnion(jobs.map(\.key))
+            let d = Dispatch(id: nextID, lane: job.lane, work: job.work, action: job.action, jobs: jobs)
             nextID += 1
             running[d.id] = d
             started.append(d)

@@ -13,7 +13,7 @@ extension Daemon {
             switch a.action {
             case let .journal(t):
                 try journalTransition(t)
-                if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident) }
+                if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident, .cut) }
                 board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
                 log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
                           incident: t.incident, detail: "\(t.from) → \(t.to): \(t.cause)\(t.detail.isEmpty ? "" : " — \(t.detail)")",
@@ -90,7 +90,7 @@ extension Daemon {
             nativeDone[s.incident] = .cut
             log.write("persistPending", interface: key.interface, vlan: Int(key.outer.value), incident: s.incident,
                       detail: "a native cut was not yet saved by \(r.playbook ?? "-"): running it now", at: MonotonicClock.nanos())
-            persistIfConfigured(key, incident: s.incident)
+            persistIfConfigured(key, incident: s.incident, .cut)
         }
         try startBatches()
     }

@@ -14,13 +14,14 @@ extension Daemon {
     }
 
     /// Queues `work` for `key`; a key without a target fails at once (reported on the next poll).
-    func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, attempt: Int = 1, fallback: Bool = false) {
+    func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, action: PlaybookAction? = nil, attempt: Int = 1,
+                fallback: Bool = false) {
         guard let (_, r) = target(key) else {
             queue.push(.jobFailed(key, work: work, attempt: attempt, reason: "no remediation target configured for this VLAN"))
             return
         }
         let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
-        scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, attempt: attempt,
+        scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, action: action, attempt: attempt,
                                           lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback))
     }
 
@@ -28,9 +29,7 @@ extension Daemon {
     func startBatches() throws {
         for d in scheduler.next() {
             guard let first = d.jobs.first, let (tenant, r) = target(first.key) else { continue }
-            let action: PlaybookAction = d.work == .restore ? .restore
-                : d.work == .cut ? .cut : (nativeDone[first.incident] ?? .cut)
-            let batch = CutBatch(action: action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
+            let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
             let driver = makeDriver(d.lane.driver, r)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
             var runs: [Int64] = []
@@ -41,7 +40,7 @@ extension Daemon {
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             log.write(d.work == .persist ? "persistStarted" : "cutStarted", interface: first.key.interface, vlan: Int(first.key.outer.value), tenant: tenant.name,
                       incident: first.incident,
-                      detail: "\(d.work) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
+                      detail: "\(d.work == .persist ? "persist \(d.action)" : d.work.rawValue) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
                         + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)",
                       at: MonotonicClock.nanos())
             let queue = self.queue
@@ -95,20 +94,20 @@ extension Daemon {
             case .restore:
                 nativeDone[j.incident] = ok && d.lane.driver.isNative ? PlaybookAction.restore : nil
                 actions += book.restoreFinished(j.key, success: ok, detail: line, at: now)
-                if ok && d.lane.driver.isNative { persistIfConfigured(j.key, incident: j.incident) }
+                if ok && d.lane.driver.isNative { persistIfConfigured(j.key, incident: j.incident, .restore) }
             case .persist:
                 let state = book.incidentState(for: j.key)
                 try? journal.recordNote(incident: j.incident, at: Date(), state: state.description, cause: "persistence",
                                         detail: "\(ok ? "saved and audited" : "persistence failed"): \(line)")
-                if ok { nativeDone[j.incident] = nil }
+                if ok && nativeDone[j.incident] == d.action { nativeDone[j.incident] = nil }
             }
         }
         return actions
     }
 
     /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.
-    func persistIfConfigured(_ key: DetectionKey, incident: UInt64) {
-        guard let (_, r) = target(key), r.persist, nativeDone[incident] != nil else { return }
-        submit(.persist, key: key, incident: incident)
+    func persistIfConfigured(_ key: DetectionKey, incident: UInt64, _ action: PlaybookAction) {
+        guard let (_, r) = target(key), r.persist, nativeDone[incident] == action else { return }
+        submit(.persist, key: key, incident: incident, action: action)
     }
 }
