@@ -20,11 +20,11 @@ class Daemon:
     def __init__(self, vlans, remediation, detection, probes):
         self.work = tempfile.mkdtemp(prefix="loopsentry-bench-remediation-")
         config = os.path.join(self.work, "loopsentry.yaml")
+        probe_line = f'\n    probe_vlans: "{probes}"' if probes else ""
         open(config, "w").write(f"""
 interfaces:
   - name: trunk0
-    netns: lsl-sensor
-    probe_vlans: "{probes}"
+    netns: lsl-sensor{probe_line}
     detection: {detection}
 tenants:
   - name: org-b

@@ -135,7 +135,11 @@ final class Daemon {
         var lastAttachCheck: UInt64 = 0
         while !SignalFlag.stopRequested {
             let now0 = MonotonicClock.nanos()
-            if next > now0 { SignalFlag.sleep(nanos: next - now0) }
+            if next > now0, queue.wait(nanos: next - now0) {
+                if SignalFlag.stopRequested { break }
+                try serviceQueue()
+                continue
+            }
             if SignalFlag.stopRequested { break }
             next += step
             if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }
@@ -177,6 +181,13 @@ final class Daemon {
         }
         actions += book.tick(at: now)
         actions += drainRequests(now: now)
+        try carryOut(actions)
+        try startBatches()
+    }
+
+    /// Between polls: answers queued requests and takes finished batches, without reading counters.
+    func serviceQueue() throws {
+        let actions = drainRequests(now: MonotonicClock.nanos())
         try carryOut(actions)
         try startBatches()
     }

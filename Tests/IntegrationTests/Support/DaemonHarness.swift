@@ -50,13 +50,14 @@ final class DaemonHarness: DaemonUnderTest {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    /// Starts the daemon and waits for its `started` event.
-    func start() throws {
+    /// Starts the daemon and waits for its `started` event (a restarted daemon first waits for
+    /// playbook runs its predecessor left behind, hence the long default).
+    func start(timeout: Double = 60) throws {
         if let d = daemon { previousOutput += d.stdoutLines }
         let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "daemon")
         daemon = d
-        guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
-            throw ShellError("daemon did not start: \(d.stderrText)")
+        guard eventually(timeout: timeout, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
+            throw ShellError("daemon did not start: \(d.stderrText) \(d.stdoutLines.suffix(5).joined(separator: " | "))")
         }
     }
 
