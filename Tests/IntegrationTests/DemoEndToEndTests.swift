@@ -58,7 +58,11 @@ final class DemoEndToEndTests {
         #expect(notes("cutPending", 10).isEmpty)
         #expect(notes("stormDetected", 30).count == 1)
         #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 30 }.isEmpty)
-        #expect(ev.filter { $0["event"] as? String == "cutStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10])
+        // VLAN 20's cut (ansible), VLAN 10's native cut and its native restore by SNMP SET.
+        #expect(ev.filter { $0["event"] as? String == "cutStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10, 10])
+        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 10 }
+                    .compactMap { ($0["detail"] as? String)?.components(separatedBy: " VLANs").first } == ["cut via nftables", "restore via nftables"])
+        #expect(notes("vlanRestored", 10).count == 1 && notes("vlanRestored", 10).first?["author"] as? String == "noc-operator")
 
         // VLAN 10 delivery during the VLAN 20 storm and its cut.
         let line = try #require(out.split(separator: "\n").first { $0.contains("VLAN 10 delivered during the VLAN 20 storm") })

@@ -32,8 +32,9 @@ public struct AnsibleCutDriver: CutDriver {
 
     /// The request for `batch`: variables as the playbooks name them, one run for every VLAN.
     public func request(_ batch: CutBatch) -> PlaybookRequest {
+        // One incident: its id; several: "first-last" (the playbooks accept [A-Za-z0-9_.:/-]{1,64}).
         let incident = batch.incidents.count == 1 ? String(batch.incidents[0])
-            : batch.incidents.isEmpty ? "manual" : "\(batch.incidents[0])+\(batch.incidents.count - 1)"
+            : batch.incidents.isEmpty ? "manual" : "\(batch.incidents.first!)-\(batch.incidents.last!)"
         let inventory: PlaybookInventory = self.inventory.map { .path($0) }
             ?? .text("\(host) ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
         return PlaybookRequest(

@@ -68,6 +68,7 @@ extension Daemon {
     /// A batch finished: journal each VLAN's run and hand each incident its result.
     func batchFinished(id: Int, runs: [Int64], _ outcome: CutOutcome, now: UInt64) -> [IncidentAction] {
         guard let d = scheduler.finished(id) else { return [] }
+        if d.work == .cut { pollSoon = true }
         var actions: [IncidentAction] = []
         for (j, run) in zip(d.jobs, runs) {
             let vlan = j.key.outer

@@ -34,6 +34,8 @@ final class Daemon {
     var scheduler: CutScheduler
     /// Incidents whose last cut or restore a native driver made and no playbook persisted yet.
     var nativeDone: [UInt64: PlaybookAction] = [:]
+    /// A cut finished since the last poll: poll at once (see `runLoop`).
+    var pollSoon = false
     var knownIncidents: Set<UInt64> = []
     let startedAt = MonotonicClock.nanos()
     var lostInterfaces: Set<String> = []
@@ -138,6 +140,12 @@ final class Daemon {
             if next > now0, queue.wait(nanos: next - now0) {
                 if SignalFlag.stopRequested { break }
                 try serviceQueue()
+                // A cut just finished: read the counters now, so the next regular poll's interval
+                // lies wholly after the cut and can verify it.
+                if pollSoon {
+                    pollSoon = false
+                    next = MonotonicClock.nanos()
+                }
                 continue
             }
             if SignalFlag.stopRequested { break }

@@ -114,6 +114,19 @@ final class Demo {
         section("6. A loop on VLAN 10 (org-a, policy auto): cut at once")
         let loop10 = try openLoop(10)
         try watch(until: "cutApplied on VLAN 10", seconds: 60, since: loop10) { !self.events.notifications("cutApplied", vlan: 10).isEmpty }
+        say("org-a's driver is nftables: one in-process nftables transaction on lsl-sw1; linux-bridge-vlan.yml then audits it.")
+
+        section("6b. The loop on VLAN 10 is fixed; the NOC restores VLAN 10 by SNMP SET")
+        _ = try Self.loopsentry(["lab", "unloop", "10"])
+        let restore = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).10", "i", "restore",
+                       "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.\(ifIndex).10", "s", "noc-operator"]
+        say("$ snmpset -v2c -c private 127.0.0.1:\(s.snmpPort) " + restore.joined(separator: " "))
+        let restoreAt = MonotonicClock.nanos()
+        let rr = try s.snmp("snmpset", restore, community: "private")
+        try check(rr.status == 0, "snmpset failed: \(rr.output)")
+        try watch(until: "vlanRestored on VLAN 10", seconds: 30, since: restoreAt) {
+            !self.events.notifications("vlanRestored", vlan: 10).isEmpty
+        }
 
         section("7. A loop on VLAN 30 (org-c, policy alarm): reported, never cut")
         let loop30 = try openLoop(30)
