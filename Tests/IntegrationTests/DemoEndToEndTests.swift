@@ -91,10 +91,13 @@ final class DemoEndToEndTests {
         #expect(sd.contains("CUTPEND") && sd.contains("\"tenant\": \"org-b\"") || sd.contains("\"tenant\":\"org-b\""), "\(sd.prefix(500))")
         #expect(syslog.contains(" ACTION ") && syslog.contains("noc-operator"))
 
-        // The journal: three incidents in their final states, the ack recorded with its author.
+        // The journal: VLAN 20 cut, VLAN 30 detected; VLAN 10's incident closed by the restore. The
+        // ack and the restore recorded with their author.
         let journal = try Journal(path: keep + "/journal.sqlite")
         let open = try journal.openIncidents()
-        #expect(Dictionary(uniqueKeysWithValues: open.map { ($0.vlan, $0.state) }) == [20: "cut", 10: "cut", 30: "detected"])
+        #expect(Dictionary(uniqueKeysWithValues: open.map { ($0.vlan, $0.state) }) == [20: "cut", 30: "detected"])
+        #expect(try journal.actions().map { "\($0.vlan) \($0.action) \($0.accepted) \($0.author)" }
+                == ["20 acknowledgeCut true noc-operator", "10 restore true noc-operator"])
         let twenty = try #require(open.first { $0.vlan == 20 })
         #expect(try journal.transitions(incident: twenty.id).map(\.to) == ["detected", "pendingAck", "cutting", "cutting", "cut"])
         #expect(try journal.playbookRuns(incident: twenty.id, action: "cut") == (1, 0))
