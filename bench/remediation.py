@@ -12,6 +12,10 @@ DRIVERS = [
 if os.path.exists(os.path.join(playbooks, "linux-bridge-vlan-fast.yml")):
     DRIVERS.append(("ansible linux-bridge-vlan-fast.yml",
                     "{ playbook: linux-bridge-vlan-fast.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 }"))
+# BENCH_DRIVERS=nftables,fast keeps only the drivers whose label contains one of the words.
+if os.environ.get("BENCH_DRIVERS"):
+    words = os.environ["BENCH_DRIVERS"].split(",")
+    DRIVERS = [d for d in DRIVERS if any(w in d[0] for w in words)]
 
 
 class Daemon:
@@ -153,7 +157,7 @@ def many():
     print("| driver | looping VLANs | verified | cutFailed | detection → verified, per VLAN: median / max | "
           "first detection → last verified | driver batches |")
     print("|---|---|---|---|---|---|---|")
-    for label, remediation in DRIVERS[:2]:
+    for label, remediation in DRIVERS:
         for n in (20, 100):
             vlans = f"101-{100 + n}"
             d = Daemon("101-200", remediation, "{ rising: 100, falling: 40, sustain_ms: 300, clear_ms: 2000 }", "")

@@ -91,26 +91,74 @@ public final class Journal: @unchecked Sendable {
         try db.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM incident") ?? 1) }
     }
 
-    /// Records a new incident.
-    public func openIncident(_ i: JournalIncident) throws {
+    /// One write of a batch (`write(_:)`): all of a batch commit in one transaction, so a poll
+    /// that opens a hundred incidents costs one fsync, not hundreds.
+    public enum Write: Sendable {
+        /// A new incident.
+        case openIncident(JournalIncident)
+        /// One transition and the incident's new state (and persisted snapshot).
+        case transition(incident: UInt64, at: Date, from: String, to: String, cause: String, detail: String,
+                        snapshot: Data?, closed: Bool)
+        /// A run's result and output.
+        case finishRun(run: Int64, at: Date, succeeded: Bool, changed: Int, timedOut: Bool, output: String)
+    }
+
+    /// One run about to start (`startRuns(_:)`).
+    public struct RunStart: Sendable {
+        public var incident: UInt64
+        /// The playbook's file name, or the native driver's name.
+        public var playbook: String
+        /// `cut`, `restore` or `persist`.
+        public var action: String
+        public var attempt: Int
+        public var at: Date
+        /// `ansible`, `nftables`, `snmp`.
+        public var driver: String
+        public init(incident: UInt64, playbook: String, action: String, attempt: Int, at: Date, driver: String) {
+            self.incident = incident
+            self.playbook = playbook
+            self.action = action
+            self.attempt = attempt
+            self.at = at
+            self.driver = driver
+        }
+    }
+
+    /// Carries out `writes` in order, in one transaction (nothing when empty).
+    public func write(_ writes: [Write]) throws {
+        guard !writes.isEmpty else { return }
         try db.write { db in
+            for w in writes { try Self.apply(w, db) }
+        }
+    }
+
+    static func apply(_ w: Write, _ db: Database) throws {
+        switch w {
+        case let .openIncident(i):
             try db.execute(sql: """
                 INSERT INTO incident (id, interface, vlan, inner, tenant, policy, openedAt, state, snapshot)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [Int64(i.id), i.interface, i.vlan, i.inner, i.tenant, i.policy, i.openedAt.timeIntervalSince1970,
                                  i.state, i.snapshot])
-        }
-    }
-
-    /// Records one transition and the incident's new state (and persisted snapshot), atomically.
-    public func recordTransition(incident id: UInt64, at: Date, from: String, to: String, cause: String,
-                                 detail: String, snapshot: Data?, closed: Bool) throws {
-        try db.write { db in
+        case let .transition(id, at, from, to, cause, detail, snapshot, closed):
             try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [Int64(id), at.timeIntervalSince1970, from, to, cause, detail])
             try db.execute(sql: "UPDATE incident SET state = ?, snapshot = ?, closedAt = ? WHERE id = ?",
                            arguments: [to, snapshot, closed ? at.timeIntervalSince1970 : nil, Int64(id)])
+        case let .finishRun(run, at, succeeded, changed, timedOut, output):
+            try db.execute(sql: "UPDATE playbookRun SET finishedAt = ?, succeeded = ?, changed = ?, timedOut = ?, output = ? WHERE id = ?",
+                           arguments: [at.timeIntervalSince1970, succeeded, changed, timedOut, output, run])
         }
+    }
+
+    /// Records a new incident.
+    public func openIncident(_ i: JournalIncident) throws { try write([.openIncident(i)]) }
+
+    /// Records one transition and the incident's new state (and persisted snapshot), atomically.
+    public func recordTransition(incident id: UInt64, at: Date, from: String, to: String, cause: String,
+                                 detail: String, snapshot: Data?, closed: Bool) throws {
+        try write([.transition(incident: id, at: at, from: from, to: to, cause: cause, detail: detail, snapshot: snapshot,
+                               closed: closed)])
     }
 
     /// Records an operator action (accepted or refused).
@@ -124,23 +172,28 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Records that runs are starting, in one transaction; returns their row ids, in order.
+    public func startRuns(_ runs: [RunStart]) throws -> [Int64] {
+        guard !runs.isEmpty else { return [] }
+        return try db.write { db in
+            try runs.map { r in
+                try db.execute(sql: "INSERT INTO playbookRun (incidentID, startedAt, playbook, action, attempt, driver) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [Int64(r.incident), r.at.timeIntervalSince1970, r.playbook, r.action, r.attempt, r.driver])
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
     /// Records that a playbook run is starting; returns its row id for `finishPlaybook`.
     /// `driver` says which mechanism runs it (`ansible` for a playbook; `playbook` is then its file name).
     public func startPlaybook(incident id: UInt64, playbook: String, action: String, attempt: Int, at: Date,
                               driver: String = "ansible") throws -> Int64 {
-        try db.write { db in
-            try db.execute(sql: "INSERT INTO playbookRun (incidentID, startedAt, playbook, action, attempt, driver) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Int64(id), at.timeIntervalSince1970, playbook, action, attempt, driver])
-            return db.lastInsertedRowID
-        }
+        try startRuns([RunStart(incident: id, playbook: playbook, action: action, attempt: attempt, at: at, driver: driver)])[0]
     }
 
     /// Records a playbook run's result and output.
     public func finishPlaybook(run: Int64, at: Date, succeeded: Bool, changed: Int, timedOut: Bool, output: String) throws {
-        try db.write { db in
-            try db.execute(sql: "UPDATE playbookRun SET finishedAt = ?, succeeded = ?, changed = ?, timedOut = ?, output = ? WHERE id = ?",
-                           arguments: [at.timeIntervalSince1970, succeeded, changed, timedOut, output, run])
-        }
+        try write([.finishRun(run: run, at: at, succeeded: succeeded, changed: changed, timedOut: timedOut, output: output)])
     }
 
     /// Incidents not closed, with their persisted snapshots, oldest first.

@@ -4,15 +4,16 @@ import Remediate
 import Sensor
 
 extension Daemon {
-    /// Carries out incident actions in order. A transition is journaled (with the machine's
-    /// snapshot) before the actions after it run, so a crash never loses a started cut.
+    /// Carries out incident actions in order. Every transition of the list is journaled first,
+    /// in one transaction (with each incident's snapshot), before any other action runs, so a
+    /// crash never loses a started cut.
     func carryOut(_ actions: [IncidentAction]) throws {
+        try journalTransitions(actions.compactMap { if case let .journal(t) = $0.action { t } else { nil } })
         for a in actions {
             let key = a.key
             let vlan = Int(key.outer.value)
             switch a.action {
             case let .journal(t):
-                try journalTransition(t)
                 if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident, .cut) }
                 board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
                 log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
@@ -38,21 +39,31 @@ extension Daemon {
         config.tenant(interface: key.interface, vlan: key.outer)?.name ?? ""
     }
 
-    func journalTransition(_ t: Transition) throws {
+    /// Journals `transitions` in one transaction: new incidents opened, each transition with the
+    /// incident's snapshot as the book now holds it.
+    func journalTransitions(_ transitions: [Transition]) throws {
+        guard !transitions.isEmpty else { return }
         let wall = Date()
-        let snapshot = book.snapshots(now: MonotonicClock.nanos(), wallNow: Self.wallNow())
-            .first { $0.incident == t.incident }
-        let data = try snapshot.map { try JSONEncoder().encode($0) }
-        if !knownIncidents.contains(t.incident) {
-            knownIncidents.insert(t.incident)
-            let tenant = config.tenant(interface: t.key.interface, vlan: t.key.outer)
-            try journal.openIncident(JournalIncident(
-                id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
-                tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: wall,
-                state: t.from.description, snapshot: data))
+        let involved = Set(transitions.map(\.incident))
+        var snapshots: [UInt64: Data] = [:]
+        for s in book.snapshots(now: MonotonicClock.nanos(), wallNow: Self.wallNow()) where involved.contains(s.incident) {
+            snapshots[s.incident] = try JSONEncoder().encode(s)
         }
-        try journal.recordTransition(incident: t.incident, at: wall, from: t.from.description, to: t.to.description,
-                                     cause: t.cause, detail: t.detail, snapshot: data, closed: t.to == .normal)
+        var writes: [Journal.Write] = []
+        for t in transitions {
+            let data = snapshots[t.incident]
+            if !knownIncidents.contains(t.incident) {
+                knownIncidents.insert(t.incident)
+                let tenant = config.tenant(interface: t.key.interface, vlan: t.key.outer)
+                writes.append(.openIncident(JournalIncident(
+                    id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
+                    tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: wall,
+                    state: t.from.description, snapshot: data)))
+            }
+            writes.append(.transition(incident: t.incident, at: wall, from: t.from.description, to: t.to.description,
+                                      cause: t.cause, detail: t.detail, snapshot: data, closed: t.to == .normal))
+        }
+        try journal.write(writes)
     }
 
     func notify(_ kind: NOCNotificationKind, key: DetectionKey, incident: UInt64, author: String, detail: String) {

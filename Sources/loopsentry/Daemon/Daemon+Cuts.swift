@@ -32,11 +32,10 @@ extension Daemon {
             let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
             let driver = makeDriver(d.lane.driver, r)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
-            var runs: [Int64] = []
-            for j in d.jobs {
-                runs.append(try journal.startPlaybook(incident: j.incident, playbook: name, action: d.work.rawValue,
-                                                      attempt: j.attempt, at: Date(), driver: d.lane.driver.rawValue))
-            }
+            let runs = try journal.startRuns(d.jobs.map {
+                Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue, attempt: $0.attempt, at: Date(),
+                                 driver: d.lane.driver.rawValue)
+            })
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             log.write(d.work == .persist ? "persistStarted" : "cutStarted", interface: first.key.interface, vlan: Int(first.key.outer.value), tenant: tenant.name,
                       incident: first.incident,
@@ -70,12 +69,14 @@ extension Daemon {
         guard let d = scheduler.finished(id) else { return [] }
         if d.work == .cut { pollSoon = true }
         var actions: [IncidentAction] = []
-        for (j, run) in zip(d.jobs, runs) {
+        try? journal.write(zip(d.jobs, runs).map { j, run in
+            .finishRun(run: run, at: Date(), succeeded: outcome.failures[j.key.outer] == nil, changed: outcome.changed ? 1 : 0,
+                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? outcome.line(for: j.key.outer) : outcome.output)
+        })
+        for j in d.jobs {
             let vlan = j.key.outer
             let ok = outcome.failures[vlan] == nil
             let line = outcome.line(for: vlan)
-            try? journal.finishPlaybook(run: run, at: Date(), succeeded: ok, changed: outcome.changed ? 1 : 0,
-                                        timedOut: outcome.timedOut, output: outcome.output.isEmpty ? line : outcome.output)
             log.write(d.work == .persist ? "persistFinished" : "cutFinished", interface: j.key.interface, vlan: Int(vlan.value),
                       tenant: tenantName(j.key), incident: j.incident,
                       detail: line, at: MonotonicClock.nanos())
