@@ -37,7 +37,7 @@ import Testing
                                   interface: "Gi1/0/1", tenant: "acme \"corp\"", incidentID: "INC-7", saveConfig: true)
         #expect(String(decoding: try v.jsonData(), as: UTF8.self) == """
             {"action":"cut","incident_id":"INC-7","interface":"Gi1/0/1","save_config":true,\
-            "target_host":"core-sw1","tenant":"acme \\"corp\\"","vlan":20}
+            "target_host":"core-sw1","tenant":"acme \\"corp\\"","vlan":20,"vlans":[20]}
             """)
     }
 

@@ -78,7 +78,7 @@ struct AnsiblePlaybookTests {
         let r = try await render("cisco-ios-trunk-vlan", .restore, vlan: 20, interface: "Gi1/0/1", config: cutConfig)
         #expect(AnsibleTestEnv.rendered(r) == ["interface Gi1/0/1", " switchport trunk allowed vlan add 20"])
         let none = try await render("cisco-ios-trunk-vlan", .restore, vlan: 20, interface: "Gi1/0/1",
-                                    config: "interface Gi1/0/1\n switchport trunk allowed vlan none\nend")
+                                    config: "interface Gi1/0/1\n switchport trunk allowed vlan none\n switchport mode trunk\nend")
         #expect(AnsibleTestEnv.rendered(none) == ["interface Gi1/0/1", " switchport trunk allowed vlan add 20"])
     }
 
