@@ -80,8 +80,8 @@ public enum PlaybookOutputParser {
     /// `exitStatus` is nil when ansible-playbook died of a signal.
     public static func result(playbook: String, targetHost: String, exitStatus: Int32?, timedOut: Bool,
                               timeout: Duration, stdout: String, stderr: String, duration: Duration) -> PlaybookResult {
-        let hosts = stats(json: stdout) ?? stats(recap: stdout) ?? [:]
-        let records = tasks(json: stdout)
+        let (records, hosts) = classifyConnectionFailures(tasks(json: stdout),
+                                                          stats(json: stdout) ?? stats(recap: stdout) ?? [:])
         let failures = records.filter { $0.failed || $0.unreachable }.map {
             PlaybookTaskFailure(host: $0.host, task: $0.task, unreachable: $0.unreachable,
                                 message: oneLine($0.messages.joined(separator: " ")))
