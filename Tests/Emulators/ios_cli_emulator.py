@@ -121,7 +121,10 @@ class Session:
             self.send(self.prompt())
 
     def invalid(self, line, word_index=0):
+        """IOS's error with '^' under the first word it could not parse (after a known verb)."""
         words = line.split()
+        if word_index == 0 and len(words) > 1 and words[0] in ("show", "terminal", "copy", "write", "configure"):
+            word_index = 1
         column = line.find(words[min(word_index, len(words) - 1)]) if words else 0
         self.send(" " * (len(self.prompt()) + column) + "^\n% Invalid input detected at '^' marker.\n\n")
 

@@ -33,22 +33,32 @@ def apply(lines, statements):
     return lines, warnings
 
 
-def from_xml(element, prefix=()):
-    """set/delete statements from a <configuration> element (`operation="delete"` deletes)."""
+def from_xml(element, prefix=(), parent=""):
+    """set/delete statements from a <configuration> element (`operation="delete"` deletes).
+
+    A list entry (an element with a <name>) adds its name to the path, and its tag too unless it
+    is the singular of its container (<interfaces><interface><name>xe-0/0/1 -> interfaces xe-0/0/1,
+    <unit><name>0 -> unit 0), as `display set` writes it."""
+    def tag(e):
+        return e.tag.split("}")[-1]
+    if tag(element) == "configuration" and len(element) == 1 and tag(element[0]) == "configuration":
+        return from_xml(element[0])
     statements = []
     for child in element:
-        tag = child.tag.split("}")[-1]
-        name = next((c for c in child if c.tag.split("}")[-1] == "name"), None)
-        path = prefix + (tag,) + ((name.text.strip(),) if name is not None and name.text else ())
-        delete = child.get("operation") == "delete"
-        leaves = [c for c in child if c.tag.split("}")[-1] != "name"]
-        if delete:
-            text = (child.text or "").strip()
+        name_element = next((c for c in child if tag(c) == "name"), None)
+        if tag(child) == "name":
+            continue
+        if name_element is not None:
+            path = prefix + (() if parent == tag(child) + "s" else (tag(child),)) + (name_element.text.strip(),)
+        else:
+            path = prefix + (tag(child),)
+        leaves = [c for c in child if tag(c) != "name"]
+        text = (child.text or "").strip()
+        if child.get("operation") == "delete":
             statements.append("delete " + " ".join(path + ((text,) if text else ())))
         elif leaves:
-            statements += from_xml(child, path)
-        else:
-            text = (child.text or "").strip()
+            statements += from_xml(child, path, tag(child))
+        elif text or name_element is None:
             statements.append("set " + " ".join(path + ((text,) if text else ())))
     return statements
 
