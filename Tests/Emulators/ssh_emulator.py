@@ -129,9 +129,17 @@ def serve(args, handler, subsystems=()):
         finally:
             transport.close()
 
+    # Exit with the test process that started us, even when it was killed and could not stop us.
+    parent = os.getppid()
+    listener.settimeout(1)
     try:
-        while True:
-            sock, _ = listener.accept()
+        while os.getppid() == parent:
+            try:
+                sock, _ = listener.accept()
+            except socket.timeout:
+                continue
+            sock.settimeout(None)
             threading.Thread(target=session, args=(sock,), daemon=True).start()
     except KeyboardInterrupt:
-        os._exit(0)
+        pass
+    os._exit(0)
