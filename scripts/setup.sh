@@ -20,6 +20,11 @@ PACKAGES=(
   # remediation: ansible-playbook, and Debian's collections (cisco.ios, junipernetworks.junos,
   # ansible.netcommon) for the switch playbooks; no Ansible Galaxy download needed
   ansible-core ansible
+  # switch transports for network_cli (paramiko) and netconf (ncclient); the test switch
+  # emulators (Tests/Emulators) run on python3-paramiko too
+  python3-paramiko python3-ncclient
+  # timing the playbooks (docs/playbooks.md)
+  hyperfine
   # benchmarks: plots
   python3-matplotlib
 )

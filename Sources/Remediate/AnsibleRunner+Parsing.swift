@@ -8,7 +8,8 @@ public struct PlaybookTaskRecord: Equatable, Sendable {
     public var failed: Bool
     public var skipped: Bool
     public var unreachable: Bool
-    /// `msg` as lines (a list `msg` gives one line per element); else stderr when the task failed.
+    /// `msg` as lines (a list `msg` gives one line per element); a failed task's stderr when it
+    /// has no `msg` or only a command's "non-zero return code".
     public var messages: [String]
 }
 
@@ -41,7 +42,11 @@ public enum PlaybookOutputParser {
                     guard let r = value as? [String: Any] else { continue }
                     let failed = r["failed"] as? Bool ?? false
                     var messages = lines(r["msg"])
-                    if messages.isEmpty && failed { messages = lines(r["stderr"]) }
+                    // A failed command's msg is only "non-zero return code": its stderr says why.
+                    if failed && (messages.isEmpty || messages == ["non-zero return code"]),
+                       !lines(r["stderr"]).isEmpty {
+                        messages = lines(r["stderr"])
+                    }
                     records.append(PlaybookTaskRecord(
                         host: host, task: name, changed: r["changed"] as? Bool ?? false, failed: failed,
                         skipped: r["skipped"] as? Bool ?? false, unreachable: r["unreachable"] as? Bool ?? false,
@@ -80,8 +85,8 @@ public enum PlaybookOutputParser {
     /// `exitStatus` is nil when ansible-playbook died of a signal.
     public static func result(playbook: String, targetHost: String, exitStatus: Int32?, timedOut: Bool,
                               timeout: Duration, stdout: String, stderr: String, duration: Duration) -> PlaybookResult {
-        let hosts = stats(json: stdout) ?? stats(recap: stdout) ?? [:]
-        let records = tasks(json: stdout)
+        let (records, hosts) = classifyConnectionFailures(tasks(json: stdout),
+                                                          stats(json: stdout) ?? stats(recap: stdout) ?? [:])
         let failures = records.filter { $0.failed || $0.unreachable }.map {
             PlaybookTaskFailure(host: $0.host, task: $0.task, unreachable: $0.unreachable,
                                 message: oneLine($0.messages.joined(separator: " ")))

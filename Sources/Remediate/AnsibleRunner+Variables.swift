@@ -49,7 +49,7 @@ public struct PlaybookVariables: Equatable, Sendable {
     public var netns: String?
     /// Cisco IOS: copy the running config to the startup config after a change: `save_config`.
     public var saveConfig: Bool?
-    /// Further variables (`method`, `vlan_member`, `unit`, `render_only`, ...). The named fields
+    /// Further variables (`method`, `unit`, `render_only`, ...). The named fields
     /// above win over an extra of the same name.
     public var extra: [String: PlaybookVariableValue]
 

@@ -72,6 +72,20 @@ import Testing
         #expect(r.output.contains("reserved name"))
     }
 
+    @Test("a switch task failed by its connection (network_cli, netconf) counts as unreachable, not failed")
+    func connectionFailureIsUnreachable() {
+        let json = """
+            {"plays": [{"tasks": [{"hosts": {"sw1": {"failed": true, "msg": "Failed to authenticate: Authentication failed."}},
+              "task": {"name": "Read the running config of Gi1/0/1"}}]}],
+             "stats": {"sw1": {"ok": 1, "changed": 0, "failures": 1, "unreachable": 0}}}
+            """
+        let r = result(json, exit: 2)
+        #expect(r.unreachable == 1 && r.failed == 0 && r.hosts["sw1"]?.failed == 0)
+        #expect(r.error == .unreachable(host: "sw1", message: "Failed to authenticate: Authentication failed."))
+        #expect(r.failures.first?.unreachable == true)
+        #expect(!PlaybookOutputParser.isConnectionFailure("interface Gi1/0/99 not found on sw1: % Invalid input detected"))
+    }
+
     @Test("a failed task names host, task and its message on one line")
     func failedTaskError() {
         let json = """
