@@ -12,7 +12,7 @@ extension ConfigLoader {
                              "timeout_s", "snmp"]
     static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
-                                  "dismiss_hold_down_s", "max_concurrent_playbooks"]
+                                  "dismiss_hold_down_s", "max_concurrent_playbooks", "playbook_batch_window_ms"]
     static let snmpKeys = ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_minute", "notification_burst",
                            "notifications_per_vlan_per_minute", "notification_vlan_burst", "queue_limit"]
     static let syslogKeys = ["transport", "address", "ca_file", "cert_file", "key_file", "queue_limit"]
@@ -170,6 +170,9 @@ extension ConfigLoader {
         if let v = r.int(m["dismiss_hold_down_s"], "remediation.dismiss_hold_down_s", range: 0...604_800) { c.dismissHoldDownSeconds = v }
         if let v = r.int(m["max_concurrent_playbooks"], "remediation.max_concurrent_playbooks", range: 1...64) {
             c.maxConcurrentPlaybooks = v
+        }
+        if let v = r.int(m["playbook_batch_window_ms"], "remediation.playbook_batch_window_ms", range: 0...10_000) {
+            c.playbookBatchWindowMilliseconds = v
         }
     }
 

@@ -144,6 +144,9 @@ public struct RemediationConfig: Equatable, Sendable {
     public var dismissHoldDownSeconds = 600
     /// At most this many `ansible-playbook` processes run at once (cuts, restores, persistence).
     public var maxConcurrentPlaybooks = 2
+    /// A playbook batch waits this long after its first VLAN, so VLANs of one loop detected a
+    /// poll or two apart are cut by one run (native drivers never wait).
+    public var playbookBatchWindowMilliseconds = 250
     public init() {}
 }
 

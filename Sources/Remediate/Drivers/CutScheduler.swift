@@ -44,6 +44,8 @@ public struct CutScheduler: Sendable {
         public var lane: Lane
         /// The fallback run after the native driver gave up.
         public var isFallback: Bool
+        /// Monotonic nanoseconds when the job was submitted (set by `submit`).
+        public internal(set) var submittedAt: UInt64 = 0
         public init(key: DetectionKey, incident: UInt64, work: CutWork, action: PlaybookAction? = nil, attempt: Int = 1,
                     lane: Lane, isFallback: Bool = false) {
             self.key = key
@@ -67,35 +69,45 @@ public struct CutScheduler: Sendable {
 
     /// Ansible batches allowed at once over all lanes (at least 1).
     public let maxConcurrentPlaybooks: Int
+    /// How long an Ansible lane waits after its oldest job arrived before it starts a batch, so
+    /// VLANs of one loop detected a poll or two apart share one playbook run (native lanes start
+    /// at once: their batches cost milliseconds).
+    public let playbookWindow: UInt64
     /// Jobs not started yet, in submission order.
     public private(set) var pending: [Job] = []
     /// Batches started and not finished, by id.
     public private(set) var running: [Int: Dispatch] = [:]
     private var nextID = 1
 
-    public init(maxConcurrentPlaybooks: Int) {
+    /// Creates a scheduler; `playbookWindow` in nanoseconds.
+    public init(maxConcurrentPlaybooks: Int, playbookWindow: UInt64 = 0) {
         self.maxConcurrentPlaybooks = max(1, maxConcurrentPlaybooks)
+        self.playbookWindow = playbookWindow
     }
 
-    /// Queues `job`. A job still waiting for the same key and kind is replaced (its newer attempt
+    /// Queues `job`, submitted at `now`. A job still waiting for the same key and kind is replaced (its newer attempt
     /// wins); a cut or restore drops the key's persistence still waiting (it would save a state
     /// that no longer holds).
-    public mutating func submit(_ job: Job) {
+    public mutating func submit(_ job: Job, at now: UInt64 = 0) {
+        var job = job
+        job.submittedAt = now
         pending.removeAll { $0.key == job.key && (($0.work == job.work && $0.lane == job.lane)
                                                    || (job.work != .persist && $0.work == .persist)) }
         pending.append(job)
     }
 
-    /// The batches to start now: for each idle lane, every waiting job of the kind waiting longest;
-    /// Ansible lanes only while fewer than `maxConcurrentPlaybooks` Ansible batches run.
-    public mutating func next() -> [Dispatch] {
+    /// The batches to start at `now`: for each idle lane, every waiting job of the kind waiting
+    /// longest; Ansible lanes only once their oldest job waited `playbookWindow`, and only while
+    /// fewer than `maxConcurrentPlaybooks` Ansible batches run.
+    public mutating func next(at now: UInt64 = .max) -> [Dispatch] {
         var started: [Dispatch] = []
         var busy = Set(running.values.map(\.lane))
         var busyKeys = Set(running.values.flatMap { $0.jobs.map(\.key) })
         var playbooks = running.values.filter { $0.lane.driver == .ansible }.count
         for job in pending where !busy.contains(job.lane) && !busyKeys.contains(job.key) {
             if job.lane.driver == .ansible {
-                guard playbooks < maxConcurrentPlaybooks else { continue }
+                let (due, overflow) = job.submittedAt.addingReportingOverflow(playbookWindow)
+                guard playbooks < maxConcurrentPlaybooks, overflow || due <= now else { continue }
                 playbooks += 1
             }
             busy.insert(job.lane)

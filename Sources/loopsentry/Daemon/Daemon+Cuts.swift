@@ -22,12 +22,13 @@ extension Daemon {
         }
         let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
         scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, action: action, attempt: attempt,
-                                          lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback))
+                                          lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback),
+                         at: MonotonicClock.nanos())
     }
 
     /// Starts every batch the scheduler lets run now.
     func startBatches() throws {
-        for d in scheduler.next() {
+        for d in scheduler.next(at: MonotonicClock.nanos()) {
             guard let first = d.jobs.first, let (tenant, r) = target(first.key) else { continue }
             let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
             let driver = makeDriver(d.lane.driver, r)

@@ -44,7 +44,8 @@ final class Daemon {
         self.config = config
         journal = try Journal(path: config.journal.path)
         runner = AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory)
-        scheduler = CutScheduler(maxConcurrentPlaybooks: config.remediation.maxConcurrentPlaybooks)
+        scheduler = CutScheduler(maxConcurrentPlaybooks: config.remediation.maxConcurrentPlaybooks,
+                                 playbookWindow: UInt64(config.remediation.playbookBatchWindowMilliseconds) * 1_000_000)
         let policy = config.detectionPolicy
         let tenants = Self.tenantPolicies(config)
         book = IncidentBook(nextIncidentID: try journal.nextIncidentID(), detection: policy) { key in
