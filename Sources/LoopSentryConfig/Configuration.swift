@@ -144,9 +144,10 @@ public struct RemediationConfig: Equatable, Sendable {
     public var dismissHoldDownSeconds = 600
     /// At most this many `ansible-playbook` processes run at once (cuts, restores, persistence).
     public var maxConcurrentPlaybooks = 2
-    /// A playbook batch waits this long after its first VLAN, so VLANs of one loop detected a
-    /// poll or two apart are cut by one run (native drivers never wait).
-    public var playbookBatchWindowMilliseconds = 250
+    /// A playbook batch starts once no VLAN joined it for this long (at most four times this
+    /// after its first), so VLANs of one loop detected a poll or two apart are cut by one run
+    /// (native drivers never wait). Keep it above `sensor.poll_interval_ms`.
+    public var playbookBatchWindowMilliseconds = 150
     public init() {}
 }
 

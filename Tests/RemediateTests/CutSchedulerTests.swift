@@ -111,16 +111,24 @@ import Testing
         #expect(next.map { "\($0.work) \($0.action) \($0.jobs.count)" } == ["persist restore 1", "restore restore 1"])
     }
 
-    @Test("an Ansible lane waits its window after the oldest job, so VLANs detected a poll apart share one run; native lanes never wait")
+    @Test("an Ansible lane starts once quiet for its window, so VLANs detected a poll apart share one run; native lanes never wait")
     func playbookWindow() {
-        var s = CutScheduler(maxConcurrentPlaybooks: 2, playbookWindow: 250)
+        var s = CutScheduler(maxConcurrentPlaybooks: 2, playbookWindow: 150)
         s.submit(job(10, lane: Self.ans1), at: 1000)
         s.submit(job(40, lane: Self.nft), at: 1000)
         #expect(s.next(at: 1100).map(\.lane) == [Self.nft])
         s.submit(job(11, lane: Self.ans1), at: 1100)
-        #expect(s.next(at: 1249).isEmpty)
+        #expect(s.next(at: 1249).isEmpty, "a job arrived 149 ago")
         let d = s.next(at: 1250)
         #expect(d.map { $0.jobs.map { Int($0.key.outer.value) } } == [[10, 11]])
+    }
+
+    @Test("a lane that keeps getting jobs starts four windows after its oldest")
+    func playbookWindowCap() {
+        var s = CutScheduler(maxConcurrentPlaybooks: 2, playbookWindow: 100)
+        for (i, t) in [0, 90, 180, 270, 360].enumerated() { s.submit(job(10 + i, lane: Self.ans1), at: UInt64(1000 + t)) }
+        #expect(s.next(at: 1399).isEmpty)
+        #expect(s.next(at: 1400).first?.jobs.count == 5)
     }
 
     @Test("a bound below 1 is raised to 1")

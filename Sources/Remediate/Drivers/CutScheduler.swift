@@ -69,9 +69,10 @@ public struct CutScheduler: Sendable {
 
     /// Ansible batches allowed at once over all lanes (at least 1).
     public let maxConcurrentPlaybooks: Int
-    /// How long an Ansible lane waits after its oldest job arrived before it starts a batch, so
-    /// VLANs of one loop detected a poll or two apart share one playbook run (native lanes start
-    /// at once: their batches cost milliseconds).
+    /// How long an Ansible lane stays quiet (no new job) before it starts a batch, so VLANs of
+    /// one loop detected a poll or two apart share one playbook run; it never waits longer than
+    /// four windows after its oldest job. Native lanes start at once: their batches cost
+    /// milliseconds.
     public let playbookWindow: UInt64
     /// Jobs not started yet, in submission order.
     public private(set) var pending: [Job] = []
@@ -97,8 +98,8 @@ public struct CutScheduler: Sendable {
     }
 
     /// The batches to start at `now`: for each idle lane, every waiting job of the kind waiting
-    /// longest; Ansible lanes only once their oldest job waited `playbookWindow`, and only while
-    /// fewer than `maxConcurrentPlaybooks` Ansible batches run.
+    /// longest; Ansible lanes only once no job arrived for `playbookWindow` (or the oldest waited
+    /// four windows), and only while fewer than `maxConcurrentPlaybooks` Ansible batches run.
     public mutating func next(at now: UInt64 = .max) -> [Dispatch] {
         var started: [Dispatch] = []
         var busy = Set(running.values.map(\.lane))
@@ -106,8 +107,7 @@ public struct CutScheduler: Sendable {
         var playbooks = running.values.filter { $0.lane.driver == .ansible }.count
         for job in pending where !busy.contains(job.lane) && !busyKeys.contains(job.key) {
             if job.lane.driver == .ansible {
-                let (due, overflow) = job.submittedAt.addingReportingOverflow(playbookWindow)
-                guard playbooks < maxConcurrentPlaybooks, overflow || due <= now else { continue }
+                guard playbooks < maxConcurrentPlaybooks, windowPassed(job.lane, oldest: job.submittedAt, now: now) else { continue }
                 playbooks += 1
             }
             busy.insert(job.lane)
@@ -121,6 +121,14 @@ public struct CutScheduler: Sendable {
             started.append(d)
         }
         return started
+    }
+
+    /// True when `lane`'s newest waiting job is `playbookWindow` old, or its oldest four windows.
+    func windowPassed(_ lane: Lane, oldest: UInt64, now: UInt64) -> Bool {
+        let newest = pending.filter { $0.lane == lane }.map(\.submittedAt).max() ?? oldest
+        let quiet = newest.addingReportingOverflow(playbookWindow)
+        let cap = oldest.addingReportingOverflow(playbookWindow.multipliedReportingOverflow(by: 4).partialValue)
+        return quiet.overflow || quiet.partialValue <= now || cap.overflow || cap.partialValue <= now
     }
 
     /// Batch `id` finished; returns it (nil for an unknown id). Call `next()` afterwards.
