@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "LoopSentryConfig", dependencies: ["LoopSentryCore", .product(name: "Yams", package: "Yams")]),
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
         .target(name: "Lab", dependencies: ["LoopSentryCore"]),
-        .target(name: "Remediate", dependencies: ["LoopSentryCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The one folder that imports Net-SNMP's client library (the SNMP cut driver's sessions).
+        .target(name: "CNetSNMPClient", linkerSettings: [.linkedLibrary("netsnmp")]),
+        .target(name: "Remediate", dependencies: ["LoopSentryCore", "CNetSNMPClient", .product(name: "GRDB", package: "GRDB.swift")]),
 
         .executableTarget(
             name: "loopsentry",
