@@ -39,7 +39,7 @@ final class SNMPSimulator {
         try Self.testAndIncrModule.write(to: modules.appendingPathComponent("testandincr.py"), atomically: true, encoding: .utf8)
         port = try freeUDPPort()
         output = directory.appendingPathComponent("snmpsim.log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let builtIn = try Self.builtInVariationDirectory()
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.responder)
@@ -62,10 +62,14 @@ final class SNMPSimulator {
 
     deinit { stop() }
 
-    /// Ends the responder (SIGTERM, then waits) and removes its directory.
+    /// Ends the responder (SIGTERM; SIGKILL when it is still there after a second, as snmpsim
+    /// may sit in its I/O loop) and removes its directory.
     func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = Date().addingTimeInterval(1)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
@@ -160,31 +164,32 @@ struct SNMPToolValue: Equatable {
     let text: String
     init(_ text: String) { self.text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
     /// The octets of a hex string ("7F FF …" over several lines).
-    var bytes: [UInt8] { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { UInt8($0, radix: 16) } }
+    var bytes: [UInt8] { text.split(whereSeparator: { " \n\"".contains($0) }).compactMap { UInt8($0, radix: 16) } }
     var integer: Int? { Int(text) }
 }
 
-/// Runs Net-SNMP's command-line tools with no MIB loading.
+/// Runs Net-SNMP's command-line tools; `text` is standard output (or, on failure, standard error).
 enum SNMPTool {
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, text: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        p.arguments = ["-m", "", "-M", "/nonexistent"] + arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (p.terminationStatus, String(decoding: p.terminationStatus == 0 ? data : errors, as: UTF8.self))
     }
 }
 
-/// A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed).
-func freeUDPPort() throws -> Int {
+/// A UDP socket bound to a free port of 127.0.0.1 that nobody reads: requests sent to it get
+/// no answer and no ICMP error. The caller closes `fd`.
+func silentUDPSocket() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
     guard fd >= 0 else { throw SimulatorError(message: "socket: errno \(errno)") }
-    defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -192,6 +197,13 @@ func freeUDPPort() throws -> Int {
     let bound = withUnsafeMutablePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
     }
-    guard bound else { throw SimulatorError(message: "bind: errno \(errno)") }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    guard bound else { close(fd); throw SimulatorError(message: "bind: errno \(errno)") }
+    return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+}
+
+/// A UDP port on 127.0.0.1 that was free a moment ago.
+func freeUDPPort() throws -> Int {
+    let (fd, port) = try silentUDPSocket()
+    close(fd)
+    return port
 }
