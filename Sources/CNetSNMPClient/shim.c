@@ -17,7 +17,11 @@ static void ls_client_init_once(void)
         /* Numeric OIDs only: parsing the host's MIB files costs start-up time and logs
          * complaints about modules that are not installed. */
         netsnmp_set_mib_directory("/nonexistent-loopsentry-mibs");
+        /* The default MIB list is still tried (MIBS is not ours to change); silence its
+         * "Cannot find module" lines for the time of init_snmp only. */
+        netsnmp_log_handler *quiet = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
         init_snmp("loopsentry");
+        if (quiet) netsnmp_remove_loghandler(quiet);
     }
     ls_client_ran_init = !before;
 }

@@ -104,7 +104,7 @@ public struct SNMPCutReport: Sendable {
 
 extension Duration {
     /// The duration in milliseconds.
-    var milliseconds: Double {
+    public var milliseconds: Double {
         let c = components
         return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
     }
