@@ -3,7 +3,7 @@
 # a private snmpsim (from .venv, scripts/setup.sh) on 127.0.0.1. Runs
 # `loopsentry cut-snmp --cycles N --json` (each cycle: GET serialNo+chunk, SET serialNo+chunk,
 # GET to verify, for the cut and again for the restore) and prints one Markdown line with the
-# median and p95 of the SET round trips (send → response). CYCLES (default 100), VERSION
+# median and p95 of the SET round trips (send → response) and of the whole driver call. CYCLES (default 100), VERSION
 # (2c or 3, default 2c). Sourced helpers: bench/lib.sh (release build of loopsentry).
 source "$(dirname "$0")/lib.sh"
 CYCLES=${CYCLES:-100}
@@ -13,7 +13,18 @@ SIM="$ROOT/.venv/bin/snmpsim-command-responder"
 
 dir=$(mktemp -d)
 sim_pid=""
-stop_sim() { [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; rm -rf "$dir"; bench_cleanup; }
+stop_sim() {
+  local rc=$?
+  if [[ -n $sim_pid ]]; then
+    kill "$sim_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.02; done
+    kill -9 "$sim_pid" 2>/dev/null || true  # snmpsim may ignore SIGTERM inside its I/O loop
+    wait "$sim_pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+  bench_cleanup
+  exit "$rc"
+}
 trap stop_sim EXIT INT TERM
 mkdir -p "$dir/data" "$dir/cache"
 chunk=$(python3 -c "print('ff' * 128)")
@@ -43,9 +54,10 @@ out=$("$BIN" cut-snmp --address udp:127.0.0.1:$port --credentials "$dir/creds" -
   --vlan 10 --cycles "$CYCLES" --json)
 python3 - "$out" "$CYCLES" "$VERSION" <<'PY'
 import json, statistics, sys
-r = json.loads(sys.argv[1]); v = sorted(r["set_latencies_ms"])
+r = json.loads(sys.argv[1]); v = sorted(r["set_latencies_ms"]); d = sorted(r["apply_durations_ms"])
 if not r["succeeded"] or not v: sys.exit("bench/snmp-set.sh: cut-snmp failed: %s" % r["detail"])
-p95 = v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
-print("| SNMP SET (cisco-vtp, v%s, snmpsim on loopback) | %d SETs over %s cut/restore cycles | median %.2f ms | p95 %.2f ms |"
-      % (sys.argv[3], len(v), sys.argv[2], statistics.median(v), p95))
+p95 = lambda xs: xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+print("| SNMP SET (cisco-vtp, v%s, snmpsim on loopback) | %d SETs over %s cut/restore cycles | SET median %.2f ms, "
+      "p95 %.2f ms | whole cut (GET+SET+verify GET, session open) median %.2f ms, p95 %.2f ms |"
+      % (sys.argv[3], len(v), sys.argv[2], statistics.median(v), p95(v), statistics.median(d), p95(d)))
 PY

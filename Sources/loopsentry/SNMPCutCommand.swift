@@ -7,7 +7,8 @@ import Remediate
 /// outside the daemon — for operators checking a switch's SNMP write access and credentials
 /// file before enabling `remediation.driver: snmp`, and for bench/snmp-set.sh. Prints the
 /// driver's detail line (or failure lines), or with `--json` one object with the SET latencies.
-/// With `--cycles N` it repeats cut and restore N times and reports every SET's latency.
+/// With `--cycles N` it repeats cut and restore N times and reports every SET's latency and
+/// every whole cut's duration (credentials read, session open, GET, SET, verifying GET).
 struct SNMPCutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cut-snmp",
@@ -67,11 +68,12 @@ struct SNMPCutCommand: ParsableCommand {
             timeoutMilliseconds: timeoutMs, retries: retries))
         let actions: [PlaybookAction] = cycles.map { n in (0..<n).flatMap { _ in [.cut, .restore] } } ?? [PlaybookAction(rawValue: action)!]
         let list = try vlans()
-        var latencies: [Double] = []
+        var latencies: [Double] = [], durations: [Double] = []
         var last: SNMPCutReport?
         for a in actions {
             let report = driver.run(CutBatch(action: a, vlans: list, incidents: [], tenant: "cli"))
             latencies += report.setLatencies.map { $0.milliseconds }
+            durations.append(report.outcome.duration.milliseconds)
             last = report
             if !report.outcome.succeeded { break }
         }
@@ -80,7 +82,7 @@ struct SNMPCutCommand: ParsableCommand {
             let object: [String: Any] = [
                 "succeeded": last.outcome.succeeded, "changed": last.outcome.changed, "detail": last.outcome.detail,
                 "failures": Dictionary(uniqueKeysWithValues: last.outcome.failures.map { ($0.key.description, $0.value) }),
-                "set_latencies_ms": latencies, "sets": latencies.count,
+                "set_latencies_ms": latencies, "sets": latencies.count, "apply_durations_ms": durations,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -19,7 +19,7 @@ public enum SNMPRequestError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .open(let m): return m
-        case .timeout(let ms, let r): return "timeout (no response in \(ms) ms × \(r + 1) tries)"
+        case .timeout(let ms, let r): return "timeout (no response in \(ms) ms × \(r + 1) \(r == 0 ? "try" : "tries"))"
         case .library(let m): return m
         case .errorStatus(let s, _): return SNMPCutObjects.errorStatusName(s)
         case .value(let m, _): return m
@@ -29,6 +29,14 @@ public enum SNMPRequestError: Error, Equatable, CustomStringConvertible {
 
 /// Net-SNMP's `oid` (an arc), named apart from the many local `oid` variables.
 private typealias NetSNMPOID = CNetSNMPClient.oid
+
+extension SNMPCutTarget {
+    /// The timeout error when the library's message reports one (SNMPv3 engine discovery times
+    /// out inside `snmp_sess_open` or the first exchange and surfaces as a message, not a status).
+    func timeout(ifIn message: String) -> SNMPRequestError? {
+        message.lowercased().contains("timeout") ? .timeout(milliseconds: timeoutMilliseconds, retries: retries) : nil
+    }
+}
 
 /// One value read or written: an INTEGER or an OCTET STRING.
 public enum SNMPClientValue: Equatable, Sendable {
@@ -58,10 +66,7 @@ final class SNMPClientSession {
         }
         guard let opened else {
             let message = Self.text(error)
-            if message.lowercased().contains("timeout") {
-                throw .timeout(milliseconds: target.timeoutMilliseconds, retries: target.retries)
-            }
-            throw .open(message.isEmpty ? "snmp_sess_open failed" : message)
+            throw target.timeout(ifIn: message) ?? .open(message.isEmpty ? "snmp_sess_open failed" : message)
         }
         handle = opened
     }
@@ -116,7 +121,10 @@ final class SNMPClientSession {
             if status == LS_STAT_TIMEOUT {
                 return .failure(.timeout(milliseconds: target.timeoutMilliseconds, retries: target.retries))
             }
-            guard status == LS_STAT_SUCCESS, let response else { return .failure(.library(Self.text(error))) }
+            guard status == LS_STAT_SUCCESS, let response else {
+                let message = Self.text(error)
+                return .failure(target.timeout(ifIn: message) ?? .library(message))
+            }
             let errstat = Int(ls_pdu_errstat(response))
             if errstat != 0 {
                 let index = Int(ls_pdu_errindex(response))
