@@ -36,6 +36,20 @@ struct SNMPDriverQBridgeAndFailureTests {
         #expect(!again.changed)
     }
 
+    @Test("two drivers applying at once (VTP over v3, Q-BRIDGE over v2c) both succeed")
+    func concurrentDrivers() async throws {
+        let sim = try F.simulator()
+        defer { sim.stop() }
+        let vtp = F.driver(sim, try F.v3(sim)), bridge = F.driver(sim, try F.v2c(sim), mib: .qBridge, port: F.bridgePort)
+        async let a = vtp.apply(F.batch(.cut, [10, 1500]))
+        async let b = bridge.apply(F.batch(.cut, [20, 30]))
+        let (first, second) = await (a, b)
+        #expect(first.succeeded, "\(first.failures)")
+        #expect(second.succeeded, "\(second.failures)")
+        #expect(try F.readChunk(sim, 1) == F.withVLANBit(F.chunk(1), 1500, on: false))
+        #expect(try sim.get(Self.egressOID(30)).bytes[0] == F.egress(30)[0] & ~UInt8(0x08))
+    }
+
     @Test("a VLAN the agent does not know fails alone; the others are cut")
     func qBridgeUnknownVLAN() async throws {
         let sim = try F.simulator()

@@ -6,7 +6,7 @@ import LoopSentryCore
 /// guarded by the `vlanTrunkPortSetSerialNo` TestAndIncr) or Q-BRIDGE-MIB
 /// `dot1qVlanStaticEgressPorts.<vlan>` (the port's bit per VLAN). Every failure is one line per
 /// VLAN naming the agent, the object and the error. `apply` blocks its task for at most the
-/// requests' timeout × (retries + 1) each.
+/// requests' timeout × (retries + 1) each, on a thread of its own.
 public struct SNMPCutDriver: CutDriver {
     public var kind: CutDriverKind { .snmp }
     /// The agent, credentials file, MIB and port.
@@ -14,7 +14,15 @@ public struct SNMPCutDriver: CutDriver {
 
     public init(target: SNMPCutTarget) { self.target = target }
 
-    public func apply(_ batch: CutBatch) async -> CutOutcome { run(batch).outcome }
+    /// Runs the blocking requests on a thread of their own, so a switch that does not answer
+    /// holds no thread of the concurrency pool while the requests wait out their timeouts.
+    public func apply(_ batch: CutBatch) async -> CutOutcome {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: run(batch).outcome) }
+            thread.name = "ls-snmp-cut"
+            thread.start()
+        }
+    }
 
     /// Cuts or restores the batch and reports the SETs it sent with their latencies.
     public func run(_ batch: CutBatch) -> SNMPCutReport {
