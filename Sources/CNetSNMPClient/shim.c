@@ -122,7 +122,16 @@ void *ls_client_open(const struct ls_client_config *c, char *err, size_t errlen)
 
 void ls_client_close(void *session)
 {
-    if (session) snmp_sess_close(session);
+    if (!session) return;
+    netsnmp_session *s = snmp_sess_session(session);
+    if (s && s->version == SNMP_VERSION_3 && s->securityName) {
+        struct usmUser *user = usm_get_user(s->securityEngineID, s->securityEngineIDLen, s->securityName);
+        if (user) {
+            usm_remove_user(user);
+            usm_free_user(user);
+        }
+    }
+    snmp_sess_close(session);
 }
 
 netsnmp_pdu *ls_client_pdu(int command)

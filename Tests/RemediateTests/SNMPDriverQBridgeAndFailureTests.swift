@@ -96,6 +96,19 @@ struct SNMPDriverQBridgeAndFailureTests {
         #expect(try F.readChunk(sim, 0) == F.chunk(0))
     }
 
+    @Test("a changed SNMPv3 passphrase takes effect on the next cut: the library keeps no keys between cuts")
+    func passphraseChangeTakesEffect() async throws {
+        let sim = try F.simulator()
+        defer { sim.stop() }
+        let good = await F.driver(sim, try F.v3(sim)).apply(F.batch(.cut, [10]))
+        #expect(good.succeeded, "\(good.failures)")
+        let wrong = await F.driver(sim, try F.v3(sim, authKey: "wrong-pass-999")).apply(F.batch(.restore, [10]))
+        #expect(!wrong.succeeded)
+        let again = await F.driver(sim, try F.v3(sim)).apply(F.batch(.restore, [10]))
+        #expect(again.succeeded, "\(again.failures)")
+        #expect(try F.readChunk(sim, 0) == F.chunk(0))
+    }
+
     @Test("a wrong SNMPv3 passphrase and an unknown host fail with a line naming the agent")
     func authFailureAndUnknownHost() async throws {
         let sim = try F.simulator()

@@ -19,6 +19,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/snmpusm.h>
 
 /* Initializes the library once per process (pthread_once): reads no configuration files
  * (neither ~/.snmp nor /etc/snmp), loads and saves no persistent state, loads no MIB files,
@@ -47,7 +48,9 @@ struct ls_client_config {
 /* snmp_sess_init + snmp_sess_open (v3: generate_Ku for the keys). Returns the session
  * handle, or NULL with the library's message (snmp_error) in err. */
 void *ls_client_open(const struct ls_client_config *config, char *err, size_t errlen);
-/* snmp_sess_close. */
+/* snmp_sess_close; for SNMPv3 first removes the session's user from the library's USM user
+ * list (usm_remove_user), which would otherwise keep the keys of the first passphrase used with
+ * that engine and user for the life of the process. No other client session may be open. */
 void ls_client_close(void *session);
 
 /* A new GET or SET PDU (snmp_pdu_create). */

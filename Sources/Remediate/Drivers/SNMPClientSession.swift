@@ -44,14 +44,20 @@ public enum SNMPClientValue: Equatable, Sendable {
     case octets([UInt8])
 }
 
-/// Owns one Net-SNMP client session (`snmp_sess_open`, closed with `snmp_sess_close` in
+/// Owns one Net-SNMP client session (`snmp_sess_open`, closed with `ls_client_close` in
 /// `deinit`). Requests go through `exchange`, the one funnel for the client library's calls.
-/// Every request of the process holds `libraryLock`: the single-session API keeps per-session
-/// state apart, but the USM user list and engine cache it shares are not locked by the library.
+/// Create, use and drop a session inside `SNMPClientSession.exclusively`: the single-session API
+/// keeps per-session state apart, but the USM user list the sessions share is not locked by the
+/// library, and closing a v3 session removes its user from that list.
 final class SNMPClientSession {
     private let handle: UnsafeMutableRawPointer
     let target: SNMPCutTarget
-    static let libraryLock = Mutex(())
+    private static let libraryLock = Mutex(())
+
+    /// Runs `body` while no other client session of the process is open.
+    static func exclusively<E: Error>(_ body: () throws(E) -> Void) throws(E) {
+        try libraryLock.withLock { _ throws(E) in try body() }
+    }
 
     /// Opens a session to `target` with `credentials` (`ls_client_open`; SNMPv3 discovers the
     /// agent's engine here, so an unreachable v3 agent fails at open).
@@ -59,10 +65,8 @@ final class SNMPClientSession {
         self.target = target
         ls_client_init()
         var error = [CChar](repeating: 0, count: 512)
-        let opened: UnsafeMutableRawPointer? = Self.libraryLock.withLock { _ in
-            withConfig(target, credentials) { config in
-                withUnsafePointer(to: config) { ls_client_open($0, &error, error.count) }
-            }
+        let opened: UnsafeMutableRawPointer? = withConfig(target, credentials) { config in
+            withUnsafePointer(to: config) { ls_client_open($0, &error, error.count) }
         }
         guard let opened else {
             let message = Self.text(error)
@@ -95,7 +99,7 @@ final class SNMPClientSession {
     /// `snmp_sess_synch_response` (`ls_client_exchange`), maps timeout, library error,
     /// error-status and exception values to `SNMPRequestError`, and frees the response.
     private func exchange(_ command: Int32, _ varbinds: [(SNMPObjectID, SNMPClientValue?)]) throws(SNMPRequestError) -> [Result<SNMPClientValue, SNMPRequestError>] {
-        let result: Result<[Result<SNMPClientValue, SNMPRequestError>], SNMPRequestError> = Self.libraryLock.withLock { _ in
+        let result: Result<[Result<SNMPClientValue, SNMPRequestError>], SNMPRequestError> = {
             guard let pdu = ls_client_pdu(command) else { return .failure(.library("snmp_pdu_create failed")) }
             for (oid, value) in varbinds {
                 let arcs = oid.map { NetSNMPOID($0) }
@@ -131,7 +135,7 @@ final class SNMPClientSession {
                 return .failure(.errorStatus(errstat, oid: varbinds.indices.contains(index - 1) ? varbinds[index - 1].0 : nil))
             }
             return .success(Self.values(response, varbinds.map(\.0)))
-        }
+        }()
         return try result.get()
     }
 

@@ -35,10 +35,12 @@ public struct SNMPCutDriver: CutDriver {
         }
         do {
             let credentials = try SNMPCredentials.load(target.credentialsFile)
-            let session = try SNMPClientSession(target: target, credentials: credentials)
-            switch target.mib {
-            case .ciscoVTP: applyVTP(batch, session, &report)
-            case .qBridge: applyQBridge(batch, session, &report)
+            try SNMPClientSession.exclusively { () throws(SNMPRequestError) in
+                let session = try SNMPClientSession(target: target, credentials: credentials)
+                switch target.mib {
+                case .ciscoVTP: applyVTP(batch, session, &report)
+                case .qBridge: applyQBridge(batch, session, &report)
+                }
             }
         } catch let error as SNMPCredentialsError {
             report.fail(batch.vlans, "\(report.agent): \(error.message)")
