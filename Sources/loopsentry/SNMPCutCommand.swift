@@ -51,6 +51,9 @@ struct SNMPCutCommand: ParsableCommand {
         guard PlaybookAction(rawValue: action) != nil else { throw ValidationError("--action must be cut or restore") }
         guard !(try vlans()).isEmpty else { throw ValidationError("--vlan needs at least one VLAN") }
         if let cycles, cycles < 1 { throw ValidationError("--cycles must be at least 1") }
+        // The same ranges as remediation.snmp.timeout_ms and retries in the configuration.
+        guard (10...60_000).contains(timeoutMs) else { throw ValidationError("--timeout-ms must be 10…60000") }
+        guard (0...10).contains(retries) else { throw ValidationError("--retries must be 0…10") }
     }
 
     func vlans() throws -> [VLANID] {
