@@ -44,7 +44,10 @@ let package = Package(
         .target(name: "Lab", dependencies: ["LoopSentryCore"]),
         // The one folder that imports libnftables: the in-process nftables cut driver.
         .target(name: "CNftables", linkerSettings: [.linkedLibrary("nftables")]),
-        .target(name: "Remediate", dependencies: ["LoopSentryCore", "CNftables", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The one folder that imports Net-SNMP's client library (the SNMP cut driver's sessions).
+        .target(name: "CNetSNMPClient", linkerSettings: [.linkedLibrary("netsnmp")]),
+        .target(name: "Remediate", dependencies: ["LoopSentryCore", "CNftables", "CNetSNMPClient",
+                                                  .product(name: "GRDB", package: "GRDB.swift")]),
 
         .executableTarget(
             name: "loopsentry",

@@ -27,6 +27,8 @@ PACKAGES=(
   hyperfine
   # benchmarks: plots
   python3-matplotlib
+  # SNMP cut driver tests: a venv (.venv) with the SNMP simulator snmpsim
+  python3-venv
 )
 
 missing=()
@@ -49,6 +51,16 @@ if ((${#missing[@]})); then
   if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
   trap 'if [[ $created_policy == 1 ]]; then rm -f "$policy"; fi' EXIT
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The SNMP simulator for the SNMP cut driver's tests (Debian's Python, so the venv does not
+# depend on a user's interpreter). Idempotent: reinstalls only when the pins changed.
+requirements=scripts/snmpsim-requirements.txt
+if [[ ! -x .venv/bin/snmpsim-command-responder ]] || ! cmp -s "$requirements" .venv/requirements.txt; then
+  echo "setup: installing snmpsim into .venv" >&2
+  /usr/bin/python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" .venv/requirements.txt
 fi
 
 export PATH=/opt/swift/usr/bin:$PATH

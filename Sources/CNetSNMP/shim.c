@@ -20,6 +20,18 @@ void ls_snmp_configure_subagent(const char *agentx_socket, const char *persisten
     netsnmp_set_mib_directory("/nonexistent-loopsentry-mibs");
 }
 
+int ls_snmp_library_initialized(void)
+{
+    return netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE) != NULL;
+}
+
+void ls_snmp_init_library(const char *type, int already_initialized)
+{
+    init_snmp(type);
+    if (already_initialized)
+        read_configs();
+}
+
 void ls_snmp_set_ping_interval(int seconds)
 {
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, seconds);

@@ -25,6 +25,8 @@ final class AgentXSession {
         } else {
             snmp_enable_stderrlog()
         }
+        // The SNMP cut driver's client may have initialized the library first (once per process).
+        let libraryInitialized = ls_snmp_library_initialized() != 0
         ls_snmp_configure_subagent(configuration.agentXSocket, configuration.persistentDirectory)
         do {
             try netSNMPCall("init_agent", failed: { $0 != 0 }) { init_agent(name) }
@@ -49,7 +51,7 @@ final class AgentXSession {
             throw error
         }
         // Reads no config (disabled) and starts connecting to the master.
-        init_snmp(name)
+        ls_snmp_init_library(name, libraryInitialized ? 1 : 0)
     }
 
     deinit {

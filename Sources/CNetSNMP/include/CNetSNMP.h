@@ -24,6 +24,13 @@
  * persistent state loaded or saved, persistent directory (NULL: unchanged), no MIB files
  * loaded. Call before init_agent. */
 void ls_snmp_configure_subagent(const char *agentx_socket, const char *persistent_dir);
+/* True when init_snmp has already run in this process (it sets the application type), e.g.
+ * from the SNMP cut driver's client. Ask before init_agent. */
+int ls_snmp_library_initialized(void);
+/* init_snmp(type); when the library was initialized before init_agent (already_initialized),
+ * init_snmp does nothing, so read_configs() runs the post-configuration callbacks the agent
+ * registered (subagent_startup connects to the master), as a configuration re-read does. */
+void ls_snmp_init_library(const char *type, int already_initialized);
 /* The AgentX ping (and reconnect) interval in seconds. init_agent resets it, so call it
  * after init_agent and before init_snmp. */
 void ls_snmp_set_ping_interval(int seconds);

@@ -4,8 +4,11 @@ import Remediate
 
 /// Builds the SNMP cut driver of a target.
 enum SNMPDriverFactory {
+    /// The driver for `r`; a target without its `snmp` settings (refused by the configuration
+    /// loader) fails every batch with one line.
     static func make(_ r: RemediationTarget) -> any CutDriver {
-        UnavailableDriver(kind: .snmp, reason: "the snmp driver is not part of this build")
+        guard let target = r.snmp else { return UnavailableDriver(kind: .snmp, reason: "remediation.snmp is not configured") }
+        return SNMPCutDriver(target: target)
     }
 }
 
