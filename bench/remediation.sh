@@ -16,6 +16,13 @@ python3 "$(dirname "$0")/remediation.py" single "$BIN" "$RUNS" "$ROOT"
 "$BIN" lab up --vlans 101-200 --traffic-rate 5 >/dev/null
 python3 "$(dirname "$0")/remediation.py" many "$BIN" "$RUNS" "$ROOT"
 "$BIN" lab down >/dev/null
-if [[ -x "$(dirname "$0")/snmp-set.sh" ]]; then
-  "$(dirname "$0")/snmp-set.sh"
-fi
+echo "## SNMP cut driver: the cost of one cut against snmpsim"
+echo
+echo "Command: \`bench/snmp-set.sh\` (CYCLES=100, VERSION=2c and 3); \`loopsentry cut-snmp --cycles N --json\` cuts and"
+echo "restores VLAN 10 on a CISCO-VTP-MIB trunk bitmap served by snmpsim on 127.0.0.1."
+echo
+echo "| what | SETs | SET round trip | whole driver call |"
+echo "|---|---|---|---|"
+VERSION=2c "$(dirname "$0")/snmp-set.sh"
+VERSION=3 "$(dirname "$0")/snmp-set.sh"
+echo
