@@ -94,7 +94,7 @@ def p95(xs):
 
 
 def fmt(xs):
-    return f"{statistics.median(xs):.0f} | {p95(xs):.0f} | {min(xs):.0f} | {max(xs):.0f}" if xs else "– | – | – | –"
+    return f"{statistics.median(xs):.0f} / {p95(xs):.0f} ({min(xs):.0f}–{max(xs):.0f})" if xs else "–"
 
 
 def single():
@@ -128,7 +128,7 @@ def single():
     print()
     print(f"Command: `bench/remediation.sh` (RUNS={runs}); policy auto on VLAN 20, the cut on lsl-sw1's trunk port; "
           "verification waits for the sensor's own VLAN 20 rate to fall to the falling threshold (500/s). "
-          "Times from the loop opening, in ms: median | p95 | min | max.")
+          "Times from the loop opening, in ms: median / p95 (min–max); with 10 runs the p95 (nearest rank) is the largest.")
     print()
     print("| driver | runs | storm detected | cut finished | cut verified (cutApplied) | missed |")
     print("|---|---|---|---|---|---|")

@@ -18,14 +18,7 @@ import Testing
         """
     }
 
-    func errors(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigLoader.parse(yaml)
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
+    func errors(_ yaml: String) -> [String] { ConfigLoaderTests().errors(yaml) }
 
     @Test("driver nftables needs only the port; persistence is on by default when a playbook is given")
     func nftables() throws {
