@@ -118,12 +118,16 @@ final class Demo {
 
         section("6b. The loop on VLAN 10 is fixed; the NOC restores VLAN 10 by SNMP SET")
         _ = try Self.loopsentry(["lab", "unloop", "10"])
+        // An NMS acts on what the table shows: wait until it shows VLAN 10 cut (it is republished twice a second).
+        try waitFor("the MIB shows VLAN 10 cut", seconds: 10) {
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanState.\(self.ifIndex).10"]))?.output.contains("cut") == true
+        }
         let restore = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).10", "i", "restore",
                        "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.\(ifIndex).10", "s", "noc-operator"]
         say("$ snmpset -v2c -c private 127.0.0.1:\(s.snmpPort) " + restore.joined(separator: " "))
         let restoreAt = MonotonicClock.nanos()
         let rr = try s.snmp("snmpset", restore, community: "private")
-        try check(rr.status == 0, "snmpset failed: \(rr.output)")
+        try check(rr.status == 0, "snmpset failed: \(rr.output.split(separator: "\n").joined(separator: " "))")
         try watch(until: "vlanRestored on VLAN 10", seconds: 30, since: restoreAt) {
             !self.events.notifications("vlanRestored", vlan: 10).isEmpty
         }
