@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paper's capture experiment (issue 8): floods of 100-byte 802.1Q broadcast frames on VLAN 20
+# The paper's capture experiment: floods of 100-byte 802.1Q broadcast frames on VLAN 20
 # over a veth pair, at increasing rates, each frame counted at the receiving end at the same time by
 #   (a) the eBPF sensor (`loopsentry monitor --json`, tagged frames passed on to the stack),
 #   (b) libpcap (bench/pcapcount.c, configured like tcpdump's defaults, buffer stated below),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sensor host's CPU during a flood (issue 8): 100-byte 802.1Q broadcast frames on VLAN 20 over a
+# The sensor host's CPU during a flood: 100-byte 802.1Q broadcast frames on VLAN 20 over a
 # veth pair for DURATION seconds, with the sensor (`loopsentry monitor`) dropping tagged frames after
 # counting and with it passing them to the stack. Measures, over the flood: the host's CPU time by
 # kind (/proc/stat deltas, all CPUs; the receive path of veth runs in softirq context on the

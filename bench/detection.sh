@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Detection latency on the lab (issue 3): from the moment a loop opens on VLAN 20 (the lab
+# Detection latency on the lab: from the moment a loop opens on VLAN 20 (the lab
 # stamps it just before the loop link's second end comes up) to the storm-detected and the
 # loop-confirmed events, over RUNS loops, at the default settings (poll 100 ms, sustain 300 ms,
 # rising 1000 broadcast frames/s, probes every 1 s plus an immediate probe when a rate rises).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemon's resident memory with 4094 active VLANs (issue 8). A veth pair between two private
+# The daemon's resident memory with 4094 active VLANs. A veth pair between two private
 # namespaces; `loopsentry lab send` sends 100-byte broadcast frames round-robin over VLANs 1-4094
 # (MEM_RATE frames/s in total, so every VLAN has a rate); `loopsentry run` watches the receiving end
 # with one alarm-policy tenant covering 1-4094 (thresholds far above the traffic: no storm), probes

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SNMP notifications per second sustained without loss (issue 8): a subagent with its rate limiter
+# SNMP notifications per second sustained without loss: a subagent with its rate limiter
 # raised out of the way raises stormDetected notifications at increasing rates through a private
 # snmpd (AgentX master) to a private snmptrapd; traps logged vs raised, per rate (a test gated by
 # LOOPSENTRY_NOTIFY_BENCH: Tests/NOCBridgeTests/NotificationBenchmark.swift). Release build; needs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sensor benchmarks (issue 2): the tc program's cost per frame (BPF test_run, repeat), and
+# Sensor benchmarks: the tc program's cost per frame (BPF test_run, repeat), and
 # frames counted / frames sent under the fastest flood `loopsentry lab send` reaches over veth.
 # Prints a Markdown section on stdout.
 source "$(dirname "$0")/lib.sh"

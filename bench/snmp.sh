@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SNMP benchmarks (issue 4): a private snmpd as AgentX master, the subagent serving 4094 rows;
+# SNMP benchmarks: a private snmpd as AgentX master, the subagent serving 4094 rows;
 # times snmpbulkwalk of one column and of the whole table, snmptable (all columns per
 # request), and 1000 sequential GETs. Release build. Needs root (snmpd). Prints Markdown.
 set -euo pipefail

@@ -1,4 +1,4 @@
-/// The incident state of one (interface, VLAN), as DESIGN.md's state machine and
+/// The incident state of one (interface, VLAN), as the incident state machine (docs/architecture.md) and
 /// LOOPSENTRY-MIB's `LoopSentryIncidentState` define it. Raw values are the MIB's.
 public enum IncidentState: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// No storm.
