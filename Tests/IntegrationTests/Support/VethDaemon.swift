@@ -13,6 +13,9 @@ final class VethDaemon: DaemonUnderTest {
     let socket: String
     let journal: String
     private(set) var daemon: BackgroundProcess?
+    /// Arguments put before the binary, e.g. `ip netns exec NS setpriv ...` to run it as the
+    /// service user (empty: run it directly, as root).
+    var launcher: [String] = []
     var outputLines: [String] { daemon?.stdoutLines ?? [] }
     var watchedInterface: String { lab.trunk }
 
@@ -66,7 +69,7 @@ final class VethDaemon: DaemonUnderTest {
 
     /// Starts the daemon and waits for its `started` event.
     func start() throws {
-        let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "veth-daemon")
+        let d = try BackgroundProcess(launcher + [loopsentryBinary, "run", "--config", configPath], name: "veth-daemon")
         daemon = d
         guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
             throw ShellError("daemon did not start (exit \(d.wait(timeout: 0).map(String.init) ?? "-")): \(d.stderrText)")
@@ -76,7 +79,7 @@ final class VethDaemon: DaemonUnderTest {
     /// Runs `loopsentry run` expecting it to refuse: returns (exit status, stderr, stdout), or
     /// kills it and returns a nil status when it is still running after `timeout` seconds.
     func runExpectingRefusal(timeout: Double = 10) throws -> (status: Int32?, stderr: String, stdout: String) {
-        let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "veth-refused")
+        let d = try BackgroundProcess(launcher + [loopsentryBinary, "run", "--config", configPath], name: "veth-refused")
         let status = d.wait(timeout: timeout)
         if status == nil { d.signal(SIGTERM); _ = d.wait(timeout: 10) }
         return (status, d.stderrText, d.stdoutLines.joined(separator: "\n"))
