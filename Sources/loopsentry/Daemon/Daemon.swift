@@ -42,6 +42,8 @@ final class Daemon {
 
     init(config: Configuration) throws {
         self.config = config
+        // A control socket that cannot be made fails the start before anything is opened.
+        try ControlServer.prepareDirectory(for: config.control.socket)
         journal = try Journal(path: config.journal.path)
         runner = AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory)
         scheduler = CutScheduler(maxConcurrentPlaybooks: config.remediation.maxConcurrentPlaybooks)

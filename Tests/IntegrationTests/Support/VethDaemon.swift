@@ -20,9 +20,11 @@ final class VethDaemon: DaemonUnderTest {
     var watchedInterface: String { lab.trunk }
 
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
-    /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`.
+    /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`;
+    /// `snmp` is the `snmp:` flow mapping, `probeVLANs` the trunk's `probe_vlans`.
     init(lab: VethLab, playbooks: [String: String], target: String, maxAttempts: Int = 2,
-         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, extra: String = "") throws {
+         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, snmp: String = "{ enabled: false }",
+         probeVLANs: String? = nil, extra: String = "") throws {
         self.lab = lab
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-veth-\(UUID().uuidString.prefix(8))")
         playbookDir = dir.appendingPathComponent("playbooks").path
@@ -36,7 +38,7 @@ final class VethDaemon: DaemonUnderTest {
         let yaml = """
         interfaces:
           - name: \(lab.trunk)
-            netns: \(lab.nsB)
+            netns: \(lab.nsB)\(probeVLANs.map { "\n    probe_vlans: \"\($0)\"" } ?? "")
         tenants:
           - name: org-b
             policy: auto
@@ -47,7 +49,7 @@ final class VethDaemon: DaemonUnderTest {
           verify_window_ms: \(verifyWindowMs)
           max_attempts: \(maxAttempts)
           retry_backoff_ms: \(retryBackoffMs)
-        snmp: { enabled: false }
+        snmp: \(snmp)
         journal: { path: \(journal) }
         control: { socket: \(socket) }
         \(extra)
