@@ -12,7 +12,8 @@ extension Daemon {
             let vlan = Int(key.outer.value)
             switch a.action {
             case let .journal(t):
-                try journalTransition(t)
+                // Not journaled when the disk is full: the alarm is up, the incident goes on.
+                journaled { try journalTransition(t) }
                 if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident, .cut) }
                 board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
                 log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
@@ -44,12 +45,12 @@ extension Daemon {
             .first { $0.incident == t.incident }
         let data = try snapshot.map { try JSONEncoder().encode($0) }
         if !knownIncidents.contains(t.incident) {
-            knownIncidents.insert(t.incident)
             let tenant = config.tenant(interface: t.key.interface, vlan: t.key.outer)
             try journal.openIncident(JournalIncident(
                 id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
                 tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: wall,
                 state: t.from.description, snapshot: data))
+            knownIncidents.insert(t.incident)   // only once its row is written
         }
         try journal.recordTransition(incident: t.incident, at: wall, from: t.from.description, to: t.to.description,
                                      cause: t.cause, detail: t.detail, snapshot: data, closed: t.to == .normal)

@@ -34,8 +34,16 @@ extension Daemon {
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
             var runs: [Int64] = []
             for j in d.jobs {
-                runs.append(try journal.startPlaybook(incident: j.incident, playbook: name, action: d.work.rawValue,
-                                                      attempt: j.attempt, at: Date(), driver: d.lane.driver.rawValue))
+                guard let run = journaled({ try journal.startPlaybook(incident: j.incident, playbook: name, action: d.work.rawValue,
+                                                                      attempt: j.attempt, at: Date(), driver: d.lane.driver.rawValue) })
+                else { break }
+                runs.append(run)
+            }
+            // A cut that cannot be journaled does not start: after a crash nobody could tell it ran.
+            guard runs.count == d.jobs.count else {
+                let outcome = CutOutcome.failed(batch, "journal cannot be written: \(d.work.rawValue) not started")
+                queue.push(.batchFinished(id: d.id, runs: d.jobs.indices.map { runs.indices.contains($0) ? runs[$0] : -1 }, outcome))
+                continue
             }
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             log.write(d.work == .persist ? "persistStarted" : "cutStarted", interface: first.key.interface, vlan: Int(first.key.outer.value), tenant: tenant.name,

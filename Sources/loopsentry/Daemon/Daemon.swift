@@ -37,6 +37,8 @@ final class Daemon {
     /// A cut finished since the last poll: poll at once (see `runLoop`).
     var pollSoon = false
     var knownIncidents: Set<UInt64> = []
+    /// Whether the journal can be written; while not, no cut starts (see `journaled`).
+    var journalHealth = JournalHealth()
     let startedAt = MonotonicClock.nanos()
     var lostInterfaces: Set<String> = []
 
