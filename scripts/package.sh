@@ -11,7 +11,8 @@ export PATH=/opt/swift/usr/bin:$PATH
 out="${1:-.build/deb}"
 mkdir -p "$out"
 
-flags=(-c release --static-swift-stdlib --disable-local-rpath)
+# Full RELRO (-z now) like Debian's hardening flags; no RPATH (the libraries are system ones).
+flags=(-c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now)
 swift build "${flags[@]}" --product loopsentry >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)/loopsentry"
 version="$(sed -n 's/.*version: "\([0-9][0-9.]*\)".*/\1/p' Sources/loopsentry/LoopSentryCommand.swift)"
