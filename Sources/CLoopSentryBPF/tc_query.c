@@ -4,6 +4,7 @@
  * is enough to tell our own filter from another tool's. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -93,9 +94,17 @@ int ls_tc_filter_query(int ifindex, uint32_t handle, uint32_t priority, struct l
     if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
         err = -errno;
     } else {
-        char buf[8192];
-        ssize_t n = recv(fd, buf, sizeof(buf), 0);
-        err = n < 0 ? -errno : ls_parse_reply(buf, n, out);
+        /* Room for the largest reply: a foreign classic-BPF filter carries up to 4096
+         * instructions (32 KiB) in TCA_BPF_OPS. */
+        size_t size = 65536;
+        char *buf = malloc(size);
+        if (!buf) {
+            err = -ENOMEM;
+        } else {
+            ssize_t n = recv(fd, buf, size, 0);
+            err = n < 0 ? -errno : ls_parse_reply(buf, n, out);
+            free(buf);
+        }
     }
     close(fd);
     return err;
