@@ -29,6 +29,11 @@ PACKAGES=(
   python3-matplotlib
   # SNMP cut driver tests: a venv (.venv) with the SNMP simulator snmpsim
   python3-venv
+  # the Debian package (scripts/package.sh) and its tests: dpkg-shlibdeps (dpkg-dev) for Depends,
+  # objdump for the binary's NEEDED libraries, lintian, debootstrap for a fresh Debian 12 root to install into, and
+  # systemd-analyze (package systemd) to verify the unit; setpriv (util-linux, above) runs the
+  # binary as the unprivileged service user
+  dpkg-dev binutils lintian debootstrap systemd
 )
 
 missing=()

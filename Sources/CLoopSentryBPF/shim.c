@@ -102,35 +102,6 @@ int ls_tc_detach(int ifindex, uint32_t handle, uint32_t priority)
     return bpf_tc_detach(&hook, &opts);
 }
 
-int ls_tc_query(int ifindex, uint32_t handle, uint32_t priority, uint32_t *prog_id)
-{
-    struct bpf_tc_hook hook;
-    ls_ingress_hook(&hook, ifindex);
-    struct bpf_tc_opts opts;
-    ls_filter_opts(&opts, handle, priority);
-    int err = bpf_tc_query(&hook, &opts);
-    if (err == 0 && prog_id)
-        *prog_id = opts.prog_id;
-    return err;
-}
-
-int ls_prog_name_by_id(uint32_t prog_id, char *name, size_t size)
-{
-    int fd = bpf_prog_get_fd_by_id(prog_id);
-    if (fd < 0)
-        return -errno;
-    struct bpf_prog_info info;
-    memset(&info, 0, sizeof(info));
-    uint32_t len = sizeof(info);
-    int err = bpf_obj_get_info_by_fd(fd, &info, &len);
-    int saved = errno;
-    close(fd);
-    if (err)
-        return -saved;
-    snprintf(name, size, "%s", info.name);
-    return 0;
-}
-
 int ls_prog_test_run(int prog_fd, const void *data, uint32_t size, uint32_t repeat,
                      uint32_t *retval, uint32_t *duration_ns)
 {

@@ -1,6 +1,7 @@
 #include "CNetSNMP.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <sys/prctl.h>
 #include <net-snmp/agent/agent_callbacks.h>
@@ -16,7 +17,11 @@ void ls_snmp_configure_subagent(const char *agentx_socket, const char *persisten
     if (persistent_dir)
         netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persistent_dir);
     /* The subagent works with numeric OIDs: load no MIB files (parsing the host's MIBs
-     * costs start-up time and logs complaints about modules that are not installed). */
+     * costs start-up time and logs "Cannot find module (IF-MIB)" for every default module
+     * that is not installed). init_mib reads the module list from $MIBS, falling back to
+     * the built-in list when it is unset; an empty list loads nothing. Called before
+     * init_agent, at start-up. */
+    setenv("MIBS", "", 1);
     netsnmp_set_mib_directory("/nonexistent-loopsentry-mibs");
 }
 

@@ -20,6 +20,7 @@ final class AgentXSession {
                 let subagent = Unmanaged<SNMPSubagent>.fromOpaque(ctx).takeUnretainedValue()
                 var text = String(cString: message)
                 while text.hasSuffix("\n") { text.removeLast() }
+                guard !NetSNMPLogNoise.matches(text) else { return }
                 subagent.configuration.log?(priority, text)
             }, ctx)
         } else {

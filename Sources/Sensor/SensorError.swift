@@ -7,6 +7,8 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
     case interfaceNotFound(String)
     case namespaceNotFound(String)
     case namespaceEnter(String, errno: Int32)
+    /// `setns` refused (EPERM): entering a namespace needs CAP_SYS_ADMIN.
+    case namespaceNeedsCapability(String)
     case permissionDenied(String)
     case filterSlotTaken(interface: String, program: String)
     case invalidFrame(String)
@@ -23,8 +25,10 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
             return "network namespace '\(name)' not found (no /var/run/netns/\(name))"
         case let .namespaceEnter(name, errno):
             return "cannot enter network namespace '\(name)': \(Self.errnoText(errno))"
+        case let .namespaceNeedsCapability(name):
+            return "cannot enter network namespace '\(name)': setns needs CAP_SYS_ADMIN; start LoopSentry inside it instead (systemd NetworkNamespacePath=/run/netns/\(name), or ip netns exec \(name))"
         case let .permissionDenied(what):
-            return "permission denied: \(what) needs root (CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)"
+            return "permission denied: \(what) needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN"
         case let .filterSlotTaken(interface, program):
             return "tc ingress filter slot of LoopSentry on \(interface) is held by another program ('\(program)'); remove it first"
         case let .invalidFrame(why):

@@ -27,8 +27,8 @@ public final class TCIngressAttachment {
         try libbpfCall("bpf_tc_hook_create") { ls_tc_hook_ensure(ifindex) }
         let stale = try Self.occupant(ifindex: ifindex, handle: handle, priority: priority)
         if let stale {
-            guard stale.name == TCSensorProgram.programName else {
-                throw SensorError.filterSlotTaken(interface: interface, program: stale.name)
+            guard stale.programName == TCSensorProgram.programName else {
+                throw SensorError.filterSlotTaken(interface: interface, program: stale.displayName)
             }
             replacedStaleFilter = true
         }
@@ -45,7 +45,7 @@ public final class TCIngressAttachment {
         guard attached else { return }
         attached = false
         guard let now = try Self.occupant(ifindex: ifindex, handle: handle, priority: priority),
-              now.id == programID else { return }
+              now.programID == programID else { return }
         try libbpfCall("bpf_tc_detach") { ls_tc_detach(ifindex, handle, priority) }
     }
 
@@ -55,22 +55,24 @@ public final class TCIngressAttachment {
     public var isInPlace: Bool {
         guard attached, if_nametoindex(interface) == UInt32(ifindex) else { return false }
         guard let now = try? Self.occupant(ifindex: ifindex, handle: handle, priority: priority) else { return false }
-        return now.id == programID
+        return now.programID == programID
     }
 
     /// Forgets the attachment without touching the kernel (the interface is gone with its filter).
     public func abandon() { attached = false }
 
-    /// The program at (handle, priority) on ingress, or nil when the slot is empty
-    /// (`bpf_tc_query` answers ENOENT, or EINVAL when no clsact hook exists).
-    static func occupant(ifindex: Int32, handle: UInt32, priority: UInt32) throws -> (id: UInt32, name: String)? {
-        var id: UInt32 = 0
-        let rc = ls_tc_query(ifindex, handle, priority, &id)
+    /// The filter at (handle, priority) on ingress as netlink reports it, or nil when the slot
+    /// is empty (ENOENT, or EINVAL when no clsact hook exists). Reads TCA_BPF_ID and
+    /// TCA_BPF_NAME with `ls_tc_filter_query` (RTM_GETTFILTER): no capability needed, unlike
+    /// fetching the program by id.
+    static func occupant(ifindex: Int32, handle: UInt32, priority: UInt32) throws -> TCFilterOccupant? {
+        var info = ls_tc_filter()
+        let rc = ls_tc_filter_query(ifindex, handle, priority, &info)
         if rc == -ENOENT || rc == -EINVAL { return nil }
-        try libbpfCall("bpf_tc_query") { rc }
-        var name = [CChar](repeating: 0, count: 64)
-        try libbpfCall("bpf_prog_get_fd_by_id") { ls_prog_name_by_id(id, &name, name.count) }
-        return (id, cString(name))
+        try libbpfCall("RTM_GETTFILTER") { rc }
+        let kind = withUnsafeBytes(of: info.kind) { cString(Array($0.bindMemory(to: CChar.self))) }
+        let name = withUnsafeBytes(of: info.name) { cString(Array($0.bindMemory(to: CChar.self))) }
+        return TCFilterOccupant(kind: kind, programID: info.prog_id, loaderName: name)
     }
 
     /// `if_nametoindex`, with a clear error for an unknown or invalid name.

@@ -13,7 +13,7 @@ final class DaemonFaultTests {
         try d.start()
         defer { _ = d.stop() }
         try lab.send(["--vlan", "20", "--count", "100"])
-        try d.waitFor(timeout: 5, "100 frames on VLAN 20") { self.frames(d, vlan: 20) == 100 }
+        try d.waitFor(timeout: 5, "100 frames on VLAN 20") { d.frames(vlan: 20) == 100 }
 
         // Delete the pair (both ends go) and create it again with the same names.
         try Shell.must(["ip", "-n", lab.nsA, "link", "del", lab.sender])
@@ -26,14 +26,8 @@ final class DaemonFaultTests {
         #expect(try lab.ingressFilters().split(separator: "\n").filter { $0.contains("ls_tc_ingress") }.count == 1)
 
         try lab.send(["--vlan", "20", "--count", "50"])
-        try d.waitFor(timeout: 5, "150 frames on VLAN 20") { self.frames(d, vlan: 20) == 150 }
+        try d.waitFor(timeout: 5, "150 frames on VLAN 20") { d.frames(vlan: 20) == 150 }
         #expect(d.events("interfaceLost").count == 1 && d.events("sensorReattached").count == 1)
-    }
-
-    /// Frames the daemon counted on `vlan` (its status board's counters are the sensor's totals).
-    func frames(_ d: VethDaemon, vlan: Int) -> Int {
-        guard let rows = try? d.status() else { return -1 }
-        return rows.first { $0["vlan"] as? Int == vlan }?["framesTotal"] as? Int ?? -1
     }
 }
 

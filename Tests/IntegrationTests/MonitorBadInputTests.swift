@@ -42,6 +42,21 @@ final class MonitorBadInputTests {
         #expect(!filters.contains("ls_tc_ingress"))
     }
 
+    @Test("another tool's filter in LoopSentry's own slot (handle and priority 0x4c53) is named and left alone, also for the service user")
+    func foreignFilterInOurSlot() throws {
+        let ns = ["ip", "netns", "exec", lab.nsB]
+        _ = try Shell.run(ns + ["tc", "qdisc", "add", "dev", lab.trunk, "clsact"])
+        try Shell.must(ns + ["tc", "filter", "add", "dev", lab.trunk, "ingress", "prio", String(0x4c53), "handle", String(0x4c53),
+                             "bpf", "bytecode", "1,6 0 0 0,", "classid", "1:1"])
+        try ServiceTestUser.ensure()
+        for launcher in [ns, ns + ServiceTestUser.setpriv()] {
+            let r = try Shell.run(launcher + [loopsentryBinary, "monitor", "--interface", lab.trunk, "--duration", "1"])
+            expectOneLineError(r, contains: "tc ingress filter slot of LoopSentry on \(lab.trunk) is held by another program ('bpf')")
+        }
+        let after = try lab.ingressFilters()
+        #expect(after.contains("bytecode") && !after.contains("ls_tc_ingress"), "\(after)")
+    }
+
     @Test("bad arguments are refused before anything is loaded", arguments: [
         (["--interval", "5"], "--interval must be 10-60000 ms, got 5"),
         (["--top", "0"], "--top must be 1-4096, got 0"),

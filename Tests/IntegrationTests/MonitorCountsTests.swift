@@ -12,30 +12,8 @@ final class MonitorCountsTests {
     init() throws { lab = try VethLab() }
     deinit { lab.destroy() }
 
-    func startMonitor(extra: [String] = []) throws -> BackgroundProcess {
-        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.nsB, "--interface", lab.trunk,
-                                       "--json", "--interval", "50", "--top", "4096"] + extra, name: "monitor")
-        let attached = eventually(timeout: 10) { !m.stdoutLines.isEmpty }
-        #expect(attached, "monitor printed nothing: \(m.stderrText)")
-        return m
-    }
-
-    func lastReport(_ m: BackgroundProcess) throws -> MonitorReport? {
-        guard let line = m.stdoutLines.last else { return nil }
-        return try JSONDecoder().decode(MonitorReport.self, from: Data(line.utf8))
-    }
-
-    func totals(_ r: MonitorReport?) -> [Int: MonitorReport.Row] {
-        Dictionary(uniqueKeysWithValues: (r?.vlans ?? []).map { ($0.vlan, $0) })
-    }
-
-    /// Waits until the reported frame totals reach `expectedFrames`, then one more interval.
-    func settled(_ m: BackgroundProcess, expectedFrames: UInt64) throws -> MonitorReport? {
-        _ = try eventually(timeout: 10) {
-            (try lastReport(m)?.vlans.reduce(0) { $0 + $1.framesTotal } ?? 0) >= expectedFrames
-        }
-        usleep(300_000)
-        return try lastReport(m)
+    func startMonitor(extra: [String] = []) throws -> MonitorUnderTest {
+        try MonitorUnderTest(lab: lab, extra: extra)
     }
 
     @Test("counts reported equal frames sent, per VLAN, for every kind, QinQ and jumbo frames")
@@ -47,9 +25,8 @@ final class MonitorCountsTests {
         try lab.send(["--vlan", "0", "--count", "3", "--kind", "broadcast"])
         try lab.send(["--vlan", "100", "--inner", "200", "--count", "10", "--kind", "broadcast"])
         try lab.send(["--vlan", "77", "--count", "5", "--kind", "broadcast", "--length", "9000"])
-        let report = try settled(m, expectedFrames: 1768)
-        m.signal(SIGTERM)
-        #expect(m.wait(timeout: 5) == 0)
+        let report = try m.settled(expectedFrames: 1768)
+        #expect(m.stop() == 0)
 
         let rows = totals(report)
         #expect(Set(rows.keys) == [0, 1, 42, 77, 100, 4094])
@@ -69,9 +46,8 @@ final class MonitorCountsTests {
     func dropTaggedCountsAndDrops() throws {
         let m = try startMonitor(extra: ["--drop-tagged"])
         try lab.send(["--vlan", "10", "20", "30", "--count", "400"])
-        let report = try settled(m, expectedFrames: 1200)
-        m.signal(SIGINT)
-        #expect(m.wait(timeout: 5) == 0)
+        let report = try m.settled(expectedFrames: 1200)
+        #expect(m.stop(SIGINT) == 0)
         let rows = totals(report)
         #expect(rows[10]?.framesTotal == 400 && rows[20]?.framesTotal == 400 && rows[30]?.framesTotal == 400)
         #expect(report?.droppedTotal == 1200)
@@ -81,21 +57,19 @@ final class MonitorCountsTests {
     func staleFilterAfterSigkill() throws {
         try lab.addForeignFilter()
         let first = try startMonitor()
-        first.signal(SIGKILL)
-        _ = first.wait(timeout: 5)
+        _ = first.stop(SIGKILL)
         let afterKill = try lab.ingressFilters()
         #expect(afterKill.contains("ls_tc_ingress"), "expected the killed run's filter to remain: \(afterKill)")
         #expect(afterKill.contains("bytecode"))
 
         let second = try startMonitor()
-        #expect(second.stderrText.contains("replaced a stale LoopSentry filter"))
+        #expect(second.process.stderrText.contains("replaced a stale LoopSentry filter"))
         try lab.send(["--vlan", "5", "--count", "321"])
-        let report = try settled(second, expectedFrames: 321)
+        let report = try second.settled(expectedFrames: 321)
         #expect(totals(report)[5]?.framesTotal == 321)
         let during = try lab.ingressFilters()
         #expect(during.split(separator: "\n").filter { $0.contains("ls_tc_ingress") }.count == 1, "exactly one LoopSentry filter: \(during)")
-        second.signal(SIGTERM)
-        #expect(second.wait(timeout: 5) == 0)
+        #expect(second.stop() == 0)
 
         let after = try lab.ingressFilters()
         #expect(!after.contains("ls_tc_ingress"))

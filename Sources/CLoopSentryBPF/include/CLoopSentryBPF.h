@@ -24,10 +24,17 @@ int ls_tc_hook_ensure(int ifindex);
 int ls_tc_attach(int ifindex, int prog_fd, uint32_t handle, uint32_t priority, int replace);
 /* bpf_tc_detach of exactly the filter at (handle, priority) on ingress. */
 int ls_tc_detach(int ifindex, uint32_t handle, uint32_t priority);
-/* bpf_tc_query: the program id of the filter at (handle, priority), or -ENOENT. */
-int ls_tc_query(int ifindex, uint32_t handle, uint32_t priority, uint32_t *prog_id);
-/* bpf_prog_get_fd_by_id + bpf_obj_get_info_by_fd: the name of a loaded program. */
-int ls_prog_name_by_id(uint32_t prog_id, char *name, size_t size);
+/* What netlink reports about one tc filter: its kind ("bpf"), and for a BPF filter the
+ * program id, the name the loader gave it (libbpf: "<prog name>:[<id>]") and the program tag. */
+struct ls_tc_filter {
+    char kind[16];
+    uint32_t prog_id;
+    char name[256];
+    uint8_t tag[8];
+};
+/* RTM_GETTFILTER for the ingress filter at (handle, priority): 0 and *out filled, -ENOENT when
+ * the slot is empty, -EINVAL when the interface has no clsact hook. Needs no capability. */
+int ls_tc_filter_query(int ifindex, uint32_t handle, uint32_t priority, struct ls_tc_filter *out);
 /* bpf_prog_test_run_opts on a frame; retval and duration (ns, mean over repeat). */
 int ls_prog_test_run(int prog_fd, const void *data, uint32_t size, uint32_t repeat,
                      uint32_t *retval, uint32_t *duration_ns);

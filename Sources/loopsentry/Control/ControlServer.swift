@@ -20,9 +20,7 @@ final class ControlServer: @unchecked Sendable {
     init(path: String, handle: @escaping @Sendable (ControlRequest, String) -> ControlResponse) throws {
         self.path = path
         self.handle = handle
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o755])
+        try Self.prepareDirectory(for: path)
         var addr = try UnixSocket.address(path)
         let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard s >= 0 else { throw UnixSocket.failure("socket for", path) }
@@ -46,6 +44,32 @@ final class ControlServer: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    /// Makes sure the socket's directory exists (created 0755 when missing, as systemd's
+    /// RuntimeDirectory= would) and is writable; otherwise throws one line naming the directory,
+    /// the reason (errno of `mkdir`/`access`) and the configuration key. The daemon calls it
+    /// before it opens the journal or attaches anything, so a bad path costs nothing.
+    static func prepareDirectory(for path: String) throws {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var st = stat()
+        if stat(dir, &st) != 0 {
+            guard errno == ENOENT else { throw directoryFailure("cannot be read", dir, path) }
+            let parent = URL(fileURLWithPath: dir).deletingLastPathComponent().path
+            guard mkdir(dir, 0o755) == 0 || errno == EEXIST else {
+                throw directoryFailure(errno == ENOENT ? "does not exist (nor does \(parent))" : "does not exist and cannot be created",
+                                       dir, path)
+            }
+            return
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw UnixSocket.Failure(description: "control socket directory \(dir) is not a directory (control.socket: \(path))")
+        }
+        guard access(dir, W_OK | X_OK) == 0 else { throw directoryFailure("is not writable", dir, path) }
+    }
+
+    private static func directoryFailure(_ what: String, _ dir: String, _ path: String) -> UnixSocket.Failure {
+        UnixSocket.Failure(description: "control socket directory \(dir) \(what): \(String(cString: strerror(errno))) (control.socket: \(path))")
+    }
 
     func start() {
         let t = Thread { [weak self] in self?.acceptLoop() }

@@ -8,7 +8,8 @@ extension Daemon {
     /// in one transaction (with each incident's snapshot), before any other action runs, so a
     /// crash never loses a started cut.
     func carryOut(_ actions: [IncidentAction]) throws {
-        try journalTransitions(actions.compactMap { if case let .journal(t) = $0.action { t } else { nil } })
+        // Not journaled when the disk is full: the alarm is up (journalHealth), the incidents go on.
+        journaled { try journalTransitions(actions.compactMap { if case let .journal(t) = $0.action { t } else { nil } }) }
         for a in actions {
             let key = a.key
             let vlan = Int(key.outer.value)
@@ -50,10 +51,11 @@ extension Daemon {
             snapshots[s.incident] = try JSONEncoder().encode(s)
         }
         var writes: [Journal.Write] = []
+        var opened: Set<UInt64> = []
         for t in transitions {
             let data = snapshots[t.incident]
-            if !knownIncidents.contains(t.incident) {
-                knownIncidents.insert(t.incident)
+            if !knownIncidents.contains(t.incident) && !opened.contains(t.incident) {
+                opened.insert(t.incident)
                 let tenant = config.tenant(interface: t.key.interface, vlan: t.key.outer)
                 writes.append(.openIncident(JournalIncident(
                     id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
@@ -64,6 +66,7 @@ extension Daemon {
                                       cause: t.cause, detail: t.detail, snapshot: data, closed: t.to == .normal))
         }
         try journal.write(writes)
+        knownIncidents.formUnion(opened)   // only once their rows are written
     }
 
     func notify(_ kind: NOCNotificationKind, key: DetectionKey, incident: UInt64, author: String, detail: String) {

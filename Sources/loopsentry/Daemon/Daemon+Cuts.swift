@@ -33,10 +33,17 @@ extension Daemon {
             let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
             let driver = makeDriver(d.lane.driver, r)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
-            let runs = try journal.startRuns(d.jobs.map {
-                Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue, attempt: $0.attempt, at: Date(),
-                                 driver: d.lane.driver.rawValue)
-            })
+            // A cut that cannot be journaled does not start: after a crash nobody could tell it ran.
+            guard let runs = journaled({
+                try journal.startRuns(d.jobs.map {
+                    Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue, attempt: $0.attempt, at: Date(),
+                                     driver: d.lane.driver.rawValue)
+                })
+            }) else {
+                let outcome = CutOutcome.failed(batch, "journal cannot be written: \(d.work.rawValue) not started")
+                queue.push(.batchFinished(id: d.id, runs: d.jobs.map { _ in -1 }, outcome))
+                continue
+            }
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             log.write(d.work == .persist ? "persistStarted" : "cutStarted", interface: first.key.interface, vlan: Int(first.key.outer.value), tenant: tenant.name,
                       incident: first.incident,

@@ -37,11 +37,15 @@ final class Daemon {
     /// A cut finished since the last poll: poll at once (see `runLoop`).
     var pollSoon = false
     var knownIncidents: Set<UInt64> = []
+    /// Whether the journal can be written; while not, no cut starts (see `journaled`).
+    var journalHealth = JournalHealth()
     let startedAt = MonotonicClock.nanos()
     var lostInterfaces: Set<String> = []
 
     init(config: Configuration) throws {
         self.config = config
+        // A control socket that cannot be made fails the start before anything is opened.
+        try ControlServer.prepareDirectory(for: config.control.socket)
         journal = try Journal(path: config.journal.path)
         runner = AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory)
         scheduler = CutScheduler(maxConcurrentPlaybooks: config.remediation.maxConcurrentPlaybooks,

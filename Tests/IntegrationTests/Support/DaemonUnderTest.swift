@@ -43,6 +43,12 @@ extension DaemonUnderTest {
         return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
     }
 
+    /// Frames the daemon counted on `vlan` (its status board's counters are the sensor's totals).
+    func frames(vlan: Int) -> Int {
+        guard let rows = try? status() else { return -1 }
+        return rows.first { $0["vlan"] as? Int == vlan }?["framesTotal"] as? Int ?? -1
+    }
+
     func state(vlan: Int) throws -> String? {
         try status().first { $0["vlan"] as? Int == vlan }?["state"] as? String
     }

@@ -13,13 +13,18 @@ final class VethDaemon: DaemonUnderTest {
     let socket: String
     let journal: String
     private(set) var daemon: BackgroundProcess?
+    /// Arguments put before the binary, e.g. `ip netns exec NS setpriv ...` to run it as the
+    /// service user (empty: run it directly, as root).
+    var launcher: [String] = []
     var outputLines: [String] { daemon?.stdoutLines ?? [] }
     var watchedInterface: String { lab.trunk }
 
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
-    /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`.
+    /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`;
+    /// `snmp` is the `snmp:` flow mapping, `probeVLANs` the trunk's `probe_vlans`.
     init(lab: VethLab, playbooks: [String: String], target: String, maxAttempts: Int = 2,
-         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, extra: String = "") throws {
+         retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, snmp: String = "{ enabled: false }",
+         probeVLANs: String? = nil, extra: String = "") throws {
         self.lab = lab
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-veth-\(UUID().uuidString.prefix(8))")
         playbookDir = dir.appendingPathComponent("playbooks").path
@@ -33,7 +38,7 @@ final class VethDaemon: DaemonUnderTest {
         let yaml = """
         interfaces:
           - name: \(lab.trunk)
-            netns: \(lab.nsB)
+            netns: \(lab.nsB)\(probeVLANs.map { "\n    probe_vlans: \"\($0)\"" } ?? "")
         tenants:
           - name: org-b
             policy: auto
@@ -44,7 +49,7 @@ final class VethDaemon: DaemonUnderTest {
           verify_window_ms: \(verifyWindowMs)
           max_attempts: \(maxAttempts)
           retry_backoff_ms: \(retryBackoffMs)
-        snmp: { enabled: false }
+        snmp: \(snmp)
         journal: { path: \(journal) }
         control: { socket: \(socket) }
         \(extra)
@@ -66,7 +71,7 @@ final class VethDaemon: DaemonUnderTest {
 
     /// Starts the daemon and waits for its `started` event.
     func start() throws {
-        let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "veth-daemon")
+        let d = try BackgroundProcess(launcher + [loopsentryBinary, "run", "--config", configPath], name: "veth-daemon")
         daemon = d
         guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
             throw ShellError("daemon did not start (exit \(d.wait(timeout: 0).map(String.init) ?? "-")): \(d.stderrText)")
@@ -76,7 +81,7 @@ final class VethDaemon: DaemonUnderTest {
     /// Runs `loopsentry run` expecting it to refuse: returns (exit status, stderr, stdout), or
     /// kills it and returns a nil status when it is still running after `timeout` seconds.
     func runExpectingRefusal(timeout: Double = 10) throws -> (status: Int32?, stderr: String, stdout: String) {
-        let d = try BackgroundProcess([loopsentryBinary, "run", "--config", configPath], name: "veth-refused")
+        let d = try BackgroundProcess(launcher + [loopsentryBinary, "run", "--config", configPath], name: "veth-refused")
         let status = d.wait(timeout: timeout)
         if status == nil { d.signal(SIGTERM); _ = d.wait(timeout: 10) }
         return (status, d.stderrText, d.stdoutLines.joined(separator: "\n"))
