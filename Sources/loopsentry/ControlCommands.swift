@@ -1,11 +1,35 @@
 import ArgumentParser
 import Foundation
+import LoopSentryConfig
 import LoopSentryCore
 
-/// Where the running daemon listens.
+/// Where the running daemon listens: `--socket`, or the `control.socket` of the configuration
+/// given with `--config` (or `LOOPSENTRY_CONFIG`), or the default socket.
 struct ControlSocketOption: ParsableArguments {
-    @Option(name: .long, help: "The daemon's control socket.")
-    var socket: String = "/run/loopsentry/control.sock"
+    static let defaultSocket = "/run/loopsentry/control.sock"
+
+    @Option(name: .long, help: "The daemon's control socket (default: the configuration's control.socket, else \(defaultSocket)).")
+    var socket: String?
+
+    @Option(name: .long, help: "The daemon's configuration file, to find its control socket (default: $LOOPSENTRY_CONFIG).")
+    var config: String?
+
+    func validate() throws {
+        if socket != nil && config != nil { throw ValidationError("give --socket or --config, not both") }
+    }
+
+    /// The socket to talk to; a configuration that cannot be read is an error naming it.
+    func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        if let socket { return socket }
+        guard let path = config ?? environment["LOOPSENTRY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return Self.defaultSocket
+        }
+        do {
+            return try ConfigLoader.load(path: path).control.socket
+        } catch {
+            throw RuntimeFailure("\(path): " + error.errors.map(\.description).joined(separator: "; "))
+        }
+    }
 }
 
 /// The interface, VLAN and author of an operator action.
@@ -61,7 +85,7 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let r = try sendControl(ControlRequest(op: .status), socket: control.socket)
+        let r = try sendControl(ControlRequest(op: .status), socket: try control.resolved())
         let rows = r.rows ?? []
         if json {
             let e = JSONEncoder()
@@ -91,7 +115,7 @@ struct AckCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        try target.perform(.ack, socket: control.socket)
+        try target.perform(.ack, socket: try control.resolved())
     }
 }
 
@@ -101,7 +125,7 @@ struct DismissCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        try target.perform(.dismiss, socket: control.socket)
+        try target.perform(.dismiss, socket: try control.resolved())
     }
 }
 
@@ -111,6 +135,6 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var target: ActionTarget
     @OptionGroup var control: ControlSocketOption
     func run() throws {
-        try target.perform(.restore, socket: control.socket)
+        try target.perform(.restore, socket: try control.resolved())
     }
 }
