@@ -29,7 +29,9 @@ final class JournalDiskFullTests {
         try d.waitFor(timeout: 20, "cutFailed (cut refused)") { !d.notifications("cutFailed", vlan: 20).isEmpty }
         flood.signal(SIGTERM)
         _ = flood.wait(timeout: 5)
-        #expect(d.events("journalUnavailable").count == 1, "one alarm per excursion")
+        let health = d.events().filter { ["journalUnavailable", "journalRecovered", "transition", "cutStarted"].contains($0["event"] as? String ?? "") }
+            .map { "\($0["event"] ?? "") \(($0["detail"] as? String ?? "").prefix(60))" }
+        #expect(d.events("journalUnavailable").count == 1, "one alarm per excursion: \(health)")
         #expect((d.events("journalUnavailable").first?["detail"] as? String)?.contains("database or disk is full") == true)
         #expect(d.daemon?.stderrText.contains("loopsentry: journal \(journal) cannot be written (") == true)
         #expect(d.events("cutStarted").isEmpty, "no cut may start unjournaled")

@@ -9,7 +9,8 @@ extension Daemon {
     /// crash never loses a started cut.
     func carryOut(_ actions: [IncidentAction]) throws {
         // Not journaled when the disk is full: the alarm is up (journalHealth), the incidents go on.
-        journaled { try journalTransitions(actions.compactMap { if case let .journal(t) = $0.action { t } else { nil } }) }
+        let transitions = actions.compactMap { if case let .journal(t) = $0.action { t } else { nil } }
+        if !transitions.isEmpty { journaled { try journalTransitions(transitions) } }
         for a in actions {
             let key = a.key
             let vlan = Int(key.outer.value)

@@ -120,7 +120,7 @@ final class Demo {
         _ = try Self.loopsentry(["lab", "unloop", "10"])
         // An NMS acts on what the table shows: wait until it shows VLAN 10 cut (it is republished twice a second).
         try waitFor("the MIB shows VLAN 10 cut", seconds: 10) {
-            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanState.\(self.ifIndex).10"]))?.output.contains("cut") == true
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanState.\(self.ifIndex).10"]))?.output.trimmingCharacters(in: .whitespacesAndNewlines) == "cut"
         }
         let restore = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).10", "i", "restore",
                        "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.\(ifIndex).10", "s", "noc-operator"]
