@@ -35,12 +35,6 @@ final class DaemonRemediationTests {
         return m
     }
 
-    func delivered(_ m: BackgroundProcess, vlan: Int) -> UInt64 {
-        guard let line = m.stdoutLines.last,
-              let r = try? JSONDecoder().decode(MonitorReport.self, from: Data(line.utf8)) else { return 0 }
-        return r.vlans.first { $0.vlan == vlan }?.framesTotal ?? 0
-    }
-
     @Test("policy auto: VLAN 20 cut by the Linux playbook, the storm stops, VLAN 10 keeps flowing throughout")
     func autoCut() throws {
         // No probes on VLAN 10 here, so every VLAN 10 frame at the receiver is one the sender sent.
@@ -55,7 +49,7 @@ final class DaemonRemediationTests {
         try d.waitFor(timeout: 30, "cutApplied on VLAN 20") { !d.notifications("cutApplied", vlan: 20).isEmpty }
         #expect(sender.wait(timeout: 15) == 0)
         usleep(500_000)
-        let got = delivered(rx, vlan: 10)
+        let got = try delivered(rx, vlan: 10)
         print("VLAN 10 frames delivered during the VLAN 20 storm and cut: \(got) of 1000")
         #expect(got >= 990 && got <= 1000, "VLAN 10 delivered \(got) of 1000")
 

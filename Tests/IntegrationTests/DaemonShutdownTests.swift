@@ -18,7 +18,7 @@ final class DaemonShutdownTests {
         #expect(d.stop() == 0)
         #expect(try !lab.ingressFilters().contains("ls_tc_ingress"), "filter left after SIGTERM")
         #expect(!FileManager.default.fileExists(atPath: d.socket))
-        let children = try Shell.run(["pgrep", "-P", String(pid)]).stdout
+        let children = try pgrep(["-P", String(pid)])
         #expect(children.isEmpty, "children left: \(children)")
         #expect(d.daemon?.stdoutLines.last?.contains("\"event\":\"stopped\"") == true)
     }

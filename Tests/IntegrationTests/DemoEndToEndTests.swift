@@ -15,10 +15,11 @@ final class DemoEndToEndTests {
         try? FileManager.default.removeItem(atPath: keep)
     }
 
-    func read(_ name: String) -> String { (try? String(contentsOfFile: keep + "/" + name, encoding: .utf8)) ?? "" }
+    /// A file the demo kept; throws when it is missing (the demo did not write it).
+    func read(_ name: String) throws -> String { try String(contentsOfFile: keep + "/" + name, encoding: .utf8) }
 
-    func events() -> [[String: Any]] {
-        read("events.jsonl").split(separator: "\n").compactMap {
+    func events() throws -> [[String: Any]] {
+        try read("events.jsonl").split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
     }
@@ -33,7 +34,7 @@ final class DemoEndToEndTests {
         #expect(out.contains("loopSentryVlanTenant.") && out.contains(".20 org-b"))
         #expect(out.contains("loopSentryVlanState.") && out.contains(".20 normal"))
 
-        let ev = events()
+        let ev = try events()
         func notes(_ kind: String, _ vlan: Int) -> [[String: Any]] {
             ev.filter { $0["event"] as? String == "notification" && $0["vlan"] as? Int == vlan
                 && ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
@@ -71,7 +72,7 @@ final class DemoEndToEndTests {
         #expect(delivered >= 1485 && delivered <= 1500, "\(line)")
 
         // The notifications at snmptrapd, decoded with the MIB's names and the right varbinds.
-        let traps = read("traps.log")
+        let traps = try read("traps.log")
         #expect(traps.contains("LOOPSENTRY-MIB::loopSentryCutPending"))
         #expect(traps.contains("LOOPSENTRY-MIB::loopSentryCutApplied"))
         #expect(traps.contains("LOOPSENTRY-MIB::loopSentryLoopConfirmed"))
@@ -82,12 +83,12 @@ final class DemoEndToEndTests {
         #expect(pendingTrap.contains("pendingAck"))
 
         // The syslog lines with their structured data, as rsyslog received and parsed them.
-        let syslog = read("syslog.log")
+        let syslog = try read("syslog.log")
         let cutpend = try #require(syslog.components(separatedBy: "\n").first { $0.contains(" CUTPEND ") })
         #expect(cutpend.contains("[loopsentry@8072 ifname=\"trunk0\" vlan=\"20\" tenant=\"org-b\""))
         #expect(cutpend.contains("state=\"pendingAck\" incident=\"1\"]"))
         #expect(cutpend.contains(" loopsentry "))
-        let sd = read("syslog-sd.log")
+        let sd = try read("syslog-sd.log")
         #expect(sd.contains("CUTPEND") && sd.contains("\"tenant\": \"org-b\"") || sd.contains("\"tenant\":\"org-b\""), "\(sd.prefix(500))")
         #expect(syslog.contains(" ACTION ") && syslog.contains("noc-operator"))
 
@@ -103,9 +104,9 @@ final class DemoEndToEndTests {
         #expect(try journal.playbookRuns(incident: twenty.id, action: "cut") == (1, 0))
 
         // Nothing left behind: no lab namespace, no demo daemon or service.
-        let netns = try Shell.run(["ip", "netns", "list"]).stdout
+        let netns = try Shell.must(["ip", "netns", "list"])
         #expect(!netns.contains("lsl-"), "namespaces left: \(netns)")
-        let left = try Shell.run(["pgrep", "-f", "loopsentry-lab-services-|loopsentry-demo-"]).stdout
+        let left = try pgrep(["-f", "loopsentry-lab-services-|loopsentry-demo-"])
         #expect(left.isEmpty, "processes left: \(left)")
     }
 }

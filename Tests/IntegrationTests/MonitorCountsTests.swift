@@ -37,8 +37,8 @@ final class MonitorCountsTests {
         #expect(rows[0]?.framesTotal == 3)
         #expect(rows[100]?.framesTotal == 10 && rows[100]?.bytesTotal == 600)
         #expect(rows[77]?.framesTotal == 5 && rows[77]?.bytesTotal == 45_000)
-        #expect(report?.untaggedFramesTotal == 0)
-        #expect(report?.malformedTotal == 0)
+        #expect(report.untaggedFramesTotal == 0)
+        #expect(report.malformedTotal == 0)
         #expect(try !lab.ingressFilters().contains("ls_tc_ingress"), "filter left behind after SIGTERM")
     }
 
@@ -50,7 +50,7 @@ final class MonitorCountsTests {
         #expect(m.stop(SIGINT) == 0)
         let rows = totals(report)
         #expect(rows[10]?.framesTotal == 400 && rows[20]?.framesTotal == 400 && rows[30]?.framesTotal == 400)
-        #expect(report?.droppedTotal == 1200)
+        #expect(report.droppedTotal == 1200)
     }
 
     @Test("after SIGKILL a new run replaces the stale filter; a foreign filter survives both runs")

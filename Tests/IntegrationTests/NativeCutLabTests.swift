@@ -52,8 +52,7 @@ final class NativeCutLabTests {
         try d.waitFor(timeout: 60, "persistence finished") { !d.events("persistFinished", vlan: 20).isEmpty }
         #expect(sender.wait(timeout: 15) == 0)
         usleep(500_000)
-        let last = rx.stdoutLines.last.flatMap { try? JSONDecoder().decode(MonitorReport.self, from: Data($0.utf8)) }
-        let got = last?.vlans.first { $0.vlan == 10 }?.framesTotal ?? 0
+        let got = try delivered(rx, vlan: 10)
         print("VLAN 10 frames delivered during the VLAN 20 storm and native cut: \(got) of 1000")
         #expect(got == 1000, "VLAN 10 delivered \(got) of 1000")
 

@@ -40,67 +40,36 @@ final class AnsibleLabTests {
         return last.vlans.first { $0.vlan == 20 }?.broadcastPerSecond ?? 0
     }
 
-    /// Sends `count` broadcasts on `vlan` from lsl-ha (on sw2) and returns how many reached
-    /// lsl-hb (on sw1), counted by `loopsentry monitor` there.
-    func delivered(vlan: Int, count: Int) throws -> UInt64 {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ls-lab-hb-\(getpid()).json")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let monitor = Process()
-        monitor.executableURL = URL(fileURLWithPath: lab)
-        monitor.arguments = ["monitor", "--netns", "lsl-hb", "--interface", "eth0", "--json", "--top", "4096"]
-        monitor.standardOutput = try FileHandle(forWritingTo: out)
-        monitor.standardError = FileHandle.nullDevice
-        try monitor.run()
-        defer { if monitor.isRunning { monitor.terminate() }; monitor.waitUntilExit() }
-        let text = { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
-        for _ in 0..<500 where text().isEmpty { usleep(20_000) }  // attached once it reports
-        try AnsibleTestShell.must([lab, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0",
-                                   "--vlan", String(vlan), "--count", String(count)])
-        usleep(700_000)
-        monitor.terminate()
-        monitor.waitUntilExit()
-        let last = text().split(separator: "\n").compactMap {
-            try? JSONDecoder().decode(MonitorReport.self, from: Data($0.utf8))
-        }.last
-        return last?.vlans.first { $0.vlan == vlan }?.framesTotal ?? 0
-    }
-
-    func nftRuleCount() throws -> Int {
-        let r = try AnsibleTestShell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "table", "bridge", "loopsentry"])
-        return r.status == 0 ? r.stdout.components(separatedBy: "comment \"loopsentry port=trunk vlan=20 ").count - 1 : 0
-    }
-
     @Test("cut on the trunk stops the VLAN 20 storm, VLAN 10 delivers 500 of 500 during and after it; restore re-adds VLAN 20; second runs change nothing")
     func cutStopsStormRestoreReadds() async throws {
         try AnsibleTestShell.must([lab, "lab", "loop", "20"])
         try AnsibleTestShell.must([lab, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0", "--vlan", "20", "--count", "1"])
         let storm = try vlan20Rate()
         #expect(storm > 1000, "no storm before the cut: \(storm) pps")
-        #expect(try delivered(vlan: 10, count: 500) == 500, "VLAN 10 lost frames during the VLAN 20 storm")
+        #expect(try LabReadings.delivered(vlan: 10, count: 500) == 500, "VLAN 10 lost frames during the VLAN 20 storm")
 
         let cut = try await playbook(.cut)
         #expect(cut.changed >= 1)
-        #expect(try nftRuleCount() == 2)
+        #expect(try LabReadings.nftRuleCount() == 2)
         let after = try vlan20Rate()
         #expect(after < 10, "storm still \(after) pps after the cut (cut took \(cut.duration))")
-        #expect(try delivered(vlan: 10, count: 500) == 500)
+        #expect(try LabReadings.delivered(vlan: 10, count: 500) == 500)
 
         let again = try await playbook(.cut)
         #expect(again.changed == 0, "second cut changed \(again.changed)")
-        #expect(try nftRuleCount() == 2)
+        #expect(try LabReadings.nftRuleCount() == 2)
 
         // Without the loop link, VLAN 20 can only cross the trunk: cut, nothing crosses.
         try AnsibleTestShell.must([lab, "lab", "unloop", "20"])
-        #expect(try delivered(vlan: 20, count: 200) == 0)
+        #expect(try LabReadings.delivered(vlan: 20, count: 200) == 0)
 
         let restore = try await playbook(.restore)
         #expect(restore.changed >= 1)
-        #expect(try nftRuleCount() == 0)
-        #expect(try delivered(vlan: 20, count: 200) == 200)
+        #expect(try LabReadings.nftRuleCount() == 0)
+        #expect(try LabReadings.delivered(vlan: 20, count: 200) == 200)
         let restoreAgain = try await playbook(.restore)
         #expect(restoreAgain.changed == 0, "second restore changed \(restoreAgain.changed)")
-        #expect(try delivered(vlan: 10, count: 500) == 500)
+        #expect(try LabReadings.delivered(vlan: 10, count: 500) == 500)
     }
 
     @Test("check mode reports the change and changes nothing: the storm goes on, no rule appears or goes")
@@ -112,13 +81,13 @@ final class AnsibleLabTests {
         let planned = preview.tasks.first { $0.task == "Show the nftables change" }?.messages ?? []
         #expect(planned.contains { $0.hasPrefix("add rule bridge loopsentry cut iifname \"trunk\" vlan id 20 counter drop") },
                 "\(planned)")
-        #expect(try nftRuleCount() == 0)
+        #expect(try LabReadings.nftRuleCount() == 0)
         #expect(try vlan20Rate() > 1000, "the storm stopped although only check mode ran")
 
         _ = try await playbook(.cut)
         let previewRestore = try await playbook(.restore, check: true)
         #expect(previewRestore.changed >= 1)
-        #expect(try nftRuleCount() == 2)
+        #expect(try LabReadings.nftRuleCount() == 2)
         let previewCut = try await playbook(.cut, check: true)
         #expect(previewCut.changed == 0)
     }

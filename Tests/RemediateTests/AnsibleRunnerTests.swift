@@ -28,8 +28,8 @@ struct AnsibleRunnerTests {
         #expect(r.timedOut && !r.succeeded)
         #expect(r.error?.description == "playbook hang.yml timed out after 2 s")
         #expect(r.duration >= .seconds(2) && r.duration < .seconds(10), "took \(r.duration)")
-        let left = try AnsibleTestShell.run(["pgrep", "-f", marker])
-        #expect(left.stdout.isEmpty, "the module's sleep survived the timeout: \(left.stdout)")
+        let left = try LabReadings.pgrep(["-f", marker])
+        #expect(left.isEmpty, "the module's sleep survived the timeout: \(left)")
     }
 
     @Test("a pause in the playbook also times out")

@@ -71,8 +71,3 @@ final class DaemonHarness: DaemonUnderTest {
         return daemon?.wait(timeout: 15)
     }
 }
-
-/// The lab's nftables cut rules on switch 1 (the Linux playbook's table).
-func labCutRules() throws -> String {
-    try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "table", "bridge", "loopsentry"]).stdout
-}

@@ -37,10 +37,14 @@ extension DaemonUnderTest {
                       + (by.map { ["--by", $0] } ?? []))
     }
 
-    /// `loopsentry status --json`, as dictionaries.
+    /// `loopsentry status --json`, as dictionaries; throws when the command fails or prints
+    /// something other than a JSON array (an unreachable daemon is not an empty status board).
     func status() throws -> [[String: Any]] {
-        let r = try Shell.run([loopsentryBinary, "status", "--json", "--socket", socket])
-        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
+        let out = try Shell.must([loopsentryBinary, "status", "--json", "--socket", socket])
+        guard let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
+            throw ShellError("status --json printed no array: \(out.prefix(200))")
+        }
+        return rows
     }
 
     /// Frames the daemon counted on `vlan` (its status board's counters are the sensor's totals).

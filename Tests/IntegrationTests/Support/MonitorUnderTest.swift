@@ -17,15 +17,13 @@ struct MonitorUnderTest {
         #expect(attached, "monitor printed nothing: \(m.stderrText)")
     }
 
-    func lastReport() throws -> MonitorReport? {
-        guard let line = process.stdoutLines.last else { return nil }
-        return try JSONDecoder().decode(MonitorReport.self, from: Data(line.utf8))
-    }
+    /// The last report; throws when there is none (see `lastMonitorReport`).
+    func lastReport() throws -> MonitorReport { try lastMonitorReport(process) }
 
     /// Waits until the reported frame totals reach `expectedFrames`, then one more interval.
-    func settled(expectedFrames: UInt64) throws -> MonitorReport? {
+    func settled(expectedFrames: UInt64) throws -> MonitorReport {
         _ = try eventually(timeout: 10) {
-            (try lastReport()?.vlans.reduce(0) { $0 + $1.framesTotal } ?? 0) >= expectedFrames
+            try lastReport().vlans.reduce(0) { $0 + $1.framesTotal } >= expectedFrames
         }
         usleep(300_000)
         return try lastReport()
@@ -39,8 +37,8 @@ struct MonitorUnderTest {
 }
 
 /// A report's rows by VLAN.
-func totals(_ r: MonitorReport?) -> [Int: MonitorReport.Row] {
-    Dictionary(uniqueKeysWithValues: (r?.vlans ?? []).map { ($0.vlan, $0) })
+func totals(_ r: MonitorReport) -> [Int: MonitorReport.Row] {
+    Dictionary(uniqueKeysWithValues: r.vlans.map { ($0.vlan, $0) })
 }
 
 extension VethLab {

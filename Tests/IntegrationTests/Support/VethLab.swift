@@ -39,9 +39,10 @@ final class VethLab {
         for ns in [nsA, nsB] { _ = try? Shell.run(["ip", "netns", "del", ns]) }
     }
 
-    /// `tc filter show dev trunk ingress` inside ns B.
+    /// `tc filter show dev trunk ingress` inside ns B (empty, status 0, when nothing is attached);
+    /// throws when tc fails, so "no filter" cannot come from a missing namespace or device.
     func ingressFilters() throws -> String {
-        try Shell.run(["ip", "netns", "exec", nsB, "tc", "filter", "show", "dev", trunk, "ingress"]).stdout
+        try Shell.must(["ip", "netns", "exec", nsB, "tc", "filter", "show", "dev", trunk, "ingress"])
     }
 
     /// Adds a foreign classic-BPF filter (another tool's) at priority 1 on the trunk.
