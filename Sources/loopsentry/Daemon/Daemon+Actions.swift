@@ -18,6 +18,7 @@ extension Daemon {
             case let .journal(t):
                 if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident, .cut) }
                 board.setState(interface: key.interface, vlan: key.outer, t.to, at: Self.wallNow())
+                statesChanged = true
                 log.write("transition", interface: key.interface, vlan: vlan, tenant: tenantName(key), state: t.to.description,
                           incident: t.incident, detail: "\(t.from) → \(t.to): \(t.cause)\(t.detail.isEmpty ? "" : " — \(t.detail)")",
                           at: t.at)

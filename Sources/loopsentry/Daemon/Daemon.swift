@@ -36,6 +36,8 @@ final class Daemon {
     var nativeDone: [UInt64: PlaybookAction] = [:]
     /// A cut finished since the last poll: poll at once (see `runLoop`).
     var pollSoon = false
+    /// An incident changed state since the status rows were last published to the sinks.
+    var statesChanged = false
     var knownIncidents: Set<UInt64> = []
     /// Whether the journal can be written; while not, no cut starts (see `journaled`).
     var journalHealth = JournalHealth()
@@ -151,6 +153,11 @@ final class Daemon {
                     pollSoon = false
                     next = MonotonicClock.nanos()
                 }
+                if statesChanged {
+                    statesChanged = false
+                    let rows = board.sortedRows
+                    for s in sinks { s.publish(rows) }
+                }
                 continue
             }
             if SignalFlag.stopRequested { break }
@@ -162,7 +169,10 @@ final class Daemon {
                 checkAttachments()
                 lastAttachCheck = now
             }
-            if now - lastPublish >= 500_000_000 {
+            // Twice a second, and at once after a state change: an NMS (and the SET validator,
+            // which checks the row's state) must not act on a state the daemon has left.
+            if now - lastPublish >= 500_000_000 || statesChanged {
+                statesChanged = false
                 let rows = board.sortedRows
                 for s in sinks { s.publish(rows) }
                 updateMetricsExtra(now: now)
