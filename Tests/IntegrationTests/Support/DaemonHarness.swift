@@ -18,10 +18,26 @@ final class DaemonHarness: DaemonUnderTest {
     var outputLines: [String] { previousOutput + (daemon?.stdoutLines ?? []) }
     let watchedInterface = "trunk0"
 
-    /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level.
-    init(tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30") throws {
+    /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level. `playbooks`
+    /// (file name → YAML) are written next to links to the package's playbooks, so a test
+    /// playbook can `import_playbook` a shipped one.
+    init(tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30",
+         playbooks: [String: String] = [:]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-daemon-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let shipped = Self.packageRoot.appendingPathComponent("playbooks")
+        var playbookDir = shipped
+        if !playbooks.isEmpty {
+            playbookDir = dir.appendingPathComponent("playbooks")
+            try FileManager.default.createDirectory(at: playbookDir, withIntermediateDirectories: true)
+            for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
+                try FileManager.default.createSymbolicLink(at: playbookDir.appendingPathComponent(name),
+                                                           withDestinationURL: shipped.appendingPathComponent(name))
+            }
+            for (name, text) in playbooks {
+                try text.write(to: playbookDir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        }
         configPath = dir.appendingPathComponent("loopsentry.yaml").path
         socket = dir.appendingPathComponent("control.sock").path
         journal = dir.appendingPathComponent("journal.sqlite").path
@@ -33,7 +49,7 @@ final class DaemonHarness: DaemonUnderTest {
         tenants:
         \(tenants)
         remediation:
-          playbook_dir: \(Self.packageRoot.appendingPathComponent("playbooks").path)
+          playbook_dir: \(playbookDir.path)
           verify_window_ms: \(verifyWindowMs)
           max_attempts: 2
           retry_backoff_ms: 500

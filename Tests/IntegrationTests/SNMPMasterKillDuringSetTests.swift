@@ -1,0 +1,146 @@
+import Foundation
+import Remediate
+import Testing
+
+/// snmpd (the AgentX master) killed with SIGKILL while the daemon's subagent answers an
+/// acknowledgeCut SET on the lab: the daemon lives on, the action counts once, the subagent
+/// reconnects to the restarted master and SETs work again.
+@Suite(.serialized, .enabled(if: runningAsRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd"),
+                             "needs root and snmpd (scripts/setup.sh installs it)"))
+final class SNMPMasterKillDuringSetTests {
+    /// LOOPSENTRY-MIB (loopSentryMIB = 1.3.6.1.4.1.8072.9999.9999.1), numeric so no MIB files are needed.
+    static let version = "1.3.6.1.4.1.8072.9999.9999.1.1.1.1.0"
+    static let actionColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.17"
+    static let stateColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.15"
+    static let authorColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.19"
+
+    let dir: String
+    let port: Int
+    var agentXSocket: String { "\(dir)/agentx.sock" }
+
+    init() throws {
+        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmpkill-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: "\(dir)/persist", withIntermediateDirectories: true)
+        port = try closedLocalPort()
+        try "master agentx\nagentXSocket \(dir)/agentx.sock\nagentXPerms 0600 0700\nrocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
+            .write(toFile: "\(dir)/snmpd.conf", atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        killMaster()
+        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// Starts snmpd as AgentX master on a private socket and UDP port; it forks into the
+    /// background (a foreground child of the test runner would ignore SIGTERM) and writes its pid file.
+    func startMaster() throws {
+        try? FileManager.default.removeItem(atPath: "\(dir)/snmpd.pid")
+        let r = try Shell.run(["/usr/sbin/snmpd", "-Lf", "\(dir)/snmpd.log", "-C", "-c", "\(dir)/snmpd.conf",
+                               "-p", "\(dir)/snmpd.pid", "-I", "-smux", "udp:127.0.0.1:\(port)"],
+                              environment: ["SNMP_PERSISTENT_DIR": "\(dir)/persist", "PATH": "/usr/sbin:/usr/bin:/bin"])
+        guard r.status == 0, eventually(timeout: 10, { masterPID != nil }) else { throw ShellError("snmpd did not start: \(r.stderr)") }
+    }
+
+    var masterPID: Int32? {
+        (try? String(contentsOfFile: "\(dir)/snmpd.pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// SIGKILL, like a crash; waits until the process is gone.
+    func killMaster() {
+        guard let pid = masterPID else { return }
+        kill(pid, SIGKILL)
+        _ = eventually(timeout: 5) { kill(pid, 0) != 0 }
+        try? FileManager.default.removeItem(atPath: "\(dir)/snmpd.pid")
+    }
+
+    func snmp(_ tool: String, _ args: [String], community: String = "public", timeout: String = "2") throws -> CommandResult {
+        try Shell.run(["/usr/bin/\(tool)", "-v2c", "-c", community, "-On", "-t", timeout, "-r", "0", "127.0.0.1:\(port)"] + args)
+    }
+
+    /// True once snmpd answers the subagent's version scalar (the subagent is registered).
+    func subagentAnswers() -> Bool {
+        guard let r = try? snmp("snmpget", [Self.version], timeout: "0.5") else { return false }
+        lastAnswer = r.stdout + r.stderr
+        return r.status == 0 && r.stdout.hasPrefix(".\(Self.version) = ") && !r.stdout.contains("No Such")
+    }
+    func waitForSubagent(timeout: Double) throws {
+        guard eventually(timeout: timeout, { subagentAnswers() }) else {
+            throw ShellError("snmpd does not answer for the subagent: \(lastAnswer)")
+        }
+    }
+
+    /// The last answer `subagentAnswers` got, for a failure message.
+    var lastAnswer = ""
+
+    @Test("snmpd killed while the subagent answers an acknowledgeCut SET: daemon lives, the ack counts once, reconnect, SETs work again")
+    func masterKilledDuringAcknowledgeSet() throws {
+        try startMaster()
+        let d = try DaemonHarness(tenants: DaemonRemediationTests.tenant20Ack,
+                                  extra: "snmp: { enabled: true, agentx_socket: \(agentXSocket), ping_interval_s: 1 }")
+        try d.start()
+        try waitForSubagent(timeout: 15)
+        let link = try Shell.must(["ip", "-n", "lsl-sensor", "-j", "link", "show", "trunk0"])
+        let ifIndex = try #require(((try JSONSerialization.jsonObject(with: Data(link.utf8))) as? [[String: Any]])?.first?["ifindex"] as? Int)
+        let row = "\(ifIndex).20"
+
+        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try d.waitFor(timeout: 20, "cutPending") { !d.notifications("cutPending", vlan: 20).isEmpty }
+        // The NOC sees the row pendingAck(3) first (the table is published every 500 ms).
+        try d.waitFor(timeout: 10, "the row pendingAck in the table") {
+            (try? self.snmp("snmpget", ["\(Self.stateColumn).\(row)"]))?.stdout.hasSuffix("INTEGER: 3\n") == true
+        }
+
+        // The SET, and snmpd killed the moment the daemon has the request (the subagent is answering).
+        let set = try BackgroundProcess(["/usr/bin/snmpset", "-v2c", "-c", "private", "-On", "-t", "3", "-r", "0", "127.0.0.1:\(port)",
+                                         "\(Self.actionColumn).\(row)", "i", "2", "\(Self.authorColumn).\(row)", "s", "grace"], name: "snmpset")
+        guard eventually(timeout: 10, { !d.events("operatorAction", vlan: 20).isEmpty }) else {
+            _ = set.wait(timeout: 5)
+            let walk = try snmp("snmpwalk", [Self.actionColumn])
+            throw ShellError("the SET did not reach the daemon: snmpset \(set.stderrText); column: \(walk.stdout)")
+        }
+        killMaster()
+        let setStatus = set.wait(timeout: 10)
+        print("snmpset during the kill: exit \(setStatus.map(String.init) ?? "-"): \(set.stderrText)")
+
+        // The daemon lives, and the action took effect exactly once (journal and state agree).
+        usleep(200_000)
+        #expect(d.daemon?.process.isRunning == true, "the daemon died with snmpd: \(d.daemon?.stderrText ?? "")")
+        let journal = try Journal(path: d.journal)
+        let acks = try journal.actions().filter { $0.action == "acknowledgeCut" }
+        #expect(acks.map { "\($0.accepted) \($0.author) \($0.via)" } == ["true grace snmp"])
+        try d.waitFor(timeout: 60, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }
+        #expect(try d.state(vlan: 20) == "cut")
+        let incident = try #require(try journal.openIncidents().first)
+        #expect(try journal.playbookRuns(incident: incident.id, action: "cut") == (1, 0))
+
+        // snmpd back: the subagent reconnects on its own.
+        let restarted = Date()
+        try startMaster()
+        try waitForSubagent(timeout: 30)
+        print("subagent answering \(String(format: "%.2f", Date().timeIntervalSince(restarted))) s after snmpd restarted")
+        #expect(d.daemon?.process.isRunning == true)
+
+        // The same SET again (a NOC retrying): the subagent refuses it by the row's state
+        // (inconsistentValue) before it reaches the daemon; nothing is cut twice.
+        let again = try snmp("snmpset", ["\(Self.actionColumn).\(row)", "i", "2", "\(Self.authorColumn).\(row)", "s", "grace"],
+                             community: "private", timeout: "3")
+        #expect(again.status != 0 && again.stderr.contains("inconsistentValue"), "\(again.stdout)\(again.stderr)")
+        #expect(try journal.playbookRuns(incident: incident.id, action: "cut") == (1, 0))
+
+        // A SET that fits the state works: restore.
+        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        let restore = try snmp("snmpset", ["\(Self.actionColumn).\(row)", "i", "4", "\(Self.authorColumn).\(row)", "s", "heidi"],
+                               community: "private", timeout: "3")
+        #expect(restore.status == 0, "\(restore.stderr)")
+        try d.waitFor(timeout: 60, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
+        #expect(try d.state(vlan: 20) == "normal")
+        #expect(try !labCutRules().contains("vlan id 20"))
+        let actions = try journal.actions().map { "\($0.action) \($0.accepted) \($0.author) \($0.via)" }
+        #expect(actions == ["acknowledgeCut true grace snmp", "restore true heidi snmp"],
+                "\(actions)")
+        #expect(d.stop() == 0)
+    }
+}
