@@ -151,16 +151,6 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Records a new incident.
-    public func openIncident(_ i: JournalIncident) throws { try write([.openIncident(i)]) }
-
-    /// Records one transition and the incident's new state (and persisted snapshot), atomically.
-    public func recordTransition(incident id: UInt64, at: Date, from: String, to: String, cause: String,
-                                 detail: String, snapshot: Data?, closed: Bool) throws {
-        try write([.transition(incident: id, at: at, from: from, to: to, cause: cause, detail: detail, snapshot: snapshot,
-                               closed: closed)])
-    }
-
     /// Records an operator action (accepted or refused).
     public func recordAction(_ a: JournalAction) throws {
         try db.write { db in
@@ -182,18 +172,6 @@ public final class Journal: @unchecked Sendable {
                 return db.lastInsertedRowID
             }
         }
-    }
-
-    /// Records that a playbook run is starting; returns its row id for `finishPlaybook`.
-    /// `driver` says which mechanism runs it (`ansible` for a playbook; `playbook` is then its file name).
-    public func startPlaybook(incident id: UInt64, playbook: String, action: String, attempt: Int, at: Date,
-                              driver: String = "ansible") throws -> Int64 {
-        try startRuns([RunStart(incident: id, playbook: playbook, action: action, attempt: attempt, at: at, driver: driver)])[0]
-    }
-
-    /// Records a playbook run's result and output.
-    public func finishPlaybook(run: Int64, at: Date, succeeded: Bool, changed: Int, timedOut: Bool, output: String) throws {
-        try write([.finishRun(run: run, at: at, succeeded: succeeded, changed: changed, timedOut: timedOut, output: output)])
     }
 
     /// Incidents not closed, with their persisted snapshots, oldest first.

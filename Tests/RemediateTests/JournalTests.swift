@@ -11,15 +11,18 @@ import Testing
         do {
             let j = try Journal(path: path)
             #expect(try j.nextIncidentID() == 1)
-            try j.openIncident(JournalIncident(id: 1, interface: "trunk0", vlan: 20, tenant: "org-b", policy: "ack",
-                                               openedAt: t0, state: "detected", snapshot: Data("s1".utf8)))
-            try j.recordTransition(incident: 1, at: t0, from: "detected", to: "pendingAck", cause: "policy ack",
-                                   detail: "waiting for an acknowledgement", snapshot: Data("s2".utf8), closed: false)
+            try j.write([
+                .openIncident(JournalIncident(id: 1, interface: "trunk0", vlan: 20, tenant: "org-b", policy: "ack",
+                                              openedAt: t0, state: "detected", snapshot: Data("s1".utf8))),
+                .transition(incident: 1, at: t0, from: "detected", to: "pendingAck", cause: "policy ack",
+                            detail: "waiting for an acknowledgement", snapshot: Data("s2".utf8), closed: false),
+            ])
             try j.recordAction(JournalAction(incidentID: 1, at: t0, interface: "trunk0", vlan: 20, action: "acknowledgeCut",
                                              author: "alice", via: "cli uid 0", accepted: true, result: "cut started"))
-            let run = try j.startPlaybook(incident: 1, playbook: "linux-bridge-vlan.yml", action: "cut", attempt: 1, at: t0)
+            let runs = try j.startRuns([Journal.RunStart(incident: 1, playbook: "linux-bridge-vlan.yml", action: "cut", attempt: 1,
+                                                         at: t0, driver: "ansible")])
             #expect(try j.playbookRuns(incident: 1, action: "cut") == (1, 1))
-            try j.finishPlaybook(run: run, at: t0, succeeded: true, changed: 1, timedOut: false, output: "ok")
+            try j.write([.finishRun(run: runs[0], at: t0, succeeded: true, changed: 1, timedOut: false, output: "ok")])
         }
         let j = try Journal(path: path)
         #expect(try j.nextIncidentID() == 2)
@@ -28,8 +31,36 @@ import Testing
         #expect(try j.playbookRuns(incident: 1, action: "cut") == (1, 0))
         #expect(try j.transitions(incident: 1).map(\.to) == ["pendingAck"])
         #expect(try j.actions().map(\.author) == ["alice"])
-        try j.recordTransition(incident: 1, at: t0, from: "cut", to: "normal", cause: "restore", detail: "",
-                               snapshot: nil, closed: true)
+        try j.write([.transition(incident: 1, at: t0, from: "cut", to: "normal", cause: "restore", detail: "",
+                                 snapshot: nil, closed: true)])
         #expect(try j.openIncidents().isEmpty)
+    }
+
+    /// Starts and finishes one run of `driver` for incident 1.
+    func run(_ j: Journal, _ action: String, driver: String, succeeded: Bool) throws {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let id = try j.startRuns([Journal.RunStart(incident: 1, playbook: driver == "ansible" ? "linux-bridge-vlan.yml" : driver,
+                                                   action: action, attempt: 1, at: t0, driver: driver)])[0]
+        try j.write([.finishRun(run: id, at: t0, succeeded: succeeded, changed: 1, timedOut: false, output: "")])
+    }
+
+    @Test("persistence is due after a native cut or restore until a persistence run succeeds; never after a playbook's own cut")
+    func needsPersistence() throws {
+        let j = try Journal(path: path)
+        try j.write([.openIncident(JournalIncident(id: 1, interface: "trunk0", vlan: 20, tenant: "org-b", policy: "auto",
+                                                   openedAt: Date(), state: "detected", snapshot: nil))])
+        #expect(try !j.needsPersistence(incident: 1), "nothing cut yet")
+        try run(j, "cut", driver: "nftables", succeeded: false)
+        #expect(try !j.needsPersistence(incident: 1), "a failed cut needs no saving")
+        try run(j, "cut", driver: "nftables", succeeded: true)
+        #expect(try j.needsPersistence(incident: 1))
+        try run(j, "persist", driver: "ansible", succeeded: false)
+        #expect(try j.needsPersistence(incident: 1), "a failed persistence run does not count")
+        try run(j, "persist", driver: "ansible", succeeded: true)
+        #expect(try !j.needsPersistence(incident: 1))
+        try run(j, "restore", driver: "snmp", succeeded: true)
+        #expect(try j.needsPersistence(incident: 1), "a native restore must be saved too")
+        try run(j, "cut", driver: "ansible", succeeded: true)
+        #expect(try !j.needsPersistence(incident: 1), "the playbook saved its own cut")
     }
 }

@@ -1,4 +1,5 @@
 import CNftables
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,7 +60,7 @@ final class NftablesContext {
             let text = nft_ctx_get_error_buffer(ctx).map { String(cString: $0) } ?? ""
             let first = text.split(separator: "\n").first { $0.contains("Error") }.map(String.init)
                 ?? text.split(separator: "\n").first.map(String.init) ?? "nft_run_cmd_from_buffer returned \(rc)"
-            throw NftablesError(message: "nft: \(first.trimmingCharacters(in: " \t"))")
+            throw NftablesError(message: "nft: \(first.trimmingCharacters(in: .whitespaces))")
         }
         return output
     }
@@ -69,13 +70,4 @@ final class NftablesContext {
 public struct NftablesError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
-    }
 }

@@ -65,7 +65,9 @@ extension Daemon {
         case .nftables:
             return NftablesCutDriver(port: r.port, netns: r.netns)
         case .snmp:
-            return SNMPDriverFactory.make(r)
+            // The loader refuses driver snmp without its settings; a target without them cannot cut.
+            guard let target = r.snmp else { return UnavailableDriver(kind: .snmp, reason: "remediation.snmp is not configured") }
+            return SNMPCutDriver(target: target)
         case .ansible:
             return AnsibleCutDriver(runner: runner, playbook: r.playbook ?? "-", host: r.host, port: r.port, netns: r.netns,
                                     inventory: r.inventory, saveConfig: r.saveConfig, timeout: .seconds(r.timeoutSeconds))
@@ -120,4 +122,11 @@ extension Daemon {
         guard let (_, r) = target(key), r.persist, nativeDone[incident] == action else { return }
         submit(.persist, key: key, incident: incident, action: action)
     }
+}
+
+/// A driver that fails every batch with one reason.
+struct UnavailableDriver: CutDriver {
+    let kind: CutDriverKind
+    let reason: String
+    func apply(_ batch: CutBatch) async -> CutOutcome { .failed(batch, reason) }
 }
