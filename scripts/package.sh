@@ -12,7 +12,9 @@ out="${1:-.build/deb}"
 mkdir -p "$out"
 
 # Full RELRO (-z now) like Debian's hardening flags; no RPATH (the libraries are system ones).
-flags=(-c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now)
+# A build folder of its own: SwiftPM locks .build while `swift test` runs, and the package test
+# may build the package from inside a test run.
+flags=(-c release --scratch-path .build-deb --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now)
 swift build "${flags[@]}" --product loopsentry >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)/loopsentry"
 version="$(sed -n 's/.*version: "\([0-9][0-9.]*\)".*/\1/p' Sources/loopsentry/LoopSentryCommand.swift)"
