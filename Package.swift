@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Shared model types and pure logic: no C imports, no I/O.
@@ -47,9 +48,17 @@ let package = Package(
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
         .target(name: "Lab", dependencies: ["LoopSentryCore"]),
 
-        // The CLI and the daemon's wiring.
+        // The daemon as a library: the pure coordinator (detection → incidents → effects) and the
+        // thin shell of services around it (sensors, sinks, control socket, drivers, journal).
+        .target(name: "LoopSentryDaemon", dependencies: [
+            "LoopSentryCore", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The CLI: only its commands.
         .executableTarget(name: "loopsentry", dependencies: [
-            "LoopSentryCore", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate", "Lab",
+            "LoopSentryCore", "LoopSentryConfig", "LoopSentryDaemon", "Sensor", "NOCBridge", "Remediate", "Lab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,6 +69,8 @@ let package = Package(
         .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
         .testTarget(name: "SyslogTests", dependencies: ["NOCBridge", "LoopSentryCore",
                                                         .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "LoopSentryDaemonTests", dependencies: ["LoopSentryDaemon", "LoopSentryConfig", "LoopSentryCore",
+                                                                 "Remediate", "NOCBridge"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate"]),
     ]
 )

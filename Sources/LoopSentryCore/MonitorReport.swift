@@ -36,6 +36,9 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     public var storms: [Storm] = []
     public var probesSentTotal: UInt64 = 0
     public var probesReturnedTotal: UInt64 = 0
+    /// Own probes that came back untagged or on another VLAN than they were sent on (two VLANs
+    /// bridged into each other).
+    public var probesLeakedTotal: UInt64 = 0
 
     /// A storm or loop in progress.
     public struct Storm: Codable, Equatable, Sendable {
@@ -62,6 +65,7 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case time, interface, vlans, events, storms
         case probesSentTotal = "probes_sent_total", probesReturnedTotal = "probes_returned_total"
+        case probesLeakedTotal = "probes_leaked_total"
         case intervalMilliseconds = "interval_ms", activeVLANs = "active_vlans"
         case untaggedFramesTotal = "untagged_frames_total", malformedTotal = "malformed_total"
         case droppedTotal = "dropped_total"
@@ -98,7 +102,8 @@ public struct MonitorReport: Codable, Equatable, Sendable {
         }
         if vlans.isEmpty { lines.append("(no tagged frames yet)") }
         if probesSentTotal > 0 || probesReturnedTotal > 0 {
-            lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)")
+            lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)"
+                + (probesLeakedTotal > 0 ? ", leaked to another VLAN \(probesLeakedTotal)" : ""))
         }
         for s in storms {
             let v = s.inner.map { "\(s.vlan).\($0)" } ?? "\(s.vlan)"

@@ -40,6 +40,12 @@ public struct NOCNotification: Equatable, Sendable {
     public var actionAuthor: String
     /// Why a cut failed, in words (sent with `cutFailed`).
     public var actionResult: String
+    /// Which rate crossed its threshold, for `stormDetected` (broadcast for every other kind).
+    public var storm: StormKind = .broadcast
+    /// Multicast frames per second and the multicast rising threshold when `storm` is multicast:
+    /// the event's own figures (SNMP appends loopSentryVlanMulticastRate; syslog reports these).
+    public var multicastRate: UInt32 = 0
+    public var multicastThreshold: UInt32 = 0
 
     public init(kind: NOCNotificationKind, key: VLANStatusKey, ifName: String, tenant: String,
                 broadcastRate: UInt32, risingThreshold: UInt32, state: IncidentState,

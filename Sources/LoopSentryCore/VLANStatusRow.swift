@@ -47,6 +47,9 @@ public struct VLANStatusRow: Equatable, Sendable {
     public var counters: VLANCounters
     /// The sensor's own probes that came back on this VLAN.
     public var returnedProbes: UInt64
+    /// Of the sensor's own probes sent on this VLAN, those that came back untagged or on another
+    /// VLAN: two VLANs bridged into each other (a cross-VLAN loop), reported in /metrics.
+    public var leakedProbes: UInt64 = 0
     /// Rates over the last poll interval, frames per second (saturating at UInt32.max).
     public var broadcastRate: UInt32
     public var multicastRate: UInt32

@@ -131,6 +131,9 @@ public enum MetricsExposition {
                    help: "Bytes of tagged frames seen on the VLAN since the sensor attached.") { ([], $0.counters.bytes) },
         VLANFamily(name: "loopsentry_vlan_probes_returned_total", kind: .counter,
                    help: "LoopSentry's own probe frames that came back on the VLAN (a loop).") { ([], $0.returnedProbes) },
+        VLANFamily(name: "loopsentry_vlan_probes_leaked_total", kind: .counter,
+                   help: "LoopSentry's own probe frames sent on the VLAN that came back untagged or on another VLAN "
+                       + "(the VLAN is bridged into another one).") { ([], $0.leakedProbes) },
         VLANFamily(name: "loopsentry_vlan_rising_threshold_pps", kind: .gauge,
                    help: "Broadcast frames per second at or above which a storm is detected.") { ([], UInt64($0.risingThreshold)) },
         VLANFamily(name: "loopsentry_vlan_falling_threshold_pps", kind: .gauge,

@@ -46,29 +46,36 @@ struct TokenBucket: Sendable {
     mutating func take() { tokens -= 1 }
 }
 
-/// Admits a notification only when both the global bucket and its VLAN's bucket have a
-/// token, so one looping VLAN cannot flood a trap receiver (or the master agent) and
-/// cannot starve the other VLANs' notifications beyond its own share.
-struct NotificationRateLimiter: Sendable {
-    let limits: NotificationLimits
+/// The one throttle stage in front of every NOC sink (SNMP notifications and syslog alike):
+/// admits a notification only when both the global bucket and its VLAN's bucket have a
+/// token, so one looping VLAN cannot flood a trap receiver, a collector or the master agent,
+/// and cannot starve the other VLANs' notifications beyond its own share.
+public struct NotificationRateLimiter: Sendable {
+    public let limits: NotificationLimits
     private var global: TokenBucket
     private var perVLAN: [VLANStatusKey: TokenBucket] = [:]
     /// Buckets kept before full (idle) ones are forgotten.
     private let pruneThreshold = 4096
 
-    init(limits: NotificationLimits, now: UInt64) {
+    /// How many notifications were refused so far.
+    public private(set) var suppressed: UInt32 = 0
+
+    public init(limits: NotificationLimits, now: UInt64) {
         self.limits = limits
         global = TokenBucket(perMinute: limits.globalPerMinute, burst: limits.globalBurst, now: now)
     }
 
     /// Takes a token for `key` and returns true, or returns false (suppressed) and takes none.
-    mutating func admit(_ key: VLANStatusKey, now: UInt64) -> Bool {
+    public mutating func admit(_ key: VLANStatusKey, now: UInt64) -> Bool {
         global.refill(now: now)
         var bucket = perVLAN[key]
             ?? TokenBucket(perMinute: limits.perVLANPerMinute, burst: limits.perVLANBurst, now: now)
         bucket.refill(now: now)
         defer { perVLAN[key] = bucket; prune(now: now) }
-        guard global.hasToken, bucket.hasToken else { return false }
+        guard global.hasToken, bucket.hasToken else {
+            suppressed &+= 1
+            return false
+        }
         global.take()
         bucket.take()
         return true

@@ -26,6 +26,11 @@ enum NotificationVarbinds {
         case .cutFailed: list.append(cell(.actionResult, .string(n.actionResult)))
         case .stormDetected, .cutPending, .stormCleared: break
         }
+        // A multicast storm: the rate that crossed, after the MIB's OBJECTS (RFC 3416 4.2.6 lets
+        // an agent append variables it chooses).
+        if n.kind == .stormDetected && n.storm == .multicast {
+            list.append(cell(.multicastRate, .gauge32(n.multicastRate)))
+        }
         return list
     }
 }

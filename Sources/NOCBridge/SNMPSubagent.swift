@@ -18,7 +18,6 @@ public final class SNMPSubagent: @unchecked Sendable {
     struct Shared {
         var table = VLANStatusTable.empty
         var scalars: ScalarValues
-        var limiter: NotificationRateLimiter
         var queue: BoundedQueue<NOCNotification>
         var sent: UInt32 = 0
         var connected = false
@@ -39,15 +38,13 @@ public final class SNMPSubagent: @unchecked Sendable {
 
     /// A subagent with `configuration`; operator SETs go to `actionHandler` (nil: actions are
     /// validated and answered `resourceUnavailable`). Nothing runs until `start()`.
-    public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil,
-                now: UInt64 = MonotonicClock.nanoseconds()) throws(NetSNMPError) {
+    public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil) throws(NetSNMPError) {
         self.configuration = configuration
         let limits = configuration.limits
         shared = Mutex(Shared(
             scalars: ScalarValues(version: configuration.version, startTime: configuration.startTime,
                                   notifyGlobalLimit: limits.globalPerMinute,
                                   notifyVlanLimit: limits.perVLANPerMinute),
-            limiter: NotificationRateLimiter(limits: limits, now: now),
             queue: BoundedQueue(capacity: configuration.queueCapacity),
             handler: actionHandler))
         wakeFD = try netSNMPCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
@@ -107,23 +104,24 @@ public final class SNMPSubagent: @unchecked Sendable {
         shared.withLock { $0.table = table }
     }
 
-    /// Sends `notification` through the master agent, unless a rate limit refuses it. While
-    /// the master is unreachable it waits in a bounded queue and goes out after reconnecting.
+    /// Sends `notification` through the master agent (the throttle stage in front of the sinks
+    /// already admitted it). While the master is unreachable it waits in a bounded queue and
+    /// goes out after reconnecting.
     @discardableResult
-    public func notify(_ notification: NOCNotification,
-                       now: UInt64 = MonotonicClock.nanoseconds()) -> NotificationDisposition {
+    public func notify(_ notification: NOCNotification) -> NotificationDisposition {
         let disposition = shared.withLock { s -> NotificationDisposition in
             guard s.running, !s.stopRequested else { return .notRunning }
-            guard s.limiter.admit(notification.key, now: now) else {
-                s.scalars.notifySuppressed &+= 1
-                return .suppressed
-            }
             if s.queue.append(notification) != nil { s.scalars.notifyDropped &+= 1 }
             s.scalars.notifyQueued = UInt32(s.queue.count)
             return .queued
         }
         if disposition == .queued { wake() }
         return disposition
+    }
+
+    /// The throttle stage refused a notification: counted in `loopSentryNotifySuppressed`.
+    public func noteSuppressed() {
+        shared.withLock { $0.scalars.notifySuppressed &+= 1 }
     }
 
     /// Sets (or clears) the handler that receives accepted operator requests.

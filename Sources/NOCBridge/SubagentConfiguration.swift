@@ -35,8 +35,6 @@ public struct SubagentConfiguration: Sendable {
 public enum NotificationDisposition: Equatable, Sendable {
     /// Admitted and queued for the agent thread, which sends it now or after the master returns.
     case queued
-    /// Over a rate limit: not sent (counted in `loopSentryNotifySuppressed`).
-    case suppressed
     /// The subagent is not running.
     case notRunning
 }

@@ -22,13 +22,16 @@ extension SyslogEvent {
     /// Returned probes, the action's author, a failure's reason and `detail` go into MSG.
     public init(_ notification: NOCNotification, incident: String = "", detail: String = "") {
         var details: [String] = []
+        let multicast = notification.kind == .stormDetected && notification.storm == .multicast
+        if multicast { details.append("multicast storm") }
         if notification.returnedProbes > 0 { details.append("\(notification.returnedProbes) probes returned") }
         if !notification.actionAuthor.isEmpty { details.append("by \(notification.actionAuthor)") }
         if !notification.actionResult.isEmpty { details.append(notification.actionResult) }
         if !detail.isEmpty { details.append(detail) }
         self.init(kind: SyslogEventKind(notification.kind), interface: notification.ifName,
                   vlan: .single(notification.key.vlan), tenant: notification.tenant,
-                  rate: Double(notification.broadcastRate), threshold: Double(notification.risingThreshold),
+                  rate: Double(multicast ? notification.multicastRate : notification.broadcastRate),
+                  threshold: Double(multicast ? notification.multicastThreshold : notification.risingThreshold),
                   state: notification.state.description, incident: incident,
                   detail: details.isEmpty ? nil : details.joined(separator: "; "))
     }

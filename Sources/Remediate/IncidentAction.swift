@@ -46,9 +46,6 @@ extension IncidentStateMachine {
         case runCut(attempt: Int)
         /// Run the restore playbook, then report with `restoreFinished(success:detail:at:)`.
         case runRestore
-        /// Pass this VLAN's broadcast rate to `rate(_:at:)` on every poll until `until`: the cut
-        /// is verified with the sensor's own counters.
-        case verify(until: UInt64)
         /// Call `tick(at:)` at or after `at` (an ack deadline, a verify window, a retry backoff).
         case scheduleTick(at: UInt64)
         /// Suppress detection on the key until `until` (`Detector.suppress(_:until:)`).

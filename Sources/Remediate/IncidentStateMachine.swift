@@ -133,6 +133,6 @@ public struct IncidentStateMachine: Sendable {
         lastVerifyRate = nil
         let line = "\(detail); verifying for \(describe(tenant.verifyWindow))"
         return [move(to: .verifying(attempt: attempt, until: until), cause: cause, detail: line, at: now),
-                .verify(until: until), .scheduleTick(at: until)]
+                .scheduleTick(at: until)]
     }
 }

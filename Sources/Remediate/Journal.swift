@@ -93,7 +93,7 @@ public final class Journal: @unchecked Sendable {
 
     /// One write of a batch (`write(_:)`): all of a batch commit in one transaction, so a poll
     /// that opens a hundred incidents costs one fsync, not hundreds.
-    public enum Write: Sendable {
+    public enum Write: Equatable, Sendable {
         /// A new incident.
         case openIncident(JournalIncident)
         /// One transition and the incident's new state (and persisted snapshot).
@@ -101,10 +101,15 @@ public final class Journal: @unchecked Sendable {
                         snapshot: Data?, closed: Bool)
         /// A run's result and output.
         case finishRun(run: Int64, at: Date, succeeded: Bool, changed: Int, timedOut: Bool, output: String)
+        /// An operator action, accepted or refused.
+        case action(JournalAction)
+        /// A note in an incident's history that does not change its state (from = to = `state`):
+        /// e.g. the playbook that saved a native cut.
+        case note(incident: UInt64, at: Date, state: String, cause: String, detail: String)
     }
 
     /// One run about to start (`startRuns(_:)`).
-    public struct RunStart: Sendable {
+    public struct RunStart: Equatable, Sendable {
         public var incident: UInt64
         /// The playbook's file name, or the native driver's name.
         public var playbook: String
@@ -148,17 +153,15 @@ public final class Journal: @unchecked Sendable {
         case let .finishRun(run, at, succeeded, changed, timedOut, output):
             try db.execute(sql: "UPDATE playbookRun SET finishedAt = ?, succeeded = ?, changed = ?, timedOut = ?, output = ? WHERE id = ?",
                            arguments: [at.timeIntervalSince1970, succeeded, changed, timedOut, output, run])
-        }
-    }
-
-    /// Records an operator action (accepted or refused).
-    public func recordAction(_ a: JournalAction) throws {
-        try db.write { db in
+        case let .action(a):
             try db.execute(sql: """
                 INSERT INTO action (incidentID, at, interface, vlan, action, author, via, accepted, result)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [a.incidentID.map { Int64($0) }, a.at.timeIntervalSince1970, a.interface, a.vlan,
                                  a.action, a.author, a.via, a.accepted, a.result])
+        case let .note(id, at, state, cause, detail):
+            try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int64(id), at.timeIntervalSince1970, state, state, cause, detail])
         }
     }
 
@@ -189,15 +192,6 @@ public final class Journal: @unchecked Sendable {
             let unfinished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbookRun WHERE incidentID = ? AND action = ? AND finishedAt IS NULL",
                                               arguments: [Int64(id), action]) ?? 0
             return (started, unfinished)
-        }
-    }
-
-    /// Adds a note to an incident's history without changing its state (from = to = `state`):
-    /// e.g. the playbook that saved a native cut.
-    public func recordNote(incident id: UInt64, at: Date, state: String, cause: String, detail: String) throws {
-        try db.write { db in
-            try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Int64(id), at.timeIntervalSince1970, state, state, cause, detail])
         }
     }
 

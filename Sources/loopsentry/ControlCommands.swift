@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoopSentryConfig
 import LoopSentryCore
+import LoopSentryDaemon
 
 /// Where the running daemon listens: `--socket`, or the `control.socket` of the configuration
 /// given with `--config` (or `LOOPSENTRY_CONFIG`), or the default socket.

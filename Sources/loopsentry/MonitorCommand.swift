@@ -54,13 +54,13 @@ struct MonitorCommand: ParsableCommand {
         let pipeline = try SensorPipeline(
             interface: interface,
             settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner),
-            policy: try detection.policy(),
             probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(),
             probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000)
         if pipeline.session.attachment.replacedStaleFilter {
             FileHandle.standardError.write(Data("loopsentry: replaced a stale LoopSentry filter on \(interface)\n".utf8))
         }
         defer { try? pipeline.close() }
+        var stage = DetectionStage(interface: interface, policy: try detection.policy(), countsPairs: countInner)
         var recent: [MonitorEvent] = []
 
         let terminal = !json && isatty(STDOUT_FILENO) == 1
@@ -76,12 +76,16 @@ struct MonitorCommand: ParsableCommand {
             if SignalFlag.stopRequested { break }
             next += step
             if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }  // missed polls: realign
-            let (poll, events) = try pipeline.step()
+            let poll = try pipeline.read()
+            let (events, rising) = stage.observe(rates: poll.rates, pairRates: poll.pairRates, probeReturns: poll.probeReturns,
+                                                 at: poll.snapshot.monotonicNanos)
+            for vlan in rising { pipeline.probeSoon(vlan, now: poll.snapshot.monotonicNanos) }
             var report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: poll.intervalNanos,
                                        rates: poll.rates, global: poll.snapshot.global, top: top)
             report.events = events.map(MonitorEvent.init)
-            report.storms = pipeline.detector.activeStorms.map(MonitorReport.Storm.init)
+            report.storms = stage.detector.activeStorms.map(MonitorReport.Storm.init)
             report.probesReturnedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.returned }
+            report.probesLeakedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.leaked }
             report.probesSentTotal = pipeline.probes?.status.sent ?? 0
             recent = Array((recent + report.events).suffix(8))
             if json {

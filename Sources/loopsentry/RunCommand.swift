@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopSentryConfig
+import LoopSentryDaemon
 
 /// `loopsentry run --config FILE`: the daemon.
 struct RunCommand: ParsableCommand {
@@ -12,7 +13,6 @@ struct RunCommand: ParsableCommand {
     var config: String
 
     func run() throws {
-        SignalFlag.install()
         let configuration: Configuration
         do {
             configuration = try ConfigLoader.load(path: config)
@@ -20,9 +20,6 @@ struct RunCommand: ParsableCommand {
             for e in error.errors.dropLast() { FileHandle.standardError.write(Data("loopsentry: \(config): \(e)\n".utf8)) }
             throw RuntimeFailure("\(config): \(error.errors.last!)")
         }
-        let daemon = try Daemon(config: configuration)
-        defer { daemon.shutdown() }
-        try daemon.start()
-        try daemon.runLoop()
+        try DaemonHost.run(config: configuration, version: LoopSentryCommand.configuration.version)
     }
 }

@@ -36,11 +36,21 @@ extension SNMPIntegrationTests {
         try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
         let subagent = lab.shared.subagent
         let before = subagent.statistics
-        // The test configuration allows bursts of 20 per VLAN; VLAN 99 has not notified yet.
+        // The throttle stage in front of the sinks, with the test configuration's limits (bursts
+        // of 20 per VLAN); what it refuses is counted in the MIB.
+        var throttle = NotificationRateLimiter(limits: subagent.configuration.limits, now: 0)
         let row = Fixtures.row(3, 99, state: .detected)
-        let outcomes = (0..<25).map { _ in subagent.notify(NOCNotification(kind: .stormDetected, row: row), now: 0) }
-        #expect(outcomes.filter { $0 == .queued }.count == 20)
-        #expect(outcomes.suffix(5).allSatisfy { $0 == .suppressed })
+        let outcomes = (0..<25).map { _ in
+            let n = NOCNotification(kind: .stormDetected, row: row)
+            guard throttle.admit(n.key, now: 0) else {
+                subagent.noteSuppressed()
+                return false
+            }
+            return subagent.notify(n) == .queued
+        }
+        #expect(outcomes.filter { $0 }.count == 20)
+        #expect(outcomes.suffix(5).allSatisfy { !$0 })
+        #expect(throttle.suppressed == 5)
         _ = Command.waitUntil(seconds: 3) {
             lab.trapLog.components(separatedBy: "loopSentryVlanIfName.3.99 ").count - 1 == 20
         }

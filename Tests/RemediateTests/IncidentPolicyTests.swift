@@ -27,7 +27,7 @@ import Testing
         ])
         #expect(m.cutFinished(attempt: 1, success: true, detail: "changed", at: t(11)) == [
             journal(.cutting, .cutting, "playbook", at: 11, "cut attempt 1 succeeded: changed; verifying for 5 s"),
-            .verify(until: t(16)), .scheduleTick(at: t(16)),
+            .scheduleTick(at: t(16)),
         ])
         #expect(m.state == .verifying(attempt: 1, until: t(16)))
         #expect(m.incidentState == .cutting)

@@ -17,8 +17,8 @@ import Testing
                 .transition(incident: 1, at: t0, from: "detected", to: "pendingAck", cause: "policy ack",
                             detail: "waiting for an acknowledgement", snapshot: Data("s2".utf8), closed: false),
             ])
-            try j.recordAction(JournalAction(incidentID: 1, at: t0, interface: "trunk0", vlan: 20, action: "acknowledgeCut",
-                                             author: "alice", via: "cli uid 0", accepted: true, result: "cut started"))
+            try j.write([.action(JournalAction(incidentID: 1, at: t0, interface: "trunk0", vlan: 20, action: "acknowledgeCut",
+                                               author: "alice", via: "cli uid 0", accepted: true, result: "cut started"))])
             let runs = try j.startRuns([Journal.RunStart(incident: 1, playbook: "linux-bridge-vlan.yml", action: "cut", attempt: 1,
                                                          at: t0, driver: "ansible")])
             #expect(try j.playbookRuns(incident: 1, action: "cut") == (1, 1))

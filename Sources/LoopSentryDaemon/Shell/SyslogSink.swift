@@ -23,13 +23,10 @@ final class SyslogSink: NOCSink {
     }
 
     /// An operator's action, accepted or refused (MSGID ACTION).
-    func action(_ action: OperatorAction, interface: String, vlan: VLANID, tenant: String, state: IncidentState,
-                incident: UInt64?, author: String, result: String) {
-        sender.send(.operatorAction(action, interface: interface, vlan: vlan, tenant: tenant, state: state,
-                                    incident: incident.map(String.init) ?? "", author: author, result: result))
+    func action(_ n: OperatorActionNotice) {
+        sender.send(.operatorAction(n.action, interface: n.key.interface, vlan: n.key.outer, tenant: n.tenant, state: n.state,
+                                    incident: n.incident.map(String.init) ?? "", author: n.author, result: n.result))
     }
-
-    func publish(_ rows: [VLANStatusRow]) {}
 
     func close() { sender.shutdown(timeout: .seconds(1)) }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Small helpers over AF_UNIX stream sockets for the control socket.
-enum UnixSocket {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum UnixSocket {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     static func address(_ path: String) throws -> sockaddr_un {

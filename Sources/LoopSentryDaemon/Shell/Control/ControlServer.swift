@@ -139,8 +139,9 @@ final class ControlServer: @unchecked Sendable {
 }
 
 /// The CLI's side: send one request, read one response.
-enum ControlClient {
-    static func send(_ request: ControlRequest, path: String) throws -> ControlResponse {
+public enum ControlClient {
+    /// Sends `request` to the daemon on `path` and returns its answer; throws one line.
+    public static func send(_ request: ControlRequest, path: String) throws -> ControlResponse {
         var addr = try UnixSocket.address(path)
         let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard s >= 0 else { throw UnixSocket.failure("socket for", path) }
@@ -165,7 +166,7 @@ enum ControlClient {
     }
 
     /// True when something accepts connections on `path`.
-    static func isLive(_ path: String) -> Bool {
+    public static func isLive(_ path: String) -> Bool {
         guard var addr = try? UnixSocket.address(path) else { return false }
         let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard s >= 0 else { return false }

@@ -33,8 +33,6 @@ final class MetricsSink: NOCSink, @unchecked Sendable {
 
     func update(extra: MetricsExtra) { lock.withLock { self.extra = extra } }
 
-    func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {}
-
     func publish(_ rows: [VLANStatusRow]) { lock.withLock { self.rows = rows } }
 
     func close() { server.stop() }

@@ -2,28 +2,32 @@ import Foundation
 import LoopSentryCore
 import Remediate
 
-/// Hands work from other threads (control socket, SNMP agent, playbook runs) to the daemon's
-/// main loop, which owns all incident state. A request can wait for its answer. Pushing wakes
-/// the loop, so a finished cut or an operator's request is handled at once, not at the next poll.
-final class RequestQueue: @unchecked Sendable {
-    enum Item {
-        case control(ControlRequest, via: String, reply: Reply)
-        case snmp(OperatorRequest, reply: Reply)
-        /// A batch of the scheduler finished; `runs` are the journal rows of its jobs, in order.
+/// The one way into the daemon's main loop, which owns the coordinator: the control socket,
+/// the SNMP agent and the drivers push here from their own threads. A request can wait for its
+/// answer. Pushing wakes the loop, so a finished cut or an operator's request is handled at
+/// once, not at the next poll.
+public final class Inbox: @unchecked Sendable {
+    public enum Item {
+        /// `status` from the control socket.
+        case status(reply: Reply)
+        /// An operator's request (control socket, SNMP SET).
+        case command(OperatorCommand, reply: Reply)
+        /// A batch finished; `runs` are the journal rows of its jobs, in order.
         case batchFinished(id: Int, runs: [Int64], CutOutcome)
-        /// A job could not start (no remediation target).
-        case jobFailed(DetectionKey, work: CutWork, attempt: Int, reason: String)
+        /// The service group is shutting down.
+        case stop
     }
 
     /// A one-shot answer slot the main loop fills and the asking thread waits on.
-    final class Reply: @unchecked Sendable {
+    public final class Reply: @unchecked Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
         private var value: ControlResponse?
-        func fill(_ r: ControlResponse) {
+        public init() {}
+        public func fill(_ r: ControlResponse) {
             value = r
             semaphore.signal()
         }
-        func wait(timeout: Double) -> ControlResponse? {
+        public func wait(timeout: Double) -> ControlResponse? {
             semaphore.wait(timeout: .now() + timeout) == .success ? value : nil
         }
     }
@@ -34,7 +38,7 @@ final class RequestQueue: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
-    init() {
+    public init() {
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
             for fd in fds {
@@ -53,17 +57,23 @@ final class RequestQueue: @unchecked Sendable {
         if wakeWrite >= 0 { close(wakeWrite) }
     }
 
-    func push(_ item: Item) {
+    public func push(_ item: Item) {
         lock.withLock { items.append(item) }
         var byte: UInt8 = 1
         if wakeWrite >= 0 { _ = write(wakeWrite, &byte, 1) }   // a full pipe already wakes the loop
     }
 
-    /// Waits up to `nanos` for an item (`poll` on the self-pipe). Returns true when woken by an
-    /// item, false on timeout or a signal (no SA_RESTART: `poll` returns EINTR).
-    func wait(nanos: UInt64) -> Bool {
+    /// Sends `item` built around a reply slot and waits up to `timeout` s for the answer.
+    public func ask(timeout: Double, _ item: (Reply) -> Item) -> ControlResponse? {
+        let reply = Reply()
+        push(item(reply))
+        return reply.wait(timeout: timeout)
+    }
+
+    /// Waits up to `nanos` for an item (`poll` on the self-pipe). Returns true when woken by an item.
+    public func wait(nanos: UInt64) -> Bool {
         guard wakeRead >= 0 else {
-            SignalFlag.sleep(nanos: nanos)
+            usleep(useconds_t(min(nanos / 1000, 1_000_000)))
             return false
         }
         var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
@@ -74,7 +84,7 @@ final class RequestQueue: @unchecked Sendable {
         return true
     }
 
-    func drain() -> [Item] {
+    public func drain() -> [Item] {
         lock.withLock {
             defer { items.removeAll() }
             return items

@@ -1,0 +1,101 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import Remediate
+
+/// Cuts, restores and persistence: incident actions become jobs for the scheduler, which batches
+/// them per port and driver; the shell runs each batch and reports it with `batchFinished`.
+extension Coordinator {
+    /// Queues `work` for `key`; a key without a target fails (answered by `service`).
+    mutating func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, action: PlaybookAction? = nil, attempt: Int = 1,
+                         fallback: Bool = false, now: UInt64) {
+        guard let (_, r) = policy.target(key) else {
+            refused.append((key, work, attempt, "no remediation target configured for this VLAN"))
+            return
+        }
+        let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
+        scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, action: action, attempt: attempt,
+                                          lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback), at: now)
+    }
+
+    /// The batches the scheduler lets run now. While the journal cannot be written none starts:
+    /// after a crash nobody could tell it ran.
+    mutating func startBatches(now: UInt64, wall: UTCTimestamp) -> [Effect] {
+        var effects: [Effect] = []
+        let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
+        for d in scheduler.next(at: now) {
+            guard let first = d.jobs.first, let (tenant, r) = policy.target(first.key) else { continue }
+            let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
+            guard journalHealth.allowsCuts else {
+                let outcome = CutOutcome.failed(batch, "journal cannot be written: \(d.work.rawValue) not started")
+                effects += batchFinished(id: d.id, runs: d.jobs.map { _ in -1 }, outcome, now: now, wall: wall)
+                continue
+            }
+            let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
+            let vlans = batch.vlans.map(String.init).joined(separator: ",")
+            let what = d.work == .persist ? "persist \(d.action)" : d.work.rawValue
+            effects.append(.record(EventRecord(
+                d.work == .persist ? "persistStarted" : "cutStarted", key: first.key, at: now, tenant: tenant.name,
+                incident: first.incident,
+                detail: "\(what) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
+                    + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)")))
+            effects.append(.startBatch(BatchStart(
+                id: d.id, work: d.work, driver: d.lane.driver, target: r, batch: batch,
+                runs: d.jobs.map { Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue,
+                                                    attempt: $0.attempt, at: date, driver: d.lane.driver.rawValue) })))
+        }
+        return effects
+    }
+
+    /// A batch finished (or could not start: `runs` are -1): journal each VLAN's run and hand
+    /// each incident its result.
+    public mutating func batchFinished(id: Int, runs: [Int64], _ outcome: CutOutcome, now: UInt64, wall: UTCTimestamp) -> [Effect] {
+        guard let d = scheduler.finished(id) else { return [] }
+        let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
+        var effects: [Effect] = d.work == .cut ? [.pollSoon] : []
+        let finished: [Journal.Write] = zip(d.jobs, runs).filter { $0.1 >= 0 }.map { j, run in
+            .finishRun(run: run, at: date, succeeded: outcome.failures[j.key.outer] == nil, changed: outcome.changed ? 1 : 0,
+                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? outcome.line(for: j.key.outer) : outcome.output)
+        }
+        if !finished.isEmpty { effects.append(.journal(finished)) }
+        var notes: [Journal.Write] = []
+        for j in d.jobs {
+            let vlan = j.key.outer
+            let ok = outcome.failures[vlan] == nil
+            let line = outcome.line(for: vlan)
+            effects.append(.record(EventRecord(d.work == .persist ? "persistFinished" : "cutFinished", key: j.key, at: now,
+                                               tenant: policy.tenantName(j.key), incident: j.incident, detail: line)))
+            switch d.work {
+            case .cut:
+                if ok && d.lane.driver.isNative { nativeDone[j.incident] = .cut }
+                if ok && d.lane.driver == .ansible { nativeDone[j.incident] = nil }
+                if !ok, !j.isFallback, d.lane.driver.isNative, let (_, r) = policy.target(j.key), r.fallback == .ansible,
+                   let m = book.machines[j.key], j.attempt >= m.tenant.attemptLimit {
+                    effects.append(.record(EventRecord("fallback", key: j.key, at: now, incident: j.incident,
+                                                       detail: "\(d.lane.driver) gave up (\(line)); running \(r.playbook ?? "-")")))
+                    submit(.cut, key: j.key, incident: j.incident, attempt: j.attempt, fallback: true, now: now)
+                    continue
+                }
+                effects += carryOut(book.cutFinished(j.key, attempt: j.attempt, success: ok,
+                                                     detail: j.isFallback ? "fallback \(line)" : line, at: now), now: now, wall: wall)
+            case .restore:
+                nativeDone[j.incident] = ok && d.lane.driver.isNative ? PlaybookAction.restore : nil
+                effects += carryOut(book.restoreFinished(j.key, success: ok, detail: line, at: now), now: now, wall: wall)
+                if ok && d.lane.driver.isNative { effects += persistIfConfigured(j.key, incident: j.incident, .restore, now: now) }
+            case .persist:
+                notes.append(.note(incident: j.incident, at: date, state: book.incidentState(for: j.key).description,
+                                   cause: "persistence", detail: "\(ok ? "saved and audited" : "persistence failed"): \(line)"))
+                if ok && nativeDone[j.incident] == d.action { nativeDone[j.incident] = nil }
+            }
+        }
+        if !notes.isEmpty { effects.append(.journal(notes)) }
+        return effects
+    }
+
+    /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.
+    mutating func persistIfConfigured(_ key: DetectionKey, incident: UInt64, _ action: PlaybookAction, now: UInt64) -> [Effect] {
+        guard let (_, r) = policy.target(key), r.persist, nativeDone[incident] == action else { return [] }
+        submit(.persist, key: key, incident: incident, action: action, now: now)
+        return []
+    }
+}

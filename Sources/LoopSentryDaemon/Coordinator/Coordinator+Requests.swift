@@ -1,0 +1,94 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import Remediate
+
+/// Operator requests: status, acknowledge, dismiss, restore, thresholds.
+extension Coordinator {
+    /// The status of every row, as `loopsentry status` shows it.
+    public func status(interfaces: Int) -> ControlResponse {
+        let rows = board.sortedRows.map { row in
+            var r = ControlStatusRow(interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
+                                     policy: row.policy.description, state: row.state.description,
+                                     broadcastPerSecond: Double(row.broadcastRate), framesPerSecond: Double(row.frameRate),
+                                     risingThreshold: Double(row.risingThreshold),
+                                     incident: book.machines[DetectionKey(interface: row.ifName, vlan: row.key.vlan)]?.incidentID,
+                                     lastAction: row.lastAction.map { "\($0) by \(row.lastActionAuthor): \(row.lastActionResult)" } ?? "")
+            r.framesTotal = row.counters.frames
+            return r
+        }
+        return ControlResponse(ok: true, message: "loopsentry: \(interfaces) interface(s), \(book.machines.count) open incident(s)",
+                               rows: rows)
+    }
+
+    /// An operator's request: the answer, and the effects of carrying it out.
+    public mutating func request(_ command: OperatorCommand, now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [Effect]) {
+        switch command {
+        case let .action(action, interface, vlan, author, via):
+            let (response, actions, more) = perform(action, interface: interface, vlan: vlan, author: author, via: via, now: now, wall: wall)
+            return (response, more + carryOut(actions, now: now, wall: wall) + service(now: now, wall: wall))
+        case let .thresholds(interface, vlan, rising, falling, author, via):
+            return setThresholds(DetectionKey(interface: interface, vlan: vlan), rising: rising, falling: falling,
+                                 author: "\(author) via \(via)", now: now, wall: wall)
+        }
+    }
+
+    mutating func perform(_ action: OperatorAction, interface: String, vlan: Int, author: String, via: String,
+                          now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [IncidentAction], [Effect]) {
+        guard let v = VLANID(vlan), board.watches(interface) else {
+            let msg = "interface \(interface) is not watched by this daemon"
+            let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false, result: msg,
+                                 incident: nil, now: now, wall: wall)
+            return (ControlResponse(ok: false, message: msg), [], effects)
+        }
+        let key = DetectionKey(interface: interface, vlan: v)
+        let incident = book.machines[key]?.incidentID
+        switch book.perform(action, on: key, by: author, via: via, at: now) {
+        case let .success(actions):
+            let msg = "\(action) accepted for VLAN \(vlan) on \(interface)" + (incident.map { " (incident \($0))" } ?? "")
+            board.setAction(key, action, author: author, result: "accepted", at: wall)
+            let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: true, result: msg,
+                                 incident: incident, now: now, wall: wall)
+            return (ControlResponse(ok: true, message: msg), actions, effects + [.publish])
+        case let .failure(refusal):
+            board.setAction(key, action, author: author, result: refusal.message, at: wall)
+            let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false,
+                                 result: refusal.message, incident: incident, now: now, wall: wall)
+            return (ControlResponse(ok: false, message: refusal.message), [], effects + [.publish])
+        }
+    }
+
+    /// The journal row, the syslog ACTION message and the event log line of an operator action.
+    func record(_ action: OperatorAction, interface: String, vlan: Int, author: String, via: String, accepted: Bool,
+                result: String, incident: UInt64?, now: UInt64, wall: UTCTimestamp) -> [Effect] {
+        let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
+        var effects: [Effect] = [.journal([.action(JournalAction(
+            incidentID: incident, at: date, interface: interface, vlan: vlan, action: action.description, author: author,
+            via: via, accepted: accepted, result: result))])]
+        if let v = VLANID(vlan) {
+            let key = DetectionKey(interface: interface, vlan: v)
+            effects.append(.operatorAction(OperatorActionNotice(
+                action: action, key: key, tenant: policy.tenantName(key), state: book.incidentState(for: key), incident: incident,
+                author: "\(author) via \(via)", result: result)))
+        }
+        effects.append(.record(EventRecord("operatorAction", at: now, interface: interface, vlan: vlan, incident: incident,
+                                           detail: "\(action) \(accepted ? "accepted" : "refused"): \(result)",
+                                           author: "\(author) via \(via)")))
+        return effects
+    }
+
+    /// An operator's new broadcast thresholds for one VLAN: a runtime override (not written to the file).
+    mutating func setThresholds(_ key: DetectionKey, rising: Double, falling: Double, author: String,
+                                now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [Effect]) {
+        guard board.watches(key.interface) else {
+            return (ControlResponse(ok: false, message: "interface \(key.interface) is not watched by this daemon"), [])
+        }
+        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: key.outer, rising: rising, falling: falling) {
+            return (ControlResponse(ok: false, message: refusal), [])
+        }
+        board.setThresholds(key, rising: rising, falling: falling, at: wall)
+        let record = EventRecord("thresholds", key: key, at: now, detail: "rising \(Int(rising)) falling \(Int(falling))", author: author)
+        return (ControlResponse(ok: true, message: "thresholds of VLAN \(key.outer) on \(key.interface): rising \(Int(rising)), falling \(Int(falling))"),
+                [.record(record), .publish])
+    }
+}

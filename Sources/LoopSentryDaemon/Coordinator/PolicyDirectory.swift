@@ -1,0 +1,81 @@
+import LoopSentryConfig
+import LoopSentryCore
+import Remediate
+
+/// The one place the daemon looks up how a VLAN is treated: its detection thresholds (with an
+/// operator's runtime overrides), the tenant that owns it, the tenant's incident policy and its
+/// remediation target. Built once from the configuration; only thresholds change at run time.
+public struct PolicyDirectory: Sendable {
+    /// A tenant as the daemon uses it: its configuration and its incident policy.
+    public struct Tenant: Sendable {
+        public var config: TenantConfig
+        public var incident: TenantPolicy
+    }
+
+    /// Thresholds per (interface, VLAN): the configuration's, then the operator's overrides.
+    public private(set) var detection: DetectionPolicy
+    /// The tenants, in configuration order (the first that claims a VLAN owns it).
+    public let tenants: [Tenant]
+
+    public init(_ c: Configuration) {
+        detection = c.detectionPolicy
+        let r = c.remediation
+        tenants = c.tenants.map { t in
+            Tenant(config: t, incident: TenantPolicy(
+                name: t.name, policy: t.policy, ackDeadline: .seconds(t.ackDeadlineSeconds),
+                onAckDeadline: t.onDeadline == .cut ? .cut : .keepWaiting, hardLimit: t.hardLimit,
+                verifyWindow: .milliseconds(r.verifyWindowMilliseconds), maxCutAttempts: r.maxAttempts,
+                retryBackoff: .milliseconds(r.retryBackoffMilliseconds), dismissHoldDown: .seconds(r.dismissHoldDownSeconds)))
+        }
+    }
+
+    /// The tenant that owns `key`'s (outer) VLAN, if any.
+    public func tenant(_ key: DetectionKey) -> Tenant? {
+        tenants.first { t in t.config.vlans.contains { $0.interface == key.interface && $0.vlans.contains(key.outer) } }
+    }
+
+    /// The owner's name, "" for a VLAN no tenant claims.
+    public func tenantName(_ key: DetectionKey) -> String { tenant(key)?.config.name ?? "" }
+
+    /// The owner's remediation target, if it has one.
+    public func target(_ key: DetectionKey) -> (tenant: TenantConfig, target: RemediationTarget)? {
+        guard let t = tenant(key)?.config, let r = t.remediation else { return nil }
+        return (t, r)
+    }
+
+    /// Every (interface, VLAN) some tenant claims, ordered.
+    public var tenantVLANs: [DetectionKey] {
+        tenants.flatMap { t in t.config.vlans.flatMap { v in members(v.vlans).map { DetectionKey(interface: v.interface, vlan: $0) } } }
+            .sorted()
+    }
+
+    /// What the status row of `key` shows: thresholds and owner.
+    public func rowPolicy(_ key: DetectionKey) -> StatusBoard.RowPolicy {
+        let t = detection.thresholds(for: key).broadcast
+        let owner = tenant(key)?.config
+        return StatusBoard.RowPolicy(rising: t.rising, falling: t.falling, tenant: owner?.name ?? "", policy: owner?.policy ?? .alarm)
+    }
+
+    /// An operator's broadcast thresholds for one VLAN, kept as a one-VLAN override (not written
+    /// to the file); the other thresholds of the VLAN stay. Returns the refusal, nil when applied.
+    public mutating func setBroadcastThresholds(interface: String, vlan: VLANID, rising: Double, falling: Double) -> String? {
+        var policy = detection
+        var iface = policy.interfaces[interface] ?? InterfaceDetectionPolicy()
+        var t = policy.thresholds(interface: interface, vlan: vlan)
+        t.broadcast = RateThreshold(rising: rising, falling: falling)
+        let one = VLANSet([vlan...vlan])
+        iface.overrides.removeAll { $0.vlans == one }
+        for i in iface.overrides.indices { iface.overrides[i].vlans = iface.overrides[i].vlans.removing(vlan) }
+        iface.overrides.removeAll { $0.vlans.isEmpty }
+        iface.overrides.append(VLANThresholdOverride(vlans: one, thresholds: t))
+        policy.interfaces[interface] = iface
+        if let e = policy.validationErrors().first { return e.description }
+        detection = policy
+        return nil
+    }
+}
+
+/// The VLANs of `set`, in order.
+func members(_ set: VLANSet) -> [VLANID] {
+    set.ranges.flatMap { r in (r.lowerBound.value...r.upperBound.value).compactMap { VLANID(Int($0)) } }
+}

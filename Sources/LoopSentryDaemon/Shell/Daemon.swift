@@ -1,0 +1,148 @@
+import Foundation
+import LoopSentryConfig
+import LoopSentryCore
+import NOCBridge
+import Remediate
+import Sensor
+
+/// `loopsentry run`'s shell around the coordinator: it opens what the configuration names (the
+/// journal, the sensors, the NOC sinks, the control socket), and its main loop owns the
+/// coordinator. Every poll interval the loop reads the counters; between polls it takes what
+/// the inbox brings (operator requests, finished batches); each answer of the coordinator is a
+/// list of effects the loop carries out in order. Other threads only push to the inbox; the
+/// service group closes the parts only after the loop has ended (hence `@unchecked Sendable`).
+final class Daemon: @unchecked Sendable {
+    let config: Configuration
+    let log: EventLog
+    let inbox = Inbox()
+    let journal: Journal
+    var coordinator: Coordinator
+    var sensors: [(config: InterfaceConfig, pipeline: SensorPipeline)] = []
+    let sinks: NOCSinks
+    var control: ControlServer?
+    let drivers: Drivers
+    let version: String
+    let startedAt = MonotonicClock.nanos()
+    /// Set by effects, acted on by the loop.
+    var pollSoon = false
+    var publishDue = false
+    var wakeAt: UInt64?
+
+    init(config: Configuration, version: String, log: EventLog) throws {
+        self.config = config
+        self.version = version
+        self.log = log
+        // A control socket that cannot be made fails the start before anything is opened.
+        try ControlServer.prepareDirectory(for: config.control.socket)
+        journal = try Journal(path: config.journal.path)
+        var ifIndexes: [String: Int32] = [:]
+        for i in config.interfaces {
+            ifIndexes[i.name] = try NetworkNamespace.run(in: i.netns) { try TCIngressAttachment.ifindex(of: i.name) }
+        }
+        coordinator = Coordinator(config: config, ifIndexes: ifIndexes, nextIncidentID: try journal.nextIncidentID(),
+                                  wall: Self.wallNow())
+        sinks = NOCSinks(limits: NotificationLimits(config.snmp), now: MonotonicClock.nanos())
+        drivers = Drivers(runner: AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory), inbox: inbox)
+    }
+
+    static func wallNow() -> UTCTimestamp {
+        UTCTimestamp(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// Attaches the sensors (in their namespaces) and starts the probes.
+    func attachSensors() throws {
+        for i in config.interfaces {
+            let s = config.sensor
+            let pipeline = try NetworkNamespace.run(in: i.netns) {
+                try SensorPipeline(
+                    interface: i.name,
+                    settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner),
+                    probeVLANs: members(i.probeVLANs),
+                    probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: s.sensorID),
+                                           senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),
+                    probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000)
+            }
+            sensors.append((i, pipeline))
+            log.write(EventRecord("sensorAttached", at: MonotonicClock.nanos(), interface: i.name, detail: i.netns.map { "netns \($0)" }))
+        }
+    }
+
+    /// Opens the SNMP subagent, the syslog targets and the metrics endpoint.
+    func openSinks() throws {
+        if config.snmp.enabled {
+            sinks.add(try SNMPSink(config: config.snmp, version: version, inbox: inbox, log: log))
+            log.write("snmpStarted", detail: "AgentX subagent on \(config.snmp.agentxSocket)", at: MonotonicClock.nanos())
+        }
+        for target in config.syslog {
+            let sink = try SyslogSink(target: target)
+            sinks.add(sink)
+            log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
+        }
+        if let m = config.metrics {
+            let sink = try MetricsSink(config: m)
+            sinks.add(sink)
+            log.write("metricsStarted", detail: sink.name, at: MonotonicClock.nanos())
+        }
+    }
+
+    /// Resumes the journal's open incidents, after waiting for playbook runs a killed
+    /// predecessor left running (so two cuts never overlap).
+    func resumeIncidents() throws {
+        let open = try journal.openIncidents()
+        if open.contains(where: { $0.snapshot != nil }) {
+            let still = LeftoverPlaybooks.wait(timeout: 300) { log.write("waitingForPlaybook", detail: $0, at: MonotonicClock.nanos()) }
+            if !still.isEmpty {
+                log.write("waitingForPlaybook", detail: "still running after 300 s, resuming anyway: pid \(still)", at: MonotonicClock.nanos())
+            }
+        }
+        let unsaved = Set(open.map(\.id).filter { (try? journal.needsPersistence(incident: $0)) == true })
+        perform(coordinator.resume(open, unsaved: unsaved, now: MonotonicClock.nanos(), wall: Self.wallNow()))
+    }
+
+    /// Opens the control socket: from now on the CLI reaches the loop.
+    func openControl() throws {
+        let inbox = self.inbox
+        let server = try ControlServer(path: config.control.socket) { request, via in
+            let item: (Inbox.Reply) -> Inbox.Item
+            switch request.op {
+            case .status:
+                item = { .status(reply: $0) }
+            case .ack, .dismiss, .restore:
+                let action: OperatorAction = request.op == .ack ? .acknowledgeCut : request.op == .dismiss ? .dismiss : .restore
+                item = { .command(.action(action, interface: request.interface ?? "", vlan: request.vlan ?? 0,
+                                          author: request.by ?? "cli", via: via), reply: $0) }
+            }
+            return inbox.ask(timeout: 5, item) ?? ControlResponse(ok: false, message: "the daemon did not answer within 5 s")
+        }
+        server.start()
+        control = server
+        log.write("started", detail: "\(sensors.count) interface(s), \(config.tenants.count) tenant(s)", at: MonotonicClock.nanos())
+    }
+
+    /// Detaches every filter, stops the probes and the control socket, closes the sinks and
+    /// checkpoints the journal (every write was already committed when it returned).
+    func closeControl() { control?.stop() }
+
+    func detachSensors() {
+        for (i, p) in sensors {
+            try? NetworkNamespace.run(in: i.netns) { try p.close() }
+            log.write(EventRecord("sensorDetached", at: MonotonicClock.nanos(), interface: i.name))
+        }
+        sensors.removeAll()
+    }
+
+    func closeSinks() { sinks.close() }
+
+    func closeJournal() {
+        try? journal.checkpoint()
+        log.write("stopped", at: MonotonicClock.nanos())
+    }
+}
+
+extension NotificationLimits {
+    /// The configured limits of the throttle in front of every sink.
+    init(_ c: SNMPConfig) {
+        self.init(globalPerMinute: UInt32(c.notificationsPerMinute), globalBurst: UInt32(c.notificationBurst),
+                  perVLANPerMinute: UInt32(c.notificationsPerVLANPerMinute), perVLANBurst: UInt32(c.notificationVLANBurst))
+    }
+}
