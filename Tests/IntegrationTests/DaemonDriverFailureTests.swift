@@ -30,9 +30,9 @@ final class DaemonDriverFailureTests {
         let flood = try startFlood(lab, vlan: 20, rate: 3000)
         defer { flood.signal(SIGTERM); _ = flood.wait(timeout: 5) }
         try d.waitFor(timeout: 40, "cutFailed on VLAN 20") { !d.notifications("cutFailed", vlan: 20).isEmpty }
-        let detail = d.notifications("cutFailed", vlan: 20).first?["detail"] as? String ?? ""
+        let detail = d.notifications("cutFailed", vlan: 20).first?.detail ?? ""
         #expect(detail == "cutFailed: cut attempt 2 failed: \(Self.reason); giving up after 2 attempts", "\(detail)")
-        #expect(d.events("cutFinished", vlan: 20).map { $0["detail"] as? String ?? "" } == [Self.reason, Self.reason])
+        #expect(d.events("cutFinished", vlan: 20).map { $0.detail ?? "" } == [Self.reason, Self.reason])
         let runs = try d.playbookRuns()
         #expect(runs.map { "\($0["playbook"] ?? "") \($0["action"] ?? "") \($0["succeeded"] ?? "")" }
                 == ["nftables cut 0", "nftables cut 0"])
@@ -48,11 +48,11 @@ final class DaemonDriverFailureTests {
         let flood = try startFlood(lab, vlan: 20, rate: 3000)
         defer { flood.signal(SIGTERM); _ = flood.wait(timeout: 5) }
         try d.waitFor(timeout: 40, "the fallback's result") {
-            d.events("transition", vlan: 20).contains { ($0["detail"] as? String ?? "").contains("succeeded: fallback noop.yml: ok") }
+            d.events("transition", vlan: 20).contains { ($0.detail ?? "").contains("succeeded: fallback noop.yml: ok") }
         }
         let fallback = d.events("fallback", vlan: 20)
         #expect(fallback.count == 1)
-        #expect(fallback.first?["detail"] as? String == "nftables gave up (\(Self.reason)); running noop.yml")
+        #expect(fallback.first?.detail == "nftables gave up (\(Self.reason)); running noop.yml")
         // The flood is not stopped by a playbook that changes nothing: verification fails the last attempt.
         try d.waitFor(timeout: 20, "cutFailed") { !d.notifications("cutFailed", vlan: 20).isEmpty }
         let runs = try d.playbookRuns()

@@ -98,17 +98,17 @@ final class DaemonFailureTests {
         // Exactly one cutFailed notification, naming the reason and the attempts.
         let failed = d.notifications("cutFailed", vlan: 20)
         #expect(failed.count == 1)
-        let detail = failed.first?["detail"] as? String ?? ""
+        let detail = failed.first?.detail ?? ""
         #expect(detail.hasPrefix("cutFailed: cut attempt 2 failed: \(reason)"), "\(detail)")
         #expect(detail.hasSuffix("; giving up after 2 attempts"), "\(detail)")
         #expect(d.notifications("cutApplied", vlan: 20).isEmpty)
         #expect(d.events("cutStarted", vlan: 20).count == 2)
         #expect(d.events("cutFinished", vlan: 20).count == 2)
-        #expect(d.events("cutFinished", vlan: 20).allSatisfy { ($0["detail"] as? String ?? "").hasPrefix(reason) })
-        let row = try #require(try d.status().first { $0["vlan"] as? Int == 20 })
-        #expect(row["state"] as? String == "cutFailed")
-        #expect(row["incident"] as? Int == 1)
-        let rate = row["broadcastPerSecond"] as? Double ?? 0
+        #expect(d.events("cutFinished", vlan: 20).allSatisfy { ($0.detail ?? "").hasPrefix(reason) })
+        let row = try #require(try d.status().first { $0.vlan == 20 })
+        #expect(row.state == "cutFailed")
+        #expect(row.incident.map { Int($0) } == 1)
+        let rate = row.broadcastPerSecond
         #expect(rate > 500, "nothing was cut: the flood still shows (\(rate)/s)")
         #expect(processes(withCommandLineContaining: ["loopsentry-ansible-", d.playbookDir]).isEmpty,
                 "an ansible-playbook run outlived its result")
@@ -118,7 +118,7 @@ final class DaemonFailureTests {
         #expect(restore.status == 0, "\(restore.stderr)")
         #expect(restore.stdout == "restore accepted for VLAN 20 on \(d.lab.trunk) (incident 1)\n", "\(restore.stdout)")
         try d.waitFor(timeout: 30, "the restore's result") { d.notifications("cutFailed", vlan: 20).count == 2 }
-        let again = d.notifications("cutFailed", vlan: 20).last?["detail"] as? String ?? ""
+        let again = d.notifications("cutFailed", vlan: 20).last?.detail ?? ""
         #expect(again.hasPrefix("cutFailed: restore failed: \(reason)"), "\(again)")
         #expect(again.hasSuffix("; VLAN left cutFailed"), "\(again)")
         #expect(try d.state(vlan: 20) == "cutFailed")
@@ -145,7 +145,7 @@ final class DaemonFailureTests {
         #expect(causes.count == 7 && causes[5].hasPrefix("operator alice via cli") && causes[6] == "playbook", "\(causes)")
         #expect(transitions[2].detail.hasPrefix("cut attempt 1 failed: \(reason)"), "\(transitions[2].detail)")
         #expect(transitions[2].detail.hasSuffix("attempt 2 of 2 in 300 ms"), "\(transitions[2].detail)")
-        let reported = d.events("transition", vlan: 20).map { $0["state"] as? String ?? "" }
+        let reported = d.events("transition", vlan: 20).map { $0.state ?? "" }
         #expect(reported == transitions.map(\.to), "the daemon reported \(reported)")
 
         #expect(try journal.playbookRuns(incident: incident.id, action: "cut") == (2, 0))

@@ -52,7 +52,7 @@ final class DaemonKillInLabStateTests {
 
     /// The incident ids the events of `d` carry for `vlan`.
     func incidentIDs(_ d: DaemonHarness, vlan: Int) -> Set<Int> {
-        Set(d.events().filter { $0["vlan"] as? Int == vlan }.compactMap { $0["incident"] as? Int })
+        Set(d.events().filter { $0.vlan == vlan }.compactMap { $0.incident.map { Int($0) } })
     }
 
     /// The journal's transitions of `incident`, in order, as "from→to cause" (an operator's cause
@@ -144,7 +144,7 @@ final class DaemonKillInLabStateTests {
         try d.waitFor(timeout: 60, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
         #expect(try d.state(vlan: 20) == "normal")
         #expect(d.notifications("vlanRestored", vlan: 20).count == 1)
-        #expect(d.notifications("vlanRestored", vlan: 20).first?["author"] as? String == "frank")
+        #expect(d.notifications("vlanRestored", vlan: 20).first?.author == "frank")
         #expect(try journal.playbookRuns(incident: UInt64(id), action: "cut") == (2, 0))
         #expect(try journal.playbookRuns(incident: UInt64(id), action: "restore") == (1, 0))
         #expect(try !labCutRules().contains("vlan id 20"))
@@ -180,7 +180,7 @@ final class DaemonKillInLabStateTests {
         try d.waitFor(timeout: 90, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
         #expect(try d.state(vlan: 20) == "normal")
         #expect(d.notifications("vlanRestored", vlan: 20).count == 1)
-        #expect(d.notifications("vlanRestored", vlan: 20).first?["author"] as? String == "erin")
+        #expect(d.notifications("vlanRestored", vlan: 20).first?.author == "erin")
         #expect(try !labCutRules().contains("vlan id 20"))
 
         let journal = try Journal(path: d.journal)

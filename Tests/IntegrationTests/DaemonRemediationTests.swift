@@ -59,9 +59,9 @@ final class DaemonRemediationTests {
         #expect(try labCutRules().contains("vlan id 20"))
         // The storm is over: the sensor sees VLAN 20 at tenant rates, not thousands.
         usleep(1_000_000)
-        let row = try #require(try d.status().first { $0["vlan"] as? Int == 20 })
-        #expect((row["broadcastPerSecond"] as? Double ?? 1e9) < 500)
-        #expect(d.events("cutStarted").allSatisfy { $0["vlan"] as? Int == 20 }, "only VLAN 20 is cut")
+        let row = try #require(try d.status().first { $0.vlan == 20 })
+        #expect((row.broadcastPerSecond) < 500)
+        #expect(d.events("cutStarted").allSatisfy { $0.vlan == 20 }, "only VLAN 20 is cut")
 
         let journal = try Journal(path: d.journal)
         let incidents = try journal.openIncidents()
@@ -89,7 +89,7 @@ final class DaemonRemediationTests {
         let ack = try d.control("ack", vlan: 20, by: "alice")
         #expect(ack.status == 0, "\(ack.stderr)")
         try d.waitFor(timeout: 30, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }
-        #expect(d.notifications("cutApplied", vlan: 20).first?["author"] as? String == "alice")
+        #expect(d.notifications("cutApplied", vlan: 20).first?.author == "alice")
         #expect(try labCutRules().contains("vlan id 20"))
 
         let again = try d.control("ack", vlan: 20)

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentryCore
 import Remediate
 import Testing
 
@@ -18,10 +19,9 @@ final class DemoEndToEndTests {
     /// A file the demo kept; throws when it is missing (the demo did not write it).
     func read(_ name: String) throws -> String { try String(contentsOfFile: keep + "/" + name, encoding: .utf8) }
 
-    func events() throws -> [[String: Any]] {
-        try read("events.jsonl").split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-        }
+    func events() throws -> [EventRecord] {
+        let decoder = JSONDecoder()
+        return try read("events.jsonl").split(separator: "\n").compactMap { try? decoder.decode(EventRecord.self, from: Data($0.utf8)) }
     }
 
     @Test("the demo's flow: ack by SNMP SET cuts VLAN 20 only, VLAN 10 flows, VLAN 10 cut at once, VLAN 30 only reported")
@@ -35,35 +35,34 @@ final class DemoEndToEndTests {
         #expect(out.contains("loopSentryVlanState.") && out.contains(".20 normal"))
 
         let ev = try events()
-        func notes(_ kind: String, _ vlan: Int) -> [[String: Any]] {
-            ev.filter { $0["event"] as? String == "notification" && $0["vlan"] as? Int == vlan
-                && ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
+        func notes(_ kind: String, _ vlan: Int) -> [EventRecord] {
+            ev.filter { $0.event == "notification" && $0.vlan == vlan && $0.notification == kind }
         }
-        func index(_ pred: ([String: Any]) -> Bool) -> Int? { ev.firstIndex(where: pred) }
+        func index(_ pred: (EventRecord) -> Bool) -> Int? { ev.firstIndex(where: pred) }
 
         // VLAN 20 (ack): pending, nothing cut before the SNMP SET, then cut; its playbook ran once.
         #expect(notes("cutPending", 20).count == 1)
         #expect(notes("cutApplied", 20).count == 1)
-        let ack = try #require(index { $0["event"] as? String == "transition" && $0["vlan"] as? Int == 20
-            && ($0["detail"] as? String)?.contains("operator noc-operator via snmp") == true })
-        let firstCut = try #require(index { $0["event"] as? String == "cutStarted" })
+        let ack = try #require(index { $0.event == "transition" && $0.vlan == 20
+            && ($0.detail)?.contains("operator noc-operator via snmp") == true })
+        let firstCut = try #require(index { $0.event == "cutStarted" })
         #expect(firstCut > ack, "a playbook ran before the acknowledgement")
-        #expect(ev[firstCut]["vlan"] as? Int == 20)
-        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 20 }.count == 1)
-        #expect(notes("cutApplied", 20).first?["author"] as? String == "noc-operator")
-        #expect(notes("cutPending", 20).first?["tenant"] as? String == "org-b")
-        #expect(notes("cutPending", 20).first?["state"] as? String == "pendingAck")
+        #expect(ev[firstCut].vlan == 20)
+        #expect(ev.filter { $0.event == "cutStarted" && $0.vlan == 20 }.count == 1)
+        #expect(notes("cutApplied", 20).first?.author == "noc-operator")
+        #expect(notes("cutPending", 20).first?.tenant == "org-b")
+        #expect(notes("cutPending", 20).first?.state == "pendingAck")
 
         // VLAN 10 (auto): cut without an ack; VLAN 30 (alarm): reported, never cut.
         #expect(notes("cutApplied", 10).count == 1)
         #expect(notes("cutPending", 10).isEmpty)
         #expect(notes("stormDetected", 30).count == 1)
-        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 30 }.isEmpty)
+        #expect(ev.filter { $0.event == "cutStarted" && $0.vlan == 30 }.isEmpty)
         // VLAN 20's cut (ansible), VLAN 10's native cut and its native restore by SNMP SET.
-        #expect(ev.filter { $0["event"] as? String == "cutStarted" }.compactMap { $0["vlan"] as? Int } == [20, 10, 10])
-        #expect(ev.filter { $0["event"] as? String == "cutStarted" && $0["vlan"] as? Int == 10 }
-                    .compactMap { ($0["detail"] as? String)?.components(separatedBy: " VLANs").first } == ["cut via nftables", "restore via nftables"])
-        #expect(notes("vlanRestored", 10).count == 1 && notes("vlanRestored", 10).first?["author"] as? String == "noc-operator")
+        #expect(ev.filter { $0.event == "cutStarted" }.compactMap { $0.vlan } == [20, 10, 10])
+        #expect(ev.filter { $0.event == "cutStarted" && $0.vlan == 10 }
+                    .compactMap { ($0.detail)?.components(separatedBy: " VLANs").first } == ["cut via nftables", "restore via nftables"])
+        #expect(notes("vlanRestored", 10).count == 1 && notes("vlanRestored", 10).first?.author == "noc-operator")
 
         // VLAN 10 delivery during the VLAN 20 storm and its cut.
         let line = try #require(out.split(separator: "\n").first { $0.contains("VLAN 10 delivered during the VLAN 20 storm") })

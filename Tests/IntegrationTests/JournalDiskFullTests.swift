@@ -29,14 +29,14 @@ final class JournalDiskFullTests {
         try d.waitFor(timeout: 20, "cutFailed (cut refused)") { !d.notifications("cutFailed", vlan: 20).isEmpty }
         flood.signal(SIGTERM)
         _ = flood.wait(timeout: 5)
-        let health = d.events().filter { ["journalUnavailable", "journalRecovered", "transition", "cutStarted"].contains($0["event"] as? String ?? "") }
-            .map { "\($0["event"] ?? "") \(($0["detail"] as? String ?? "").prefix(60))" }
+        let health = d.events().filter { ["journalUnavailable", "journalRecovered", "transition", "cutStarted"].contains($0.event) }
+            .map { "\($0.event) \(($0.detail ?? "").prefix(60))" }
         #expect(d.events("journalUnavailable").count == 1, "one alarm per excursion: \(health)")
-        #expect((d.events("journalUnavailable").first?["detail"] as? String)?.contains("database or disk is full") == true)
+        #expect((d.events("journalUnavailable").first?.detail)?.contains("database or disk is full") == true)
         #expect(d.daemon?.stderrText.contains("loopsentry: journal \(journal) cannot be written (") == true)
         #expect(d.events("cutStarted").isEmpty, "no cut may start unjournaled")
         #expect(!d.notifications("cutFailed", vlan: 20).isEmpty && !d.notifications("stormDetected", vlan: 20).isEmpty)
-        #expect(d.events("cutFinished", vlan: 20).allSatisfy { ($0["detail"] as? String)?.contains("journal cannot be written") == true })
+        #expect(d.events("cutFinished", vlan: 20).allSatisfy { ($0.detail)?.contains("journal cannot be written") == true })
         #expect(d.daemon?.process.isRunning == true, "the daemon must not exit")
 
         // Space returns: the next write (an operator's restore of the cutFailed VLAN) succeeds,

@@ -62,7 +62,7 @@ final class NativeCutLabTests {
         #expect(rules.contains { $0.hasPrefix("iifname \"trunk\" vlan id 20 ") && $0.contains("dir=in incident=") })
         #expect(rules.contains { $0.hasPrefix("oifname \"trunk\" vlan id 20 ") && $0.contains("dir=out incident=") })
         #expect(try dropRules(vlan: 10).isEmpty)
-        let cutLine = try #require(d.events("cutFinished", vlan: 20).first?["detail"] as? String)
+        let cutLine = try #require(d.events("cutFinished", vlan: 20).first?.detail)
         #expect(cutLine.hasPrefix("nftables: 2 rule(s) added on bridge port trunk in netns lsl-sw1 in "), "\(cutLine)")
         #expect(try runs(d.journal) == ["nftables cut 1 1", "ansible persist 1 0"])
 
@@ -88,7 +88,7 @@ final class NativeCutLabTests {
         try d.start()
         #expect(!d.events("persistPending", vlan: 20).isEmpty)
         try d.waitFor(timeout: 60, "persistence after restart") {
-            d.events("persistFinished", vlan: 20).contains { ($0["detail"] as? String ?? "").hasPrefix("linux-bridge-vlan.yml: ok, 0 change(s)") }
+            d.events("persistFinished", vlan: 20).contains { ($0.detail ?? "").hasPrefix("linux-bridge-vlan.yml: ok, 0 change(s)") }
         }
         #expect(try d.state(vlan: 20) == "cut")
         let rows = try runs(d.journal)

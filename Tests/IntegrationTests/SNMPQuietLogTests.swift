@@ -49,7 +49,7 @@ final class SNMPQuietLogTests {
 
         #expect(d.stop() == 0)
         let stderr = d.daemon?.stderrText ?? ""
-        let snmpLog = d.events("snmpLog").compactMap { $0["detail"] as? String }
+        let snmpLog = d.events("snmpLog").compactMap { $0.detail }
         for line in Self.noise {
             #expect(!stderr.contains(line), "stderr has '\(line)': \(stderr)")
             #expect(!snmpLog.contains { $0.contains(line) }, "snmpLog has '\(line)': \(snmpLog)")

@@ -56,30 +56,30 @@ final class SNMPDaemonLabTests {
         daemon.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         try daemon.run()
         defer { if daemon.isRunning { daemon.terminate(); daemon.waitUntilExit() } }
-        func events() -> [[String: Any]] {
+        func events() -> [EventRecord] {
             ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                try? JSONDecoder().decode(EventRecord.self, from: Data($0.utf8))
             }
         }
         func waitFor(_ seconds: Double, _ what: String, _ pred: () -> Bool) throws {
             let end = Date().addingTimeInterval(seconds)
             while Date() < end { if pred() { return }; usleep(50_000) }
-            let tail = events().suffix(8).map { "\($0["event"] ?? "") \($0["detail"] ?? "")" }.joined(separator: " | ")
+            let tail = events().suffix(8).map { "\($0.event) \($0.detail ?? "")" }.joined(separator: " | ")
             throw AnsibleTestFailure("timed out waiting for \(what); last events: \(tail)")
         }
-        try waitFor(15, "started") { events().contains { $0["event"] as? String == "started" } }
+        try waitFor(15, "started") { events().contains { $0.event == "started" } }
         try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "loop", "20"])
         try waitFor(30, "cutFailed") {
-            events().contains { $0["event"] as? String == "notification" && ($0["detail"] as? String)?.hasPrefix("cutFailed:") == true }
+            events().contains { $0.event == "notification" && $0.notification == "cutFailed" }
         }
         try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "unloop", "20"])
-        let finished = events().filter { $0["event"] as? String == "cutFinished" }.compactMap { $0["detail"] as? String }
+        let finished = events().filter { $0.event == "cutFinished" }.compactMap { $0.detail }
         #expect(finished.count == 2)
         // The first attempt SETs the bit; the second finds it already clear (no SET, nothing changed).
         #expect(finished.first?.hasPrefix("snmp: 1 SET (vlanTrunkPortVlansEnabled.\(F.ifIndex)) in ") == true, "\(finished)")
         #expect(try F.readChunk(sim, 0) == F.withVLANBit(F.chunk(0), 20, on: false))
         for c in 1...3 { #expect(try F.readChunk(sim, c) == F.chunk(c), "chunk \(c) changed") }
-        let failed = events().first { ($0["detail"] as? String)?.hasPrefix("cutFailed:") == true }?["detail"] as? String ?? ""
+        let failed = events().first { $0.notification == "cutFailed" }?.detail ?? ""
         #expect(failed.contains("cut attempt 2: rate not at or below 500 frames/s within 600 ms"), "\(failed)")
         let rows = try AnsibleTestShell.must(["sqlite3", "\(dir.path)/journal.sqlite",
                                                "SELECT driver, playbook, action, attempt, succeeded FROM playbookRun ORDER BY id"])

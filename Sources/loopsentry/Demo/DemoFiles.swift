@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentryCore
 
 /// Reads what was appended to a file since the last call (the trap log, the syslog file, the
 /// daemon's event lines), so the demo can print things as they arrive.
@@ -22,26 +23,26 @@ final class FileTail {
     }
 }
 
-/// The daemon's JSON event lines, accumulated.
+/// The daemon's event lines, decoded and accumulated.
 final class DaemonEvents {
     let tail: FileTail
-    private(set) var all: [[String: Any]] = []
+    private let decoder = JSONDecoder()
+    private(set) var all: [EventRecord] = []
 
     init(_ path: String) { tail = FileTail(path) }
 
     @discardableResult
-    func refresh() -> [[String: Any]] {
-        let fresh = tail.newLines().compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    func refresh() -> [EventRecord] {
+        let fresh = tail.newLines().compactMap { try? decoder.decode(EventRecord.self, from: Data($0.utf8)) }
         all += fresh
         return fresh
     }
 
-    func notifications(_ kind: String, vlan: Int) -> [[String: Any]] {
-        all.filter { $0["event"] as? String == "notification" && $0["vlan"] as? Int == vlan
-            && ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
+    func notifications(_ kind: String, vlan: Int) -> [EventRecord] {
+        all.filter { $0.event == "notification" && $0.vlan == vlan && $0.notification == kind }
     }
 
     func count(_ event: String, vlan: Int? = nil) -> Int {
-        all.filter { $0["event"] as? String == event && (vlan == nil || $0["vlan"] as? Int == vlan) }.count
+        all.filter { $0.event == event && (vlan == nil || $0.vlan == vlan) }.count
     }
 }

@@ -248,18 +248,17 @@ final class Demo {
 
     func drain(since: UInt64) {
         for e in events.refresh() {
-            let ev = e["event"] as? String ?? ""
-            let at = (e["monotonic_ns"] as? UInt64) ?? UInt64((e["monotonic_ns"] as? Double) ?? 0)
+            let at = e.monotonicNanos
             let rel = at >= since ? String(format: "+%5.0f ms", Double(at - since) / 1e6) : "        "
-            switch ev {
+            let vlan = e.vlan.map(String.init) ?? ""
+            switch e.event {
             case "notification":
-                let line = "\(rel)  NOTIFY   VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "") [state \(e["state"] ?? "")]"
-                say(line)
-                timeline.append((stamp(), "notification \((e["detail"] as? String)?.split(separator: ":").first ?? "") on VLAN \(e["vlan"] ?? "") (\(rel.trimmingCharacters(in: .whitespaces)) after the step)"))
+                say("\(rel)  NOTIFY   VLAN \(vlan) \(e.detail ?? "") [state \(e.state ?? "")]")
+                timeline.append((stamp(), "notification \(e.notification ?? "") on VLAN \(vlan) (\(rel.trimmingCharacters(in: .whitespaces)) after the step)"))
             case "transition":
-                say("\(rel)  STATE    VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
+                say("\(rel)  STATE    VLAN \(vlan) \(e.detail ?? "")")
             case "cutStarted", "cutFinished", "persistStarted", "persistFinished":
-                say("\(rel)  CUT      VLAN \(e["vlan"] ?? "") \(e["detail"] ?? "")")
+                say("\(rel)  CUT      VLAN \(vlan) \(e.detail ?? "")")
             default:
                 break
             }
@@ -279,15 +278,15 @@ final class Demo {
 
     func state(_ vlan: Int) -> String? {
         let r = try? Self.loopsentry(["status", "--json", "--socket", dir.appendingPathComponent("control.sock").path])
-        let rows = r.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] } ?? []
-        return rows.first { $0["vlan"] as? Int == vlan }?["state"] as? String
+        let rows = r.flatMap { try? JSONDecoder().decode([ControlStatusRow].self, from: Data($0.utf8)) } ?? []
+        return rows.first { $0.vlan == vlan }?.state
     }
 
     func showRates(_ title: String) {
         SignalFlag.sleep(nanos: 1_000_000_000)
         let r = try? Self.loopsentry(["status", "--json", "--socket", dir.appendingPathComponent("control.sock").path])
-        let rows = r.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] } ?? []
-        let line = rows.map { "VLAN \($0["vlan"] ?? "") \($0["state"] ?? "") \(Int($0["broadcastPerSecond"] as? Double ?? 0))/s" }
+        let rows = r.flatMap { try? JSONDecoder().decode([ControlStatusRow].self, from: Data($0.utf8)) } ?? []
+        let line = rows.map { "VLAN \($0.vlan) \($0.state) \(Int($0.broadcastPerSecond))/s" }
             .joined(separator: " · ")
         say("\(title): \(line)")
     }

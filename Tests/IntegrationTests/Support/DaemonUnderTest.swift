@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentryCore
 
 /// What tests read from a running `loopsentry run`: its JSON event lines and its control socket.
 /// `DaemonHarness` (the lab) and `VethDaemon` (a private veth pair) share these helpers.
@@ -11,23 +12,24 @@ protocol DaemonUnderTest: AnyObject {
 }
 
 extension DaemonUnderTest {
-    /// Every event so far, as dictionaries.
-    func events() -> [[String: Any]] {
-        outputLines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    /// Every event so far, decoded (a line that is not an event record is skipped).
+    func events() -> [EventRecord] {
+        let decoder = JSONDecoder()
+        return outputLines.compactMap { try? decoder.decode(EventRecord.self, from: Data($0.utf8)) }
     }
 
-    func events(_ name: String, vlan: Int? = nil) -> [[String: Any]] {
-        events().filter { $0["event"] as? String == name && (vlan == nil || $0["vlan"] as? Int == vlan) }
+    func events(_ name: String, vlan: Int? = nil) -> [EventRecord] {
+        events().filter { $0.event == name && (vlan == nil || $0.vlan == vlan) }
     }
 
     /// Notifications of `kind` (stormDetected, cutPending, cutApplied, cutFailed, ...) on `vlan`.
-    func notifications(_ kind: String, vlan: Int) -> [[String: Any]] {
-        events("notification", vlan: vlan).filter { ($0["detail"] as? String)?.hasPrefix("\(kind):") == true }
+    func notifications(_ kind: String, vlan: Int) -> [EventRecord] {
+        events("notification", vlan: vlan).filter { $0.notification == kind }
     }
 
     func waitFor(timeout: Double, _ what: String, _ pred: @escaping () -> Bool) throws {
         guard eventually(timeout: timeout, pred) else {
-            throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0["event"] ?? "") \($0["vlan"] ?? "") \($0["detail"] ?? "")" })")
+            throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0.event) \($0.vlan.map(String.init) ?? "") \($0.detail ?? "")" })")
         }
     }
 
@@ -37,12 +39,12 @@ extension DaemonUnderTest {
                       + (by.map { ["--by", $0] } ?? []))
     }
 
-    /// `loopsentry status --json`, as dictionaries; throws when the command fails or prints
-    /// something other than a JSON array (an unreachable daemon is not an empty status board).
-    func status() throws -> [[String: Any]] {
+    /// `loopsentry status --json`, decoded; throws when the command fails or prints something
+    /// other than an array of rows (an unreachable daemon is not an empty status board).
+    func status() throws -> [ControlStatusRow] {
         let out = try Shell.must([loopsentryBinary, "status", "--json", "--socket", socket])
-        guard let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
-            throw ShellError("status --json printed no array: \(out.prefix(200))")
+        guard let rows = try? JSONDecoder().decode([ControlStatusRow].self, from: Data(out.utf8)) else {
+            throw ShellError("status --json printed no array of rows: \(out.prefix(200))")
         }
         return rows
     }
@@ -50,10 +52,10 @@ extension DaemonUnderTest {
     /// Frames the daemon counted on `vlan` (its status board's counters are the sensor's totals).
     func frames(vlan: Int) -> Int {
         guard let rows = try? status() else { return -1 }
-        return rows.first { $0["vlan"] as? Int == vlan }?["framesTotal"] as? Int ?? -1
+        return rows.first { $0.vlan == vlan }.map { Int($0.framesTotal) } ?? -1
     }
 
     func state(vlan: Int) throws -> String? {
-        try status().first { $0["vlan"] as? Int == vlan }?["state"] as? String
+        try status().first { $0.vlan == vlan }?.state
     }
 }
