@@ -28,17 +28,6 @@ public enum Effect: Equatable, Sendable {
     case alarm(String)
 }
 
-/// An operator's action as the syslog `ACTION` message reports it.
-public struct OperatorActionNotice: Equatable, Sendable {
-    public var action: OperatorAction
-    public var key: DetectionKey
-    public var tenant: String
-    public var state: IncidentState
-    public var incident: UInt64?
-    public var author: String
-    public var result: String
-}
-
 /// A batch for the shell to start: journal `runs`, then run `batch` with the driver `driver`
 /// of `target`.
 public struct BatchStart: Equatable, Sendable {
@@ -48,14 +37,6 @@ public struct BatchStart: Equatable, Sendable {
     public var target: RemediationTarget
     public var batch: CutBatch
     public var runs: [Journal.RunStart]
-}
-
-/// One operator request, from the control socket, an SNMP SET or the API.
-public enum OperatorCommand: Equatable, Sendable {
-    /// acknowledgeCut, dismiss or restore on (interface, VLAN).
-    case action(OperatorAction, interface: String, vlan: Int, author: String, via: String)
-    /// New broadcast thresholds for one VLAN (not written to the file).
-    case thresholds(interface: String, vlan: VLANID, rising: Double, falling: Double, author: String, via: String)
 }
 
 /// One interface's counters as the sensor read them, for `Coordinator.poll`.

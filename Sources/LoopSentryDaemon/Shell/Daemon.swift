@@ -70,19 +70,41 @@ final class Daemon: @unchecked Sendable {
     /// Opens the SNMP subagent, the syslog targets and the metrics endpoint.
     func openSinks() throws {
         if config.snmp.enabled {
-            sinks.add(try SNMPSink(config: config.snmp, version: version, inbox: inbox, log: log))
+            let inbox = self.inbox
+            sinks.add(try SNMPSink(configuration: subagentConfiguration()) { command in
+                inbox.ask(timeout: 0.8) { .command(command, reply: $0) }
+            })
             log.write("snmpStarted", detail: "AgentX subagent on \(config.snmp.agentxSocket)", at: MonotonicClock.nanos())
         }
         for target in config.syslog {
-            let sink = try SyslogSink(target: target)
+            let destination = try SyslogDestination(
+                transport: target.transport.rawValue, address: target.address,
+                tls: SyslogTLSSettings(caFile: target.caFile, certificateFile: target.certFile, privateKeyFile: target.keyFile))
+            let sink = try SyslogSink(name: "syslog \(target.transport.rawValue) \(target.address)", destination: destination,
+                                      queueCapacity: target.queueLimit)
             sinks.add(sink)
             log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
         if let m = config.metrics {
-            let sink = try MetricsSink(config: m)
+            let sink = try MetricsSink(host: m.host, port: UInt16(m.port))
             sinks.add(sink)
             log.write("metricsStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
+    }
+
+    /// The subagent's settings from `snmp:`; its persistent files go to a private temporary folder.
+    func subagentConfiguration() -> SubagentConfiguration {
+        let s = config.snmp
+        var c = SubagentConfiguration(agentXSocket: s.agentxSocket, version: version, startTime: Self.wallNow())
+        c.pingIntervalSeconds = s.pingIntervalSeconds
+        c.limits = NotificationLimits(s)
+        c.queueCapacity = s.queueLimit
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmp-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        c.persistentDirectory = dir
+        let log = self.log
+        c.log = { _, line in log.write("snmpLog", detail: line.trimmingCharacters(in: .whitespacesAndNewlines), at: 0) }
+        return c
     }
 
     /// Resumes the journal's open incidents, after waiting for playbook runs a killed

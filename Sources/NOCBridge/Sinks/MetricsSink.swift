@@ -1,21 +1,20 @@
 import Foundation
-import LoopSentryConfig
 import LoopSentryCore
-import NOCBridge
 
 /// The optional Prometheus endpoint (`metrics.listen`): serves the rows the main loop last
 /// published, rendered on the server's own thread from a locked copy.
-final class MetricsSink: NOCSink, @unchecked Sendable {
-    let name: String
+public final class MetricsSink: NOCSink, @unchecked Sendable {
+    public let name: String
     private let server: MetricsServer
     private let lock = NSLock()
     private var rows: [VLANStatusRow] = []
     private var extra = MetricsExtra()
 
-    init(config: MetricsConfig) throws {
-        name = "metrics http://\(config.host):\(config.port)/metrics"
+    /// Serves /metrics on `host`:`port`.
+    public init(host: String, port: UInt16) throws {
+        name = "metrics http://\(host):\(port)/metrics"
         let box = Box()
-        server = try MetricsServer(host: config.host, port: UInt16(config.port)) { box.render() }
+        server = try MetricsServer(host: host, port: port) { box.render() }
         box.sink = self
         server.start()
     }
@@ -31,9 +30,9 @@ final class MetricsSink: NOCSink, @unchecked Sendable {
         return MetricsExposition.render(rows: r, extra: e)
     }
 
-    func update(extra: MetricsExtra) { lock.withLock { self.extra = extra } }
+    public func update(extra: MetricsExtra) { lock.withLock { self.extra = extra } }
 
-    func publish(_ rows: [VLANStatusRow]) { lock.withLock { self.rows = rows } }
+    public func publish(_ rows: [VLANStatusRow]) { lock.withLock { self.rows = rows } }
 
-    func close() { server.stop() }
+    public func close() { server.stop() }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import LoopSentryCore
+
+/// One syslog collector as a NOC sink: every notification becomes an RFC 5424 message with
+/// its MSGID and the loopsentry structured data. Sending never blocks the main loop (a
+/// bounded queue, drop-oldest, reconnect with backoff inside `SyslogSender`).
+public final class SyslogSink: NOCSink {
+    public let name: String
+    public let sender: SyslogSender
+
+    /// A sink sending to `destination` (named `name` in the event log), keeping at most
+    /// `queueCapacity` messages while the collector is away.
+    public init(name: String, destination: SyslogDestination, queueCapacity: Int) throws {
+        self.name = name
+        sender = try SyslogSender(configuration: SyslogSenderConfiguration(destination: destination, queueCapacity: queueCapacity))
+    }
+
+    public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
+        sender.send(SyslogEvent(notification, incident: incident.map(String.init) ?? "", detail: detail))
+    }
+
+    /// An operator's action, accepted or refused (MSGID ACTION).
+    public func action(_ n: OperatorActionNotice) {
+        sender.send(.operatorAction(n.action, interface: n.key.interface, vlan: n.key.outer, tenant: n.tenant, state: n.state,
+                                    incident: n.incident.map(String.init) ?? "", author: n.author, result: n.result))
+    }
+
+    public func close() { sender.shutdown(timeout: .seconds(1)) }
+}
