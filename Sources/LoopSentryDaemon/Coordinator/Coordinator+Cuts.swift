@@ -18,27 +18,28 @@ extension Coordinator {
                                           lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback), at: now)
     }
 
-    /// The batches the scheduler lets run now. While the journal cannot be written none starts:
-    /// after a crash nobody could tell it ran.
+    /// The batches the scheduler lets run now. While the journal cannot be written none starts
+    /// (after a crash nobody could tell it ran): the shell journals a batch's runs before it
+    /// starts the driver and reports a batch whose runs cannot be written as finished with that
+    /// failure. That write, not `journalHealth`, decides: the health is known only once the shell
+    /// has carried out this event's earlier journal writes, so a batch due in the event whose
+    /// write shows the journal recovered must not be refused as if it still failed. While the
+    /// last write failed, the `cutStarted` line waits for the next successful write.
     mutating func startBatches(now: UInt64, wall: UTCTimestamp) -> [Effect] {
         var effects: [Effect] = []
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         for d in scheduler.next(at: now) {
             guard let first = d.jobs.first, let (tenant, r) = policy.target(first.key) else { continue }
             let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
-            guard journalHealth.allowsCuts else {
-                let outcome = CutOutcome.failed(batch, "journal cannot be written: \(d.work.rawValue) not started")
-                effects += batchFinished(id: d.id, runs: d.jobs.map { _ in -1 }, outcome, now: now, wall: wall)
-                continue
-            }
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             let what = d.work == .persist ? "persist \(d.action)" : d.work.rawValue
-            effects.append(.record(EventRecord(
+            let started = EventRecord(
                 d.work == .persist ? "persistStarted" : "cutStarted", key: first.key, at: now, tenant: tenant.name,
                 incident: first.incident,
                 detail: "\(what) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
-                    + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)")))
+                    + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)")
+            if journalHealth.allowsCuts { effects.append(.record(started)) } else { unannounced.append(started) }
             effects.append(.startBatch(BatchStart(
                 id: d.id, work: d.work, driver: d.lane.driver, target: r, batch: batch,
                 runs: d.jobs.map { Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue,

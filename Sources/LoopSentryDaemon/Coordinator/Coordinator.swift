@@ -20,7 +20,8 @@ public struct Coordinator: Sendable {
     public internal(set) var book: IncidentBook
     public internal(set) var board: StatusBoard
     public internal(set) var scheduler: CutScheduler
-    /// Whether the journal can be written; while not, no cut starts.
+    /// Whether the journal can be written, for the alarm; while not, no cut starts (the shell
+    /// cannot journal its runs).
     public internal(set) var journalHealth = JournalHealth()
     /// Interfaces that send probes.
     let probeInterfaces: Set<String>
@@ -31,6 +32,9 @@ public struct Coordinator: Sendable {
     var lostInterfaces: Set<String> = []
     /// The journal's file, for the alarm's words.
     let journalPath: String
+    /// The start lines of batches handed to the shell while the last journal write had failed:
+    /// logged once a write succeeds (the batch's runs were journaled), dropped when one fails.
+    var unannounced: [EventRecord] = []
     /// Jobs that could not be queued (no target), answered at the end of the current event.
     var refused: [(key: DetectionKey, work: CutWork, attempt: Int, reason: String)] = []
 
@@ -146,10 +150,14 @@ public struct Coordinator: Sendable {
     public mutating func journalWritten(_ writes: [Journal.Write], succeeded: Bool, reason: String = "", now: UInt64) -> [Effect] {
         if succeeded {
             for case let .openIncident(i) in writes { knownIncidents.insert(i.id) }
-            guard case let .clearAlarm(nanos) = journalHealth.writeSucceeded(at: now) else { return [] }
+            let started = unannounced.map(Effect.record)
+            unannounced = []
+            guard case let .clearAlarm(nanos) = journalHealth.writeSucceeded(at: now) else { return started }
             return [.record(EventRecord("journalRecovered", at: now,
                                         detail: String(format: "journal writable again after %.1f s", Double(nanos) / 1e9)))]
+                + started
         }
+        unannounced = []
         guard case .raiseAlarm = journalHealth.writeFailed(reason, at: now) else { return [] }
         let line = "journal \(journalPath) cannot be written (\(reason)): sensing and notifications go on; no cut starts until it can"
         return [.record(EventRecord("journalUnavailable", at: now, detail: line)), .alarm(line)]
