@@ -64,6 +64,11 @@ public struct TenantVLANs: Equatable, Sendable {
     public var interface: String
     public var vlans: VLANSet
     public var line: Int?
+    public init(interface: String, vlans: VLANSet, line: Int? = nil) {
+        self.interface = interface
+        self.vlans = vlans
+        self.line = line
+    }
 }
 
 /// Where and how a tenant's VLAN is cut: the driver that cuts, the trunk port, and the playbook

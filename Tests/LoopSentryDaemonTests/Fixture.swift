@@ -1,5 +1,5 @@
 import Foundation
-@testable import LoopSentryConfig
+import LoopSentryConfig
 import LoopSentryCore
 import LoopSentryDaemon
 

@@ -134,6 +134,10 @@ struct Harness {
                     out += service(at: seconds)
                     continue
                 }
+                // The start line is logged once the runs are journaled, before the driver starts.
+                out.removeLast()
+                out.append(.record(start.started))
+                out.append(effect)
                 out += play(coordinator.journalWritten([], succeeded: true, now: t(seconds)), at: seconds)
                 runsOf[start.id] = start.runs.map { _ in defer { nextRun += 1 }; return nextRun }
                 running.append(start)

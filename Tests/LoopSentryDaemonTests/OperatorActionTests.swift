@@ -70,6 +70,18 @@ import Testing
         #expect(trace(effects) == Self.refused(.acknowledgeCut, 20, on: "eth9", message))
     }
 
+    @Test("an action on a VLAN number outside 1-4094 is refused naming the VLAN, not the interface")
+    func outOfRangeVLANRefused() {
+        var h = Harness()
+        for vlan in [0, 4095, 5000] {
+            let message = "VLAN \(vlan) is out of range (1-4094)"
+            let (response, effects) = h.operator_(.acknowledgeCut, vlan, at: 5)
+            #expect(response == ControlResponse(ok: false, message: message))
+            #expect(trace(effects).first == "journal action acknowledgeCut refused #-")
+            #expect(trace(effects).last == "record operatorAction trunk0/\(vlan): acknowledgeCut refused: \(message)")
+        }
+    }
+
     @Test("dismiss ends the incident and suppresses detection for the hold-down")
     func dismissSuppressesDetection() {
         var h = Harness()

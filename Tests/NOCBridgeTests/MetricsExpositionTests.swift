@@ -5,11 +5,15 @@ import Testing
 @Suite struct MetricsExpositionTests {
     /// Two rows on two interfaces, deliberately out of (ifIndex, VLAN) order.
     static let rows: [VLANStatusRow] = [
-        VLANStatusRow(key: Fixtures.key(7, 30), ifName: "trunk1",
-                      counters: VLANCounters(broadcast: 300, multicast: 90, frames: 5_000_003_000, bytes: 123_456_789),
-                      returnedProbes: 2, broadcastRate: 60, multicastRate: 7, frameRate: 600,
-                      risingThreshold: 1000, fallingThreshold: 100, tenant: "globex", policy: .auto,
-                      state: .cut, lastChange: Fixtures.t0),
+        {
+            var r = VLANStatusRow(key: Fixtures.key(7, 30), ifName: "trunk1",
+                                  counters: VLANCounters(broadcast: 300, multicast: 90, frames: 5_000_003_000, bytes: 123_456_789),
+                                  returnedProbes: 2, broadcastRate: 60, multicastRate: 7, frameRate: 600,
+                                  risingThreshold: 1000, fallingThreshold: 100, tenant: "globex", policy: .auto,
+                                  state: .cut, lastChange: Fixtures.t0)
+            r.leakedProbes = 1
+            return r
+        }(),
         VLANStatusRow(key: Fixtures.key(3, 10), ifName: "trunk0", risingThreshold: 500, fallingThreshold: 50,
                       policy: .alarm, lastChange: Fixtures.t0),
     ]
@@ -72,6 +76,10 @@ import Testing
             # TYPE loopsentry_vlan_probes_returned_total counter
             loopsentry_vlan_probes_returned_total{interface="trunk0",vlan="10",tenant=""} 0
             loopsentry_vlan_probes_returned_total{interface="trunk1",vlan="30",tenant="globex"} 2
+            # HELP loopsentry_vlan_probes_leaked_total LoopSentry's own probe frames sent on the VLAN that came back untagged or on another VLAN (the VLAN is bridged into another one).
+            # TYPE loopsentry_vlan_probes_leaked_total counter
+            loopsentry_vlan_probes_leaked_total{interface="trunk0",vlan="10",tenant=""} 0
+            loopsentry_vlan_probes_leaked_total{interface="trunk1",vlan="30",tenant="globex"} 1
             # HELP loopsentry_vlan_rising_threshold_pps Broadcast frames per second at or above which a storm is detected.
             # TYPE loopsentry_vlan_rising_threshold_pps gauge
             loopsentry_vlan_rising_threshold_pps{interface="trunk0",vlan="10",tenant=""} 500

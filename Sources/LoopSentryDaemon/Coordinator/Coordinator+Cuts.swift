@@ -20,11 +20,11 @@ extension Coordinator {
 
     /// The batches the scheduler lets run now. While the journal cannot be written none starts
     /// (after a crash nobody could tell it ran): the shell journals a batch's runs before it
-    /// starts the driver and reports a batch whose runs cannot be written as finished with that
-    /// failure. That write, not `journalHealth`, decides: the health is known only once the shell
-    /// has carried out this event's earlier journal writes, so a batch due in the event whose
-    /// write shows the journal recovered must not be refused as if it still failed. While the
-    /// last write failed, the `cutStarted` line waits for the next successful write.
+    /// starts the driver, logs the batch's `started` line only then, and reports a batch whose
+    /// runs cannot be written as finished with that failure. That write, not `journalHealth`,
+    /// decides: the health is known only once the shell has carried out this event's earlier
+    /// journal writes, so a batch due in the event whose write shows the journal recovered must
+    /// not be refused as if it still failed.
     mutating func startBatches(now: UInt64, wall: UTCTimestamp) -> [Effect] {
         var effects: [Effect] = []
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
@@ -39,9 +39,8 @@ extension Coordinator {
                 incident: first.incident,
                 detail: "\(what) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
                     + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)")
-            if journalHealth.allowsCuts { effects.append(.record(started)) } else { unannounced.append(started) }
             effects.append(.startBatch(BatchStart(
-                id: d.id, work: d.work, driver: d.lane.driver, target: r, batch: batch,
+                id: d.id, work: d.work, driver: d.lane.driver, target: r, batch: batch, started: started,
                 runs: d.jobs.map { Journal.RunStart(incident: $0.incident, playbook: name, action: d.work.rawValue,
                                                     attempt: $0.attempt, at: date, driver: d.lane.driver.rawValue) })))
         }

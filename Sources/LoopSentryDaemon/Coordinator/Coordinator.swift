@@ -32,9 +32,6 @@ public struct Coordinator: Sendable {
     var lostInterfaces: Set<String> = []
     /// The journal's file, for the alarm's words.
     let journalPath: String
-    /// The start lines of batches handed to the shell while the last journal write had failed:
-    /// logged once a write succeeds (the batch's runs were journaled), dropped when one fails.
-    var unannounced: [EventRecord] = []
     /// Jobs that could not be queued (no target), answered at the end of the current event.
     var refused: [(key: DetectionKey, work: CutWork, attempt: Int, reason: String)] = []
 
@@ -150,14 +147,10 @@ public struct Coordinator: Sendable {
     public mutating func journalWritten(_ writes: [Journal.Write], succeeded: Bool, reason: String = "", now: UInt64) -> [Effect] {
         if succeeded {
             for case let .openIncident(i) in writes { knownIncidents.insert(i.id) }
-            let started = unannounced.map(Effect.record)
-            unannounced = []
-            guard case let .clearAlarm(nanos) = journalHealth.writeSucceeded(at: now) else { return started }
+            guard case let .clearAlarm(nanos) = journalHealth.writeSucceeded(at: now) else { return [] }
             return [.record(EventRecord("journalRecovered", at: now,
                                         detail: String(format: "journal writable again after %.1f s", Double(nanos) / 1e9)))]
-                + started
         }
-        unannounced = []
         guard case .raiseAlarm = journalHealth.writeFailed(reason, at: now) else { return [] }
         let line = "journal \(journalPath) cannot be written (\(reason)): sensing and notifications go on; no cut starts until it can"
         return [.record(EventRecord("journalUnavailable", at: now, detail: line)), .alarm(line)]

@@ -28,14 +28,16 @@ public enum Effect: Equatable, Sendable {
     case alarm(String)
 }
 
-/// A batch for the shell to start: journal `runs`, then run `batch` with the driver `driver`
-/// of `target`.
+/// A batch for the shell to start: journal `runs`, log `started`, then run `batch` with the
+/// driver `driver` of `target`.
 public struct BatchStart: Equatable, Sendable {
     public var id: Int
     public var work: CutWork
     public var driver: CutDriverKind
     public var target: RemediationTarget
     public var batch: CutBatch
+    /// The event log line of the start, written once the runs are journaled.
+    public var started: EventRecord
     public var runs: [Journal.RunStart]
 }
 

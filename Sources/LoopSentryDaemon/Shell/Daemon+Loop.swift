@@ -141,13 +141,14 @@ extension Daemon {
         }
     }
 
-    /// Journals the batch's runs, then starts it. A batch whose runs cannot be journaled does not
-    /// start: after a crash nobody could tell it ran.
+    /// Journals the batch's runs, logs its start, then starts it. A batch whose runs cannot be
+    /// journaled does not start: after a crash nobody could tell it ran.
     func startBatch(_ start: BatchStart) {
         let now = MonotonicClock.nanos()
         do {
             let runs = try journal.startRuns(start.runs)
             perform(coordinator.journalWritten([], succeeded: true, now: now))
+            log.write(start.started)
             drivers.start(start, runs: runs)
         } catch {
             perform(coordinator.journalWritten([], succeeded: false, reason: Self.reason(error), now: now))
