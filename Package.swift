@@ -54,6 +54,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "LoopSentryCore"]),
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
