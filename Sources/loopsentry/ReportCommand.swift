@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The daemon's configuration file, to find its journal (default: $LOOPSENTRY_CONFIG).")
     var config: String?
 
-    @Option(name: .long, help: "text, json or html.")
+    @Option(name: .long, help: "The report's format.")
     var format: Format = .text
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")
@@ -82,6 +82,10 @@ struct ReportCommand: ParsableCommand {
         guard let output else {
             FileHandle.standardOutput.write(Data(page.utf8))
             return
+        }
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw RuntimeFailure("\(output): cannot write the report: folder \(folder) does not exist")
         }
         do {
             try Data(page.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

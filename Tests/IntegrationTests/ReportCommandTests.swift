@@ -199,7 +199,7 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
-    @Test("a file that is not a journal, and a missing configuration, are named")
+    @Test("a file that is not a journal, a missing configuration and an output folder that does not exist are named")
     func notAJournal() throws {
         let text = dir.appendingPathComponent("notes.txt").path
         try "not a database\n".write(toFile: text, atomically: true, encoding: .utf8)
@@ -209,5 +209,8 @@ import Testing
         let c = try report(["--tenant", "org-b", "--since", "7d", "--config", "/nonexistent/loopsentry.yaml"])
         #expect(c.status == 1)
         #expect(c.stderr == "loopsentry: /nonexistent/loopsentry.yaml: does not exist\n")
+        let o = try report(window(["--output", "/nonexistent/report.txt"]))
+        #expect(o.status == 1)
+        #expect(o.stderr == "loopsentry: /nonexistent/report.txt: cannot write the report: folder /nonexistent does not exist\n")
     }
 }

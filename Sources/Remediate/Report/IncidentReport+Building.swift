@@ -42,11 +42,7 @@ extension IncidentReport.Entry {
         measure(.detect, start: { $0.to == "detected" },
                 end: { $0.from == "detected" && ["pendingAck", "cutting"].contains($0.to) })
         measure(.acknowledge, start: { $0.to == "pendingAck" },
-                end: { $0.from == "pendingAck" && $0.to == "cutting" })
-        if let ack = moves.first(where: { $0.from == "pendingAck" && $0.to == "cutting" }),
-           !ack.cause.hasPrefix("operator ") {
-            intervals[.acknowledge] = nil
-        }
+                end: { $0.from == "pendingAck" && $0.to == "cutting" && $0.cause.hasPrefix("operator ") })
         measure(.cut, start: { $0.to == "cutting" }, end: { $0.to == "cut" })
         measure(.restore, start: { $0.to == "cut" }, end: { $0.from == "restoring" && $0.to == "normal" })
         self.init(id: i.id, interface: i.interface, vlan: i.vlan, inner: i.inner, policy: i.policy, openedAt: i.openedAt,
