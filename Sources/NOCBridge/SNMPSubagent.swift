@@ -1,6 +1,7 @@
 import CNetSNMP
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Synchronization
 
 /// The AgentX subagent that serves LOOPSENTRY-MIB through the host's snmpd.
@@ -40,7 +41,7 @@ public final class SNMPSubagent: @unchecked Sendable {
     /// A subagent with `configuration`; operator SETs go to `actionHandler` (nil: actions are
     /// validated and answered `resourceUnavailable`). Nothing runs until `start()`.
     public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil,
-                now: UInt64 = MonotonicClock.nanoseconds()) throws(NetSNMPError) {
+                now: UInt64 = MonotonicClock.nanos()) throws(SystemCallError) {
         self.configuration = configuration
         let limits = configuration.limits
         shared = Mutex(Shared(
@@ -50,7 +51,7 @@ public final class SNMPSubagent: @unchecked Sendable {
             limiter: NotificationRateLimiter(limits: limits, now: now),
             queue: BoundedQueue(capacity: configuration.queueCapacity),
             handler: actionHandler))
-        wakeFD = try netSNMPCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        wakeFD = try systemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
     }
 
     deinit { close(wakeFD) }
@@ -111,7 +112,7 @@ public final class SNMPSubagent: @unchecked Sendable {
     /// the master is unreachable it waits in a bounded queue and goes out after reconnecting.
     @discardableResult
     public func notify(_ notification: NOCNotification,
-                       now: UInt64 = MonotonicClock.nanoseconds()) -> NotificationDisposition {
+                       now: UInt64 = MonotonicClock.nanos()) -> NotificationDisposition {
         let disposition = shared.withLock { s -> NotificationDisposition in
             guard s.running, !s.stopRequested else { return .notRunning }
             guard s.limiter.admit(notification.key, now: now) else {
@@ -180,14 +181,5 @@ public final class SNMPSubagent: @unchecked Sendable {
     /// Called on the agent thread when the AgentX session opens or closes.
     func masterConnectionChanged(_ connected: Bool) {
         shared.withLock { $0.connected = connected }
-    }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds: the time base of notification rate limiting.
-public enum MonotonicClock {
-    public static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry monitor`: live per-VLAN rates on one interface, no daemon needed.

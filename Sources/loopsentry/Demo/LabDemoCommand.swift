@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab demo`: the whole product on the lab, narrated with measured times.
