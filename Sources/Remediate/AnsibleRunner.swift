@@ -115,8 +115,16 @@ public struct AnsibleRunner: Sendable {
 
         let clock = ContinuousClock()
         let start = clock.now
-        let child = try AnsibleChildProcess.spawn(executable: executable, arguments: arguments, environment: env,
-                                                  stdoutPath: "\(dir)/stdout", stderrPath: "\(dir)/stderr")
+        // Its own process group: a timeout stops ansible-playbook and every worker, module and
+        // `sleep` it started, and a kill -9 of the daemon leaves the run to finish its work.
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(.init([executable] + arguments, environment: env,
+                                                 stdout: .file("\(dir)/stdout", append: false),
+                                                 stderr: .file("\(dir)/stderr", append: false), ownProcessGroup: true))
+        } catch {
+            throw .cannotStart(error.description)
+        }
         let exit = await child.wait(until: start.advanced(by: request.timeout))
         let duration = clock.now - start
         let read = { (f: String) in (try? String(contentsOfFile: "\(dir)/\(f)", encoding: .utf8)) ?? "" }

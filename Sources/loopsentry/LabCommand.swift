@@ -40,6 +40,7 @@ struct LabUpCommand: ParsableCommand {
         let plan = LabPlan(vlans: list)
         do {
             try LabRunner().run(plan.up())
+            try LabRunner().waitUntilForwarding(in: [LabPlan.switch1, LabPlan.switch2])
             var state = LabState(vlans: list.map { Int($0.value) })
             try state.save()
             if trafficRate > 0 {
@@ -143,16 +144,10 @@ enum LabTeardown {
 /// Tenant traffic: a detached `loopsentry lab send` in host lsl-ha, broadcasting on every lab VLAN.
 enum LabTraffic {
     static func start(vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
-            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
-        p.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
-            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        return p.processIdentifier
+        let me = CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        return try ChildProcess.spawn(.init([me, "lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
+            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)])).pid
     }
 
     static func stop(pid: Int32) {
