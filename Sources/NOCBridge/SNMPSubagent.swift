@@ -167,7 +167,7 @@ public final class SNMPSubagent: @unchecked Sendable {
     private func sendQueuedNotifications(_ session: AgentXSession) {
         var sent = 0
         while sent < Self.notificationBatch, let next = shared.withLock({ s -> NOCNotification? in
-            guard s.connected, let n = s.queue.removeFirst() else { return nil }
+            guard s.connected, let n = s.queue.popFirst() else { return nil }
             s.scalars.notifyQueued = UInt32(s.queue.count)
             return n
         }) {
