@@ -115,20 +115,13 @@ struct LabDownCommand: ParsableCommand {
     }
 }
 
-/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094.
+/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094, at most 128 VLANs.
 enum LabVLANs {
     static func parse(_ text: String) throws -> [VLANID] {
-        var out: Set<VLANID> = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!),
-                  lo <= hi, (1...4094).contains(lo), (1...4094).contains(hi) else {
-                throw ValidationError("--vlans: '\(part)' is not a VLAN or range within 1-4094")
-            }
-            for v in lo...hi { out.insert(VLANID(v)!) }
-        }
-        guard out.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(out.count)") }
-        return out.sorted()
+        let set: VLANSet
+        do { set = try VLANSet(parsing: text) } catch { throw ValidationError("--vlans: \(error)") }
+        guard set.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(set.count)") }
+        return Array(set)
     }
 }
 
