@@ -70,6 +70,9 @@ public struct ChildProcess: Sendable {
         redirect(&actions, 0, spawn.stdin, write: false)
         redirect(&actions, 1, spawn.stdout, write: true)
         redirect(&actions, 2, spawn.stderr, write: true)
+        // Nothing else of ours: a descriptor the child inherited by accident (a caller's pipe
+        // or socket without close-on-exec) would keep its reader waiting for as long as it runs.
+        for fd in openDescriptors() { posix_spawn_file_actions_addclose(&actions, fd) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -95,6 +98,19 @@ public struct ChildProcess: Sendable {
             : posix_spawnp(&pid, spawn.arguments[0], &actions, &attr, argv, &envp!)
         guard rc == 0 else { throw SystemCallError("posix_spawn \(spawn.arguments[0])", errno: rc) }
         return ChildProcess(pid: pid, ownsProcessGroup: spawn.ownProcessGroup)
+    }
+
+    /// The descriptors from 3 up open in this process now (/proc/self/fd). Closing one that is
+    /// gone by the time the child starts is not an error for `posix_spawn`.
+    private static func openDescriptors() -> [Int32] {
+        guard let dir = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(dir) }
+        var fds: [Int32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd >= 3 { fds.append(fd) }
+        }
+        return fds
     }
 
     private static func redirect(_ actions: inout posix_spawn_file_actions_t, _ fd: Int32, _ stream: Stream, write: Bool) {
