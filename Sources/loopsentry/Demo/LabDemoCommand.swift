@@ -82,8 +82,9 @@ final class Demo {
         say("Cut drivers: org-a nftables (in-process libnftables on lsl-sw1's trunk port; the playbook then audits it) ·")
         say("org-b ansible (linux-bridge-vlan.yml) · org-c none (notify only)")
         try startDaemon(config: config)
-        try waitFor("the subagent registered with snmpd", seconds: 15) {
-            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVersion.0"]))?.output.contains("0.") == true
+        // Registered is not enough: the rows appear with the daemon's first publish.
+        try waitFor("the subagent registered with snmpd and its table published", seconds: 15) {
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanTenant.\(self.ifIndex).20"]))?.output.contains("org-b") == true
         }
         mark("daemon running, subagent registered")
         say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
