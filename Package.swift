@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "LabTestSupport", dependencies: ["Lab"], path: "Tests/LabTestSupport"),
 
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "LoopSentrySystemTests", dependencies: ["LoopSentrySystem"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LoopSentryCore"]),
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),

@@ -175,6 +175,8 @@ public struct ChildProcess: Sendable {
         timer.schedule(deadline: .now() + .nanoseconds(Int(left.seconds) * 1_000_000_000 + Int(left.attoseconds / 1_000_000_000)),
                        leeway: .milliseconds(5))
         timer.setEventHandler { [self] in
+            // A child that already exited (not yet reaped by a late task) did not time out.
+            guard !hasExited else { return }
             expired.set()
             signal(SIGTERM)
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(grace.components.seconds) * 1_000_000_000)) {
@@ -194,6 +196,13 @@ public struct ChildProcess: Sendable {
         var exit = stop(grace: grace)
         exit.timedOut = true
         return exit
+    }
+
+    /// True once the child has exited, without reaping it (`waitid` with WNOWAIT).
+    var hasExited: Bool {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return true }
+        return info._sifields._sigchld.si_pid == pid
     }
 
     /// `waitpid` on the child: nil while it runs; else its exit status, or `.some(nil)` when a
