@@ -62,15 +62,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What test suites that build a lab share: a lab of their own under a per-run namespace prefix.
+        .target(name: "LabTestSupport", dependencies: ["Lab"], path: "Tests/LabTestSupport"),
+
         .testTarget(name: "LoopSentryCoreTests", dependencies: ["LoopSentryCore"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "LoopSentryCore"]),
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
-        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore"]),
+        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore", "LabTestSupport"]),
         .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
         .testTarget(name: "SyslogTests", dependencies: ["NOCBridge", "LoopSentryCore",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LoopSentryDaemonTests", dependencies: ["LoopSentryDaemon", "LoopSentryConfig", "LoopSentryCore",
                                                                  "Remediate", "NOCBridge"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate", "Lab", "LabTestSupport"]),
     ]
 )

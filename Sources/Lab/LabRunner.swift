@@ -45,6 +45,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case unknownVLAN(Int, [Int])
     case loopAlreadyOpen(Int)
     case loopNotOpen(Int)
+    case badPrefix(String, source: String)
 
     public var description: String {
         switch self {
@@ -54,6 +55,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case let .unknownVLAN(v, vlans): "VLAN \(v) is not on the lab trunk (lab VLANs: \(vlans.map(String.init).joined(separator: ",")))"
         case let .loopAlreadyOpen(v): "a loop on VLAN \(v) is already open"
         case let .loopNotOpen(v): "no loop is open on VLAN \(v)"
+        case let .badPrefix(p, source):
+            "\(source) '\(p)': a lab prefix is 1-\(LabNamespaces.maxPrefixLength) characters of a-z and 0-9"
         }
     }
 }
