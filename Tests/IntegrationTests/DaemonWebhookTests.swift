@@ -19,6 +19,16 @@ final class DaemonWebhookTests {
                        webhooks: "{ url: \"\(receiver.url)\", secret_file: \(receiver.secretFile), timeout_s: \(timeout) }")
     }
 
+    /// A receiver in `mode`, and a started daemon whose tenant's storm on VLAN 20 was cut: its
+    /// notifications are being delivered.
+    func afterACut(mode: String, hang: Double = 30) throws -> (WebhookReceiver, VethDaemon) {
+        let r = try WebhookReceiver(secret: "org-b-\(UUID().uuidString)", mode: mode, hang: hang)
+        let d = try daemon(r)
+        try d.start()
+        try stormUntilCut(d)
+        return (r, d)
+    }
+
     /// Floods VLAN 20 until the cut starts, then stops the flood (the "cut" worked) and waits
     /// for cutApplied.
     func stormUntilCut(_ d: VethDaemon) throws {
@@ -47,13 +57,11 @@ final class DaemonWebhookTests {
 
     @Test("signed POSTs: Python's hmac verifies each, a wrong secret does not; the body has exactly the documented fields")
     func signatureAndBody() throws {
-        let r = try WebhookReceiver(secret: "org-b-secret-\(UUID().uuidString)")
-        let d = try daemon(r)
-        try d.start()
-        try stormUntilCut(d)
+        let (r, d) = try afterACut(mode: "ok")
         let rows = try expectAllDeliveredOnce(d, r)
         let notifications = d.events("notification", vlan: 20)
         #expect(rows.count == notifications.count, "one delivery per notification (one URL)")
+        #expect(Set(notifications.compactMap(\.notification)).isSuperset(of: ["stormDetected", "cutApplied"]))
         #expect(rows.allSatisfy { $0["attempts"] as? Int == 0 && $0["url"] as? String == r.url && $0["tenant"] as? String == "org-b" })
 
         let requests = try r.requests()
@@ -94,10 +102,7 @@ final class DaemonWebhookTests {
 
     @Test("the receiver fails (500), then recovers: delivered after retries 1 s, 2 s, ... apart, exactly once per delivery id")
     func failThenRecover() throws {
-        let r = try WebhookReceiver(secret: "s-\(UUID().uuidString)", mode: "fail")
-        let d = try daemon(r)
-        try d.start()
-        try stormUntilCut(d)
+        let (r, d) = try afterACut(mode: "fail")
         try d.waitFor(timeout: 20, "three attempts of one delivery") {
             Dictionary(grouping: try r.requests(), by: { $0["delivery"] as? String ?? "" }).values.contains { $0.count >= 3 }
         }
@@ -120,10 +125,7 @@ final class DaemonWebhookTests {
 
     @Test("the receiver hangs: the request times out, is retried, and is delivered once the receiver answers")
     func hangThenRecover() throws {
-        let r = try WebhookReceiver(secret: "s-\(UUID().uuidString)", mode: "hang", hang: 20)
-        let d = try daemon(r, timeout: 2)
-        try d.start()
-        try stormUntilCut(d)
+        let (r, d) = try afterACut(mode: "hang", hang: 20)
         try d.waitFor(timeout: 30, "a timed-out attempt") {
             d.events("webhookFailed").contains { ($0.detail ?? "").contains("timed out after 2 s") }
         }
@@ -136,10 +138,7 @@ final class DaemonWebhookTests {
 
     @Test("kill -9 with deliveries pending: after the restart every journaled delivery arrives, exactly once")
     func killWhilePending() throws {
-        let r = try WebhookReceiver(secret: "s-\(UUID().uuidString)", mode: "fail")
-        let d = try daemon(r)
-        try d.start()
-        try stormUntilCut(d)
+        let (r, d) = try afterACut(mode: "fail")
         try d.waitFor(timeout: 20, "a failed attempt") { try r.requests().count >= 2 }
         d.daemon?.signal(SIGKILL)
         #expect(d.daemon?.wait(timeout: 5) != nil)
