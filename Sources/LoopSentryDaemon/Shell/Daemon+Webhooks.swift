@@ -9,8 +9,8 @@ import Sensor
 extension Journal: WebhookStore {}
 
 extension Daemon {
-    /// Opens the tenants' webhooks (when any is configured): the sink resumes the journal's
-    /// undelivered rows and reports every attempt to the event log.
+    /// Opens the tenants' webhooks (when any is configured or undelivered): the sink resumes the
+    /// journal's undelivered rows and reports every attempt to the event log.
     func openWebhooks() throws {
         var targets: [WebhookTarget] = []
         for t in config.tenants {
@@ -21,7 +21,9 @@ extension Daemon {
                 targets.append(WebhookTarget(tenant: t.name, url: w.url, secret: secret, timeout: Double(w.timeoutSeconds)))
             }
         }
-        guard !targets.isEmpty else { return }
+        // With no webhook left, earlier undelivered rows are still opened, to be reported abandoned.
+        let leftover = try journal.undeliveredWebhooks()
+        guard !targets.isEmpty || !leftover.isEmpty else { return }
         let log = self.log
         let sink = try WebhookSink(targets: targets, store: journal, sensor: Int(config.sensor.sensorID)) { report in
             log.write(Self.record(report))
