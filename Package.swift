@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "LoopSentryCore"),
         // The configuration file: YAML read with Yams, validated with key paths and lines.
         .target(name: "LoopSentryConfig", dependencies: ["LoopSentryCore", .product(name: "Yams", package: "Yams")]),
+        // The thin OS layer every shell uses (Glibc only): the monotonic and wall clocks, the one
+        // funnel and error type for plain libc calls, and the one way to start a child process.
+        .target(name: "LoopSentrySystem", dependencies: ["LoopSentryCore"]),
 
         // libbpf: C helpers for macros and opts structs that do not import into Swift.
         .target(name: "CLoopSentryBPF",
@@ -29,36 +32,36 @@ let package = Package(
         .executableTarget(name: "BPFEmbed"),
         .plugin(name: "BPFCompilerPlugin", capability: .buildTool(), dependencies: ["BPFEmbed"]),
         // The eBPF sensor's shell: object ownership, tc attach, counters, probes.
-        .target(name: "Sensor", dependencies: ["LoopSentryCore", "CLoopSentryBPF"], plugins: ["BPFCompilerPlugin"]),
+        .target(name: "Sensor", dependencies: ["LoopSentryCore", "LoopSentrySystem", "CLoopSentryBPF"], plugins: ["BPFCompilerPlugin"]),
 
         // Net-SNMP's agent library (the AgentX subagent) and OpenSSL (RFC 5425 syslog over TLS).
         .target(name: "CNetSNMP", linkerSettings: [.linkedLibrary("netsnmpagent"), .linkedLibrary("netsnmp")]),
         .target(name: "CLoopSentryTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // What the NOC sees: the AgentX subagent, notifications, syslog, metrics.
-        .target(name: "NOCBridge", dependencies: ["LoopSentryCore", "CNetSNMP", "CLoopSentryTLS",
+        .target(name: "NOCBridge", dependencies: ["LoopSentryCore", "LoopSentrySystem", "CNetSNMP", "CLoopSentryTLS",
                                                   .product(name: "Logging", package: "swift-log")]),
 
         // libnftables (the nftables cut driver) and Net-SNMP's client sessions (the SNMP cut driver).
         .target(name: "CNftables", linkerSettings: [.linkedLibrary("nftables")]),
         .target(name: "CNetSNMPClient", linkerSettings: [.linkedLibrary("netsnmp")]),
         // Incidents, the journal, the cut scheduler and drivers, the Ansible runner.
-        .target(name: "Remediate", dependencies: ["LoopSentryCore", "CNftables", "CNetSNMPClient",
+        .target(name: "Remediate", dependencies: ["LoopSentryCore", "LoopSentrySystem", "CNftables", "CNetSNMPClient",
                                                   .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
-        .target(name: "Lab", dependencies: ["LoopSentryCore"]),
+        .target(name: "Lab", dependencies: ["LoopSentryCore", "LoopSentrySystem"]),
 
         // The daemon as a library: the pure coordinator (detection → incidents → effects) and the
         // thin shell of services around it (sensors, sinks, control socket, drivers, journal).
         .target(name: "LoopSentryDaemon", dependencies: [
-            "LoopSentryCore", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate",
+            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The CLI: only its commands.
         .executableTarget(name: "loopsentry", dependencies: [
-            "LoopSentryCore", "LoopSentryConfig", "LoopSentryDaemon", "Sensor", "NOCBridge", "Remediate", "Lab",
+            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "LoopSentryDaemon", "Sensor", "NOCBridge", "Remediate", "Lab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -70,8 +73,8 @@ let package = Package(
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
         .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore", "LabTestSupport"]),
-        .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore"]),
-        .testTarget(name: "SyslogTests", dependencies: ["NOCBridge", "LoopSentryCore",
+        .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore", "LoopSentrySystem"]),
+        .testTarget(name: "SyslogTests", dependencies: ["NOCBridge", "LoopSentryCore", "LoopSentrySystem",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LoopSentryDaemonTests", dependencies: ["LoopSentryDaemon", "LoopSentryConfig", "LoopSentryCore",
                                                                  "Remediate", "NOCBridge"]),

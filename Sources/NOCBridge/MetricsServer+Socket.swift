@@ -1,7 +1,8 @@
 import Glibc
+import LoopSentrySystem
 
 /// The metrics endpoint could not be set up: names the endpoint, the C function and errno,
-/// on one line, e.g. `metrics endpoint 127.0.0.1:9464: bind: Address already in use`.
+/// on one line, e.g. `metrics endpoint 127.0.0.1:9464: bind: Address already in use (errno 98)`.
 public struct MetricsServerError: Error, Equatable, CustomStringConvertible {
     /// `host:port` as configured (`[host]:port` for IPv6).
     public let endpoint: String
@@ -11,14 +12,14 @@ public struct MetricsServerError: Error, Equatable, CustomStringConvertible {
     public let errno: Int32
 
     public var description: String {
-        let reason = function == "inet_pton" ? "not a numeric IPv4 or IPv6 address"
-            : errno != 0 ? String(cString: strerror(errno)) : "failed"
-        return "metrics endpoint \(endpoint): \(function): \(reason)"
+        let reason = function == "inet_pton" ? "\(function): not a numeric IPv4 or IPv6 address"
+            : SystemCallError(function, errno: errno).description
+        return "metrics endpoint \(endpoint): \(reason)"
     }
 }
 
-/// The socket calls behind `MetricsServer`, each through `netSNMPCall` (NOCBridge's one
-/// funnel for C calls), with failures turned into a `MetricsServerError` naming the endpoint.
+/// The socket calls behind `MetricsServer`, each through `systemCall` (the one funnel for libc
+/// calls), with failures turned into a `MetricsServerError` naming the endpoint.
 enum MetricsSocket {
     /// `host:port` for messages, bracketing an IPv6 host.
     static func endpoint(_ host: String, _ port: UInt16) -> String {
@@ -88,11 +89,11 @@ enum MetricsSocket {
         }
     }
 
-    /// Runs a C call through `netSNMPCall` (EINTR retried) and names `endpoint` on failure.
+    /// Runs a libc call through `systemCall` (EINTR retried) and names `endpoint` on failure.
     @discardableResult
     static func call(_ function: String, _ endpoint: String, _ body: () -> Int32) throws(MetricsServerError) -> Int32 {
         do {
-            return try netSNMPCall(function, retryEINTR: true, body)
+            return try systemCall(function, body)
         } catch {
             throw MetricsServerError(endpoint: endpoint, function: function, errno: error.errno)
         }

@@ -1,6 +1,7 @@
 import CNetSNMP
 import Foundation
 import Glibc
+import LoopSentrySystem
 import Synchronization
 
 /// The optional Prometheus endpoint: a minimal HTTP/1.1 server on a TCP socket, serving
@@ -105,7 +106,7 @@ public final class MetricsServer: @unchecked Sendable {
                 let e = errno
                 // Out of descriptors or memory: back off instead of spinning on a readable socket.
                 if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(e),
-                   wait(wakeFD, events: POLLIN, until: MonotonicClock.nanoseconds() + 100_000_000) != .timedOut { return }
+                   wait(wakeFD, events: POLLIN, until: MonotonicClock.nanos() + 100_000_000) != .timedOut { return }
                 continue
             }
             _ = fcntl(c, F_SETFD, FD_CLOEXEC)
@@ -119,7 +120,7 @@ public final class MetricsServer: @unchecked Sendable {
     /// Reads one request head, answers it and lingers so the client can read the answer.
     /// Returns false when `stop()` interrupted it.
     private func serve(_ c: Int32) -> Bool {
-        let deadline = MonotonicClock.nanoseconds() + Self.nanoseconds(headTimeout)
+        let deadline = MonotonicClock.nanos() + Self.nanoseconds(headTimeout)
         var head: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         let response: MetricsHTTP.Response
@@ -145,7 +146,7 @@ public final class MetricsServer: @unchecked Sendable {
     /// Writes `bytes` within `writeTimeout`; gives up on a client that stops reading or goes
     /// away. Returns false when `stop()` interrupted it.
     private func send(_ bytes: [UInt8], to c: Int32) -> Bool {
-        let deadline = MonotonicClock.nanoseconds() + Self.nanoseconds(writeTimeout)
+        let deadline = MonotonicClock.nanos() + Self.nanoseconds(writeTimeout)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(c, $0.baseAddress! + offset, $0.count - offset, linuxMsgNoSignal) }
@@ -163,7 +164,7 @@ public final class MetricsServer: @unchecked Sendable {
     /// close, so unread request bytes do not turn the close into a reset that loses the answer.
     private func linger(_ c: Int32) -> Bool {
         shutdown(c, Int32(SHUT_WR))
-        let deadline = MonotonicClock.nanoseconds() + 200_000_000
+        let deadline = MonotonicClock.nanos() + 200_000_000
         var sink = [UInt8](repeating: 0, count: 4096)
         var drained = 0
         while drained < 65536 {
@@ -189,7 +190,7 @@ public final class MetricsServer: @unchecked Sendable {
             var fds = [pollfd(fd: fd, events: Int16(events), revents: 0),
                        pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
             if fd == wakeFD { fds.removeLast() }
-            let timeout = deadline.map { MetricsSocket.pollTimeout(until: $0, now: MonotonicClock.nanoseconds()) } ?? -1
+            let timeout = deadline.map { MetricsSocket.pollTimeout(until: $0, now: MonotonicClock.nanos()) } ?? -1
             let n = poll(&fds, nfds_t(fds.count), timeout)
             if n < 0 {
                 if errno == EINTR { continue }

@@ -49,10 +49,8 @@ struct ActionTarget: ParsableArguments {
     var by: String?
 
     func validate() throws {
-        guard (1...4094).contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
-        guard !interface.isEmpty, interface.utf8.count <= 15, !interface.contains("/") else {
-            throw ValidationError("--interface must be an interface name (1-15 characters, no '/')")
-        }
+        guard VLANID.validRange.contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
+        guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
     }
 
     /// Sends `op` for this interface and VLAN and prints the daemon's answer.

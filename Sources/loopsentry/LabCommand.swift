@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab`: a lab of network namespaces — two switches, a trunk, a sensor host and
@@ -61,6 +62,7 @@ struct LabUpCommand: ParsableCommand {
         let plan = LabPlan(vlans: list, names: names)
         do {
             try LabRunner().run(plan.up())
+            try LabRunner().waitUntilForwarding(in: [names.switch1, names.switch2])
             var state = LabState(vlans: list.map { Int($0.value) })
             try state.save(names)
             if trafficRate > 0 {
@@ -143,20 +145,13 @@ struct LabDownCommand: ParsableCommand {
     }
 }
 
-/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094.
+/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094, at most 128 VLANs.
 enum LabVLANs {
     static func parse(_ text: String) throws -> [VLANID] {
-        var out: Set<VLANID> = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!),
-                  lo <= hi, (1...4094).contains(lo), (1...4094).contains(hi) else {
-                throw ValidationError("--vlans: '\(part)' is not a VLAN or range within 1-4094")
-            }
-            for v in lo...hi { out.insert(VLANID(v)!) }
-        }
-        guard out.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(out.count)") }
-        return out.sorted()
+        let set: VLANSet
+        do { set = try VLANSet(parsing: text) } catch { throw ValidationError("--vlans: \(error)") }
+        guard set.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(set.count)") }
+        return Array(set)
     }
 }
 
@@ -172,16 +167,10 @@ enum LabTeardown {
 /// Tenant traffic: a detached `loopsentry lab send` in host P-ha, broadcasting on every lab VLAN.
 enum LabTraffic {
     static func start(_ names: LabNamespaces, vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
-            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
-        p.arguments = ["lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
-            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        return p.processIdentifier
+        let me = CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        return try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
+            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)])).pid
     }
 
     static func stop(pid: Int32) {

@@ -115,7 +115,7 @@ import Testing
         let error = #expect(throws: MetricsServerError.self) {
             try MetricsServer(host: "127.0.0.1", port: running.port) { "" }
         }
-        #expect(error?.description == "metrics endpoint 127.0.0.1:\(running.port): bind: Address already in use")
+        #expect(error?.description == "metrics endpoint 127.0.0.1:\(running.port): bind: Address already in use (errno \(EADDRINUSE))")
         #expect(error?.errno == EADDRINUSE)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab demo`: the whole product on the lab, narrated with measured times.
@@ -36,8 +37,8 @@ final class Demo {
     let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     let dir: URL
     var services: LabServices?
-    var daemon: Process?
-    var receiver: Process?
+    var daemon: ChildProcess?
+    var receiver: ChildProcess?
     var events: DaemonEvents
     var traps: FileTail?
     var syslog: FileTail?
@@ -86,8 +87,9 @@ final class Demo {
         say("Cut drivers: org-a nftables (in-process libnftables on \(names.switch1)'s trunk port; the playbook then audits it) ·")
         say("org-b ansible (linux-bridge-vlan.yml) · org-c none (notify only)")
         try startDaemon(config: config)
-        try waitFor("the subagent registered with snmpd", seconds: 15) {
-            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVersion.0"]))?.output.contains("0.") == true
+        // Registered is not enough: the rows appear with the daemon's first publish.
+        try waitFor("the subagent registered with snmpd and its table published", seconds: 15) {
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanTenant.\(self.ifIndex).20"]))?.output.contains("org-b") == true
         }
         mark("daemon running, subagent registered")
         say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
@@ -178,14 +180,8 @@ final class Demo {
     }
 
     func startDaemon(config: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: me)
-        p.arguments = ["run", "--config", config]
-        _ = FileManager.default.createFile(atPath: events.tail.path, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: events.tail.path)
-        p.standardError = FileHandle(forWritingAtPath: events.tail.path)
-        try p.run()
-        daemon = p
+        daemon = try ChildProcess.spawn(.init([me, "run", "--config", config], stdin: .inherit,
+                                              stdout: .file(events.tail.path, append: false), stderr: .sameAsStdout))
         try waitFor("the daemon to start", seconds: 15) {
             self.events.refresh()
             return self.events.count("started") > 0
@@ -194,29 +190,18 @@ final class Demo {
 
     /// VLAN 10 multicast frames from host A, counted at host B (switch 1), across the VLAN 20 storm.
     func startVLAN10Measurement() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: me)
-        p.arguments = ["monitor", "--netns", names.hostB, "--interface", LabPlan.hostInterface, "--json", "--drop-tagged",
-                       "--interval", "200"]
         let out = dir.appendingPathComponent("receiver.jsonl").path
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: out)
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        receiver = p
+        receiver = try ChildProcess.spawn(.init([me, "monitor", "--netns", names.hostB, "--interface", LabPlan.hostInterface,
+                                                 "--json", "--drop-tagged", "--interval", "200"],
+                                                stdin: .inherit, stdout: .file(out, append: false)))
         try waitFor("the VLAN 10 receiver", seconds: 10) { (try? String(contentsOfFile: out, encoding: .utf8))?.isEmpty == false }
-        let sender = Process()
-        sender.executableURL = URL(fileURLWithPath: me)
-        sender.arguments = ["lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface, "--vlan", "10",
-                            "--kind", "multicast", "--count", "1500", "--rate", "150"]
-        sender.standardOutput = FileHandle.nullDevice
-        sender.standardError = FileHandle.nullDevice
-        try sender.run()
-        vlan10Sender = sender
+        vlan10Sender = try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface,
+                                                     "--vlan", "10", "--kind", "multicast", "--count", "1500", "--rate", "150"],
+                                                    stdin: .inherit))
         say("\nMeasuring VLAN 10: 1500 multicast frames from \(names.hostA) at 150/s, counted at \(names.hostB), across what follows.")
     }
 
-    var vlan10Sender: Process?
+    var vlan10Sender: ChildProcess?
 
     func finishVLAN10Measurement() throws -> String {
         while vlan10Sender?.isRunning == true && !SignalFlag.stopRequested { usleep(50_000) }
@@ -333,12 +318,9 @@ final class Demo {
     }
 
     func tearDown() {
-        vlan10Sender?.terminate()
-        receiver?.terminate()
-        if let daemon, daemon.isRunning {
-            daemon.terminate()
-            daemon.waitUntilExit()
-        }
+        vlan10Sender?.stop()
+        receiver?.stop()
+        if let daemon, daemon.isRunning { daemon.stop(grace: .seconds(30)) }
         if let keep { try? copyArtifacts(to: keep) }
         services?.stop()
         LabTeardown.run(names)
