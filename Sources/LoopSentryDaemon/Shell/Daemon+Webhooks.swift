@@ -1,9 +1,9 @@
 import Foundation
 import LoopSentryConfig
 import LoopSentryCore
+import LoopSentrySystem
 import NOCBridge
 import Remediate
-import Sensor
 
 /// The journal keeps webhook deliveries until they are delivered.
 extension Journal: WebhookStore {}

@@ -1,4 +1,3 @@
-import CLoopSentryTLS
 import Foundation
 
 /// The `LoopSentry-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
@@ -10,21 +9,7 @@ public enum WebhookSignature {
 
     /// The header's value for `body` sent at `timestamp` (unix seconds).
     public static func value(secret: [UInt8], timestamp: Int64, body: [UInt8]) -> String {
-        "t=\(timestamp),v1=\(hex(hmacSHA256(key: secret, message: Array("\(timestamp).".utf8) + body)))"
-    }
-
-    /// HMAC-SHA256 through the OpenSSL shim (32 bytes; all zeros only if OpenSSL failed).
-    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        let rc = key.withUnsafeBytes { k in
-            message.withUnsafeBytes { m in
-                out.withUnsafeMutableBufferPointer { o in
-                    ls_hmac_sha256(k.baseAddress, k.count, m.baseAddress, m.count, o.baseAddress)
-                }
-            }
-        }
-        precondition(rc == 0, "HMAC-SHA256 failed in OpenSSL")
-        return out
+        "t=\(timestamp),v1=\(hex(OpenSSLHMAC.sha256(key: secret, message: Array("\(timestamp).".utf8) + body)))"
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
