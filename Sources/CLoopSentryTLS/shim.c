@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -160,4 +162,15 @@ void ls_tls_connection_free(ls_tls_connection *conn) {
     ERR_clear_error();
     SSL_free(conn->ssl);
     OPENSSL_free(conn);
+}
+
+int ls_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen, unsigned char out[32]) {
+    static const unsigned char empty = 0;
+    unsigned int len = 32;
+    if (keylen > 0x7fffffff) return -1;
+    if (!HMAC(EVP_sha256(), key ? key : &empty, (int)keylen, msg ? msg : &empty, msglen, out, &len) || len != 32) {
+        ERR_clear_error();
+        return -1;
+    }
+    return 0;
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LoopSentryCore
 import Yams
 
@@ -7,7 +8,8 @@ extension ConfigLoader {
     static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
-                             "vlans", "remediation"]
+                             "vlans", "remediation", "webhooks"]
+    static let webhookKeys = ["url", "secret_file", "timeout_s"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
                              "timeout_s", "snmp"]
     static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
@@ -93,7 +95,31 @@ extension ConfigLoader {
         if let tm = r.mapping(m["remediation"], "\(path).remediation", allowed: targetKeys) {
             t.remediation = readTarget(tm, "\(path).remediation", m["remediation"], r)
         }
+        t.webhooks = r.sequence(m["webhooks"], "\(path).webhooks").compactMap { readWebhook($0.0, $0.1, r) }
         return t
+    }
+
+    /// A tenant's webhook: an http(s) URL with a host, the secret's file, a timeout.
+    static func readWebhook(_ node: Node, _ path: String, _ r: ConfigReader) -> WebhookConfig? {
+        guard let m = r.mapping(node, path, allowed: webhookKeys) else { return nil }
+        let url = r.string(r.require(m, "url", path, node), "\(path).url")
+        let secret = r.string(r.require(m, "secret_file", path, node), "\(path).secret_file")
+        guard let url, let secret else { return nil }
+        if !isWebhookURL(url) {
+            r.fail("\(path).url", m["url"], "'\(url)' is not an http:// or https:// URL with a host")
+        }
+        var w = WebhookConfig(url: url, secretFile: secret)
+        w.secretLine = m["secret_file"]?.mark?.line
+        if let v = r.int(m["timeout_s"], "\(path).timeout_s", range: 1...300) { w.timeoutSeconds = v }
+        return w
+    }
+
+    /// True for `http://HOST[:PORT][/PATH]` and `https://...` with no spaces or user info.
+    static func isWebhookURL(_ text: String) -> Bool {
+        guard !text.contains(where: { $0.isWhitespace }), let c = URLComponents(string: text),
+              let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = c.host, !host.isEmpty, c.user == nil, c.password == nil else { return false }
+        return c.port.map { (1...65535).contains($0) } ?? true
     }
 
     /// A tenant's `remediation`: which driver cuts, where, and the playbook that cuts, persists or

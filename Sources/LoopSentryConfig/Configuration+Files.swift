@@ -47,23 +47,45 @@ extension ConfigLoader {
                 }
             }
         }
+        for (i, t) in config.tenants.enumerated() {
+            for (w, hook) in t.webhooks.enumerated() {
+                let file = hook.secretFile.hasPrefix("/") ? hook.secretFile : base.appendingPathComponent(hook.secretFile).standardizedFileURL.path
+                config.tenants[i].webhooks[w].secretFile = file
+                if let problem = Self.credentialsProblem(file, what: "secret file") ?? Self.emptySecretProblem(file) {
+                    errors.append(ConfigError(path: "tenants[\(i)].webhooks[\(w)].secret_file", line: hook.secretLine ?? t.line,
+                                              message: problem))
+                }
+            }
+        }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
         return config
     }
 }
 
 extension ConfigLoader {
-    /// Why the credentials file at `path` cannot be used, or nil: it must exist, be readable, and
-    /// not be readable by group or others (it holds secrets).
-    static func credentialsProblem(_ path: String) -> String? {
+    /// Why the credentials (or webhook secret) file at `path` cannot be used, or nil: it must
+    /// exist, be readable, and not be readable by group or others (it holds secrets).
+    static func credentialsProblem(_ path: String, what: String = "credentials file") -> String? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return "credentials file \(path) does not exist" }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return "credentials file \(path) is not a regular file" }
-        guard access(path, R_OK) == 0 else { return "credentials file \(path) cannot be read (permissions?)" }
+        guard stat(path, &st) == 0 else { return "\(what) \(path) does not exist" }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return "\(what) \(path) is not a regular file" }
+        guard access(path, R_OK) == 0 else { return "\(what) \(path) cannot be read (permissions?)" }
         if st.st_mode & 0o077 != 0 {
-            return "credentials file \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it"
+            return "\(what) \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it"
         }
         return nil
+    }
+
+    /// A webhook secret file must hold a secret (surrounding white space is not part of it).
+    static func emptySecretProblem(_ path: String) -> String? {
+        (webhookSecret(path: path)?.isEmpty ?? true) ? "secret file \(path) is empty" : nil
+    }
+
+    /// The secret in a webhook's secret file: its text without surrounding white space, or nil
+    /// when it cannot be read.
+    public static func webhookSecret(path: String) -> [UInt8]? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
     }
 }
 
@@ -94,6 +116,7 @@ extension Configuration {
             case .alarm: line += " — notify only"
             }
             if let r = t.remediation { line += " " + Self.describe(r) }
+            if !t.webhooks.isEmpty { line += "; webhooks to " + t.webhooks.map(\.url).joined(separator: ", ") }
             out.append(line)
         }
         out.append(snmp.enabled ? "snmp: AgentX subagent at \(snmp.agentxSocket), ping every \(snmp.pingIntervalSeconds) s"

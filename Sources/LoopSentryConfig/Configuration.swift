@@ -137,8 +137,26 @@ public struct TenantConfig: Equatable, Sendable {
     public var hardLimit: Double?
     public var vlans: [TenantVLANs] = []
     public var remediation: RemediationTarget?
+    /// Where each notification about the tenant's VLANs is POSTed, signed (docs/webhooks.md).
+    public var webhooks: [WebhookConfig] = []
     public var line: Int?
     public init(name: String) { self.name = name }
+}
+
+/// One tenant webhook: an http(s) URL and the file holding the signing secret (mode 0600).
+public struct WebhookConfig: Equatable, Sendable {
+    public var url: String
+    /// The secret's file; relative paths are relative to the configuration file's folder.
+    public var secretFile: String
+    /// Seconds one POST may take before it counts as failed and is retried.
+    public var timeoutSeconds = 10
+    /// The line of the `secret_file` key, for the secret-file error.
+    public var secretLine: Int?
+
+    public init(url: String, secretFile: String) {
+        self.url = url
+        self.secretFile = secretFile
+    }
 }
 
 public struct RemediationConfig: Equatable, Sendable {

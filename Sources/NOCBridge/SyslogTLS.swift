@@ -73,3 +73,21 @@ final class SyslogTLSSession {
     /// True when the collector sent close_notify, closed or reset the connection.
     func peerClosed() -> Bool { ls_tls_peer_closed(connection) != 0 }
 }
+
+/// HMAC-SHA256 through the OpenSSL shim (`ls_hmac_sha256`): the webhooks' signature. Kept here,
+/// with the TLS sessions, so this file stays the one place NOCBridge calls OpenSSL.
+enum OpenSSLHMAC {
+    /// The 32-byte MAC of `message` with `key`. OpenSSL fails only without memory or SHA-256.
+    static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = key.withUnsafeBytes { k in
+            message.withUnsafeBytes { m in
+                out.withUnsafeMutableBufferPointer { o in
+                    ls_hmac_sha256(k.baseAddress, k.count, m.baseAddress, m.count, o.baseAddress)
+                }
+            }
+        }
+        precondition(rc == 0, "HMAC-SHA256 failed in OpenSSL")
+        return out
+    }
+}

@@ -77,6 +77,21 @@ public final class Journal: @unchecked Sendable {
             // Which mechanism ran: "ansible" (a playbook) or a native driver ("nftables", "snmp").
             try db.alter(table: "playbookRun") { t in t.add(column: "driver", .text).notNull().defaults(to: "ansible") }
         }
+        m.registerMigration("v3-webhooks") { db in
+            // One row per webhook POST, written before the first attempt (Journal+Webhooks.swift).
+            try db.create(table: "webhookDelivery") { t in
+                t.column("id", .text).primaryKey()
+                t.column("tenant", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .double).notNull()
+                t.column("deliveredAt", .double)
+                t.column("lastError", .text)
+            }
+            try db.create(index: "webhookDelivery_undelivered", on: "webhookDelivery", columns: ["deliveredAt", "createdAt"])
+        }
         return m
     }
 

@@ -1,4 +1,5 @@
-// CLoopSentryTLS: a minimal TLS client over OpenSSL for RFC 5425 syslog.
+// CLoopSentryTLS: a minimal TLS client over OpenSSL for RFC 5425 syslog, and the HMAC that
+// signs webhooks.
 // The OpenSSL types stay opaque here so Swift never imports <openssl/ssl.h>; every function
 // reports failure through its return value and writes OpenSSL's reason into `err`.
 #ifndef CLOOPSENTRY_TLS_H
@@ -33,5 +34,9 @@ int ls_tls_peer_closed(ls_tls_connection *conn);
 
 /// Sends close_notify if possible (SSL_shutdown) and frees the connection. The caller closes `fd`.
 void ls_tls_connection_free(ls_tls_connection *conn);
+
+/// HMAC-SHA256 of `msg` with `key` into `out` (32 bytes): the webhook signature.
+/// Returns 0, or -1 when OpenSSL fails.
+int ls_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen, unsigned char out[32]);
 
 #endif

@@ -98,6 +98,7 @@ final class Daemon: @unchecked Sendable {
             sinks.add(sink)
             log.write("metricsStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
+        try openWebhooks()
     }
 
     /// The subagent's settings from `snmp:`; its persistent files go to a private temporary folder.

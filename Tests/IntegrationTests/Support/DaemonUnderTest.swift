@@ -27,8 +27,9 @@ extension DaemonUnderTest {
         events("notification", vlan: vlan).filter { $0.notification == kind }
     }
 
-    func waitFor(timeout: Double, _ what: String, _ pred: @escaping () -> Bool) throws {
-        guard eventually(timeout: timeout, pred) else {
+    /// Waits for `pred`; an error it throws (a tool that failed to read) ends the wait at once.
+    func waitFor(timeout: Double, _ what: String, _ pred: @escaping () throws -> Bool) throws {
+        guard try eventually(timeout: timeout, pred) else {
             throw ShellError("timed out waiting for \(what); events: \(events().map { "\($0.event) \($0.vlan.map(String.init) ?? "") \($0.detail ?? "")" })")
         }
     }

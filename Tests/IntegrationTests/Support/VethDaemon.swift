@@ -21,10 +21,11 @@ final class VethDaemon: DaemonUnderTest {
 
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
     /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`;
-    /// `snmp` is the `snmp:` flow mapping, `probeVLANs` the trunk's `probe_vlans`.
+    /// `snmp` is the `snmp:` flow mapping, `probeVLANs` the trunk's `probe_vlans`, `webhooks` the
+    /// tenant's `webhooks:` flow list without brackets.
     init(lab: VethLab, playbooks: [String: String], target: String, maxAttempts: Int = 2,
          retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, snmp: String = "{ enabled: false }",
-         probeVLANs: String? = nil, extra: String = "") throws {
+         probeVLANs: String? = nil, webhooks: String? = nil, extra: String = "") throws {
         self.lab = lab
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-veth-\(UUID().uuidString.prefix(8))")
         playbookDir = dir.appendingPathComponent("playbooks").path
@@ -43,7 +44,7 @@ final class VethDaemon: DaemonUnderTest {
           - name: org-b
             policy: auto
             vlans: [{ interface: \(lab.trunk), vlans: "20" }]
-            remediation: { \(target) }
+            remediation: { \(target) }\(webhooks.map { "\n    webhooks: [\($0)]" } ?? "")
         remediation:
           playbook_dir: \(playbookDir)
           verify_window_ms: \(verifyWindowMs)
@@ -98,6 +99,14 @@ final class VethDaemon: DaemonUnderTest {
     func playbookRuns() throws -> [[String: Any]] {
         let out = try Shell.must(["sqlite3", "-json", "-readonly", journal,
                                   "SELECT incidentID, playbook, action, attempt, startedAt, finishedAt, succeeded, timedOut, output FROM playbookRun ORDER BY id"])
+        guard !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
+        return (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [[String: Any]] ?? []
+    }
+
+    /// Every webhook delivery row in the journal, read with the sqlite3 tool.
+    func webhookRows() throws -> [[String: Any]] {
+        let out = try Shell.must(["sqlite3", "-json", "-readonly", journal,
+                                  "SELECT id, tenant, url, body, attempts, deliveredAt, lastError FROM webhookDelivery ORDER BY createdAt, rowid"])
         guard !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
         return (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [[String: Any]] ?? []
     }

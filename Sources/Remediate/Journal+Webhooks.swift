@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import LoopSentryCore
+
+/// The `webhookDelivery` table: every webhook POST is a row before its first attempt and is
+/// updated after each one, so deliveries pending at a kill -9 are resumed at the next start.
+extension Journal {
+    public func insertWebhook(_ d: WebhookDelivery) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO webhookDelivery (id, tenant, url, body, createdAt, attempts, nextAttemptAt, deliveredAt, lastError)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [d.id, d.tenant, d.url, d.body, d.createdAt.timeIntervalSince1970, d.attempts,
+                                 d.nextAttemptAt.timeIntervalSince1970, d.deliveredAt?.timeIntervalSince1970, d.lastError])
+        }
+    }
+
+    /// Writes an attempt's result: attempts, next attempt, delivered time, last error.
+    public func updateWebhook(_ d: WebhookDelivery) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE webhookDelivery SET attempts = ?, nextAttemptAt = ?, deliveredAt = ?, lastError = ? WHERE id = ?",
+                           arguments: [d.attempts, d.nextAttemptAt.timeIntervalSince1970, d.deliveredAt?.timeIntervalSince1970,
+                                       d.lastError, d.id])
+        }
+    }
+
+    /// Deliveries not delivered yet, oldest first.
+    public func undeliveredWebhooks() throws -> [WebhookDelivery] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery WHERE deliveredAt IS NULL ORDER BY createdAt, rowid")
+                .map(Self.webhook(row:))
+        }
+    }
+
+    /// Every delivery, oldest first (tests and diagnostics).
+    public func webhooks() throws -> [WebhookDelivery] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery ORDER BY createdAt, rowid").map(Self.webhook(row:))
+        }
+    }
+
+    static func webhook(row: Row) -> WebhookDelivery {
+        WebhookDelivery(id: row["id"], tenant: row["tenant"], url: row["url"], body: row["body"],
+                        createdAt: Date(timeIntervalSince1970: row["createdAt"]), attempts: row["attempts"],
+                        nextAttemptAt: Date(timeIntervalSince1970: row["nextAttemptAt"]),
+                        deliveredAt: (row["deliveredAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                        lastError: row["lastError"])
+    }
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""A webhook receiver for LoopSentry's tests, on a private loopback port.
+
+Verifies every POST's LoopSentry-Signature on its own (Python's hmac and hashlib, not the
+daemon's code), answers as the mode file says, and appends one JSON line per request to the log:
+{"delivery", "mode", "status", "verified", "skew", "signature", "body", "raw", "at"}; status is null when no
+answer was sent.
+
+Modes (the mode file's first word, read at each request):
+  ok    200
+  fail  500
+  hang  holds the request for --hang seconds, then closes without an answer
+
+Usage: webhook_receiver.py --port-file F --secret-file S --mode-file M --log L [--hang 30]
+The port it bound (on 127.0.0.1, chosen by the kernel) is written to the port file.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOLERANCE = 300  # seconds: a receiver rejects a signature older or newer than five minutes
+
+
+def verify(secret: bytes, header: str, body: bytes, now: float):
+    """(verified, skew): the documented check, as a receiver would write it."""
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        t = int(fields["t"])
+        expected = hmac.new(secret, f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    except (KeyError, ValueError):
+        return False, None
+    skew = now - t
+    return hmac.compare_digest(expected, fields.get("v1", "")) and abs(skew) <= TOLERANCE, skew
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port-file", required=True)
+    p.add_argument("--secret-file", required=True)
+    p.add_argument("--mode-file", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--hang", type=float, default=30)
+    a = p.parse_args()
+    with open(a.secret_file, "rb") as f:
+        secret = f.read().strip()
+    lock = threading.Lock()
+
+    def record(entry):
+        with lock, open(a.log, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            try:
+                with open(a.mode_file) as f:
+                    mode = (f.read().split() or ["ok"])[0]
+            except OSError:
+                mode = "ok"
+            verified, skew = verify(secret, self.headers.get("LoopSentry-Signature", ""), body, time.time())
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = body.decode("utf-8", "replace")
+            entry = {"delivery": self.headers.get("LoopSentry-Delivery"), "mode": mode, "verified": verified,
+                     "skew": skew, "signature": self.headers.get("LoopSentry-Signature"), "body": parsed,
+                     "raw": body.decode("utf-8", "replace"), "contentType": self.headers.get("Content-Type"),
+                     "at": time.time(), "status": None}
+            if mode == "hang":
+                time.sleep(a.hang)
+                record(entry)
+                self.close_connection = True
+                return
+            status = 200 if mode == "ok" and verified else 500 if mode == "fail" else 401
+            entry["status"] = status
+            record(entry)
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(a.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(a.port_file + ".tmp", a.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
