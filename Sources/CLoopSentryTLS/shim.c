@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -160,4 +162,13 @@ void ls_tls_connection_free(ls_tls_connection *conn) {
     ERR_clear_error();
     SSL_free(conn->ssl);
     OPENSSL_free(conn);
+}
+
+int ls_sha256(const void *data, size_t len, unsigned char out[32]) {
+    unsigned int n = 0;
+    return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+}
+
+int ls_random_bytes(unsigned char *out, size_t len) {
+    return len <= (size_t)0x7fffffff && RAND_bytes(out, (int)len) == 1 ? 0 : -1;
 }
