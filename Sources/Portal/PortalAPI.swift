@@ -7,7 +7,7 @@ import NIOPosix
 
 /// The portal's request handling: tokens, the per-token rate limit, tenant isolation (another
 /// tenant's VLAN or incident is answered exactly like one that does not exist), and the JSON
-/// answers. Blocking backend calls run on NIO's thread pool, never on an event loop.
+/// answers. Blocking backend calls run on the portal's own thread pool, never on an event loop.
 final class PortalAPI: Sendable {
     let backend: any PortalBackend
     let sink: PortalSink
@@ -135,7 +135,7 @@ final class PortalAPI: Sendable {
             throw Refusal(.badRequest, "unknown field '\(shown(unknown))' (only 'comment')")
         }
         guard let value = dict["comment"] else { return nil }
-        guard let text = value as? String, text.count <= 200,
+        guard let text = value as? String, text.unicodeScalars.count <= 200,
               !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Refusal(.badRequest, "'comment' must be a string of at most 200 characters without control characters")
         }
@@ -175,12 +175,20 @@ final class PortalAPI: Sendable {
     }
 }
 
-/// Runs a blocking call on NIO's thread pool (not a Dispatch global queue, whose threads are as
-/// few as the cores and would all wait on the journal or the loop) and awaits it.
+/// The portal's threads for blocking calls: a journal read, or an action waiting up to 5 s for
+/// the main loop. Not Dispatch's global queues nor NIO's shared pool, whose threads are as few as
+/// the cores and could all be waiting on the loop.
+let blockingPool: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 8)
+    pool.start()
+    return pool
+}()
+
+/// Runs a blocking call on `blockingPool` and awaits it.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await NIOThreadPool.singleton.runIfActive(body)
+    try await blockingPool.runIfActive(body)
 }
 
 func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    (try? await NIOThreadPool.singleton.runIfActive(body)) ?? body()
+    (try? await blockingPool.runIfActive(body)) ?? body()
 }

@@ -75,7 +75,6 @@ async function refresh() {
     for (const i of recent) details[i.id] = await api("/api/v1/incidents/" + i.id);
     const tenants = [...new Set(vlans.map(v => v.tenant))];
     $("#who").textContent = tenants.length ? "VLANs of " + tenants.join(", ") : "";
-    $("#msg").textContent = "";
     render();
   } catch (e) { $("#msg").textContent = e.message; }
 }
@@ -83,9 +82,11 @@ function key(v) { return v.interface + "/" + v.vlan; }
 function chart(k) {
   const points = history[k] || [], w = 220, h = 40, now = Date.now();
   const max = Math.max(10, ...points.map(p => p[1]));
-  const path = points.map((p, i) => (i ? "L" : "M") + (w - (now - p[0]) / WINDOW_MS * w).toFixed(1) + "," + (h - p[1] / max * (h - 4) - 2).toFixed(1)).join(" ");
+  // The x axis spans the data kept, at least 30 s and at most WINDOW_MS.
+  const span = Math.min(WINDOW_MS, Math.max(30000, points.length ? now - points[0][0] : 0));
+  const path = points.map((p, i) => (i ? "L" : "M") + (w - (now - p[0]) / span * w).toFixed(1) + "," + (h - p[1] / max * (h - 4) - 2).toFixed(1)).join(" ");
   return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><path d="${path}" fill="none" stroke="#1c7ed6" stroke-width="1.5"/>` +
-         `<text x="3" y="11" font-size="9" fill="#667">max ${Math.round(max)}/s</text></svg>`;
+         `<text x="3" y="11" font-size="9" fill="#667">broadcast/s, max ${Math.round(max)} over ${Math.round(span / 1000)} s</text></svg>`;
 }
 function render() {
   $("#vlans tbody").innerHTML = vlans.map(v => `<tr data-key="${esc(key(v))}"><td>${esc(v.interface)}</td><td>${v.vlan}</td><td>${esc(v.tenant)}</td>` +
@@ -112,7 +113,7 @@ function tick() {
     const d = td.dataset.deadline;
     if (!d) { td.textContent = "—"; continue; }
     const s = Math.max(0, Math.round((Date.parse(d) - Date.now()) / 1000));
-    td.textContent = s > 0 ? `cut in ${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` : "deadline passed";
+    td.textContent = s > 0 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} left` : "deadline passed";
   }
 }
 setInterval(tick, 1000);

@@ -71,6 +71,7 @@ public final class PortalServer: Service, Sendable {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics())))
         }
+        router.add(middleware: role.isPortal ? UnknownRoutes.portal : UnknownRoutes.metrics)
         switch role {
         case .metrics:
             router.get("/metrics", use: exposition)

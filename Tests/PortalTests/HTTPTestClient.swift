@@ -18,7 +18,7 @@ final class HTTPTestClient: @unchecked Sendable {
     let fd: Int32
 
     /// Connects to 127.0.0.1:`port`; reads time out after `timeoutSeconds`.
-    init(port: UInt16, timeoutSeconds: Int = 5) throws {
+    init(port: UInt16, timeoutSeconds: Int = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)

@@ -54,7 +54,7 @@ final class RunningPortal: @unchecked Sendable {
     let server: PortalServer
     private var task: Task<Void, Error>?
 
-    init(burst: Int = 1000, role: ((FakeBackend, PortalSink) -> PortalServer.Role)? = nil, tlsCert: String? = nil,
+    init(burst: Int = 1000, perMinute: Int = 60, role: ((FakeBackend, PortalSink) -> PortalServer.Role)? = nil, tlsCert: String? = nil,
          tlsKey: String? = nil, port: Int = 0) throws {
         let book = TokenBook([
             PortalTokenConfig(name: "org-a-ops", scope: .tenant("org-a"), sha256: PortalToken.sha256Hex(Self.tokens["org-a"]!)),
@@ -62,7 +62,7 @@ final class RunningPortal: @unchecked Sendable {
             PortalTokenConfig(name: "noc-desk", scope: .noc, sha256: PortalToken.sha256Hex(Self.tokens["noc"]!)),
         ])
         let r = role?(backend, sink) ?? .portal(backend: backend, sink: sink, tokens: book,
-                                               limiter: RateLimiter(perMinute: 60, burst: burst), openMetrics: false)
+                                               limiter: RateLimiter(perMinute: perMinute, burst: burst), openMetrics: false)
         server = try PortalServer(host: "127.0.0.1", port: port, role: r, tlsCert: tlsCert, tlsKey: tlsKey) { "m 1\n" }
         let server = self.server
         task = Task { try await server.run() }
@@ -111,4 +111,29 @@ func object(_ body: String) -> [String: Any] {
 /// Waits (up to 10 s) until `server` listens.
 func waitForPort(_ server: PortalServer) async throws {
     for _ in 0..<500 where server.boundPort == nil { try await Task.sleep(for: .milliseconds(20)) }
+}
+
+/// Runs a tool to its end on a thread of its own (a blocking wait on a thread of the concurrency
+/// pool would starve the server under test): its exit status and its stdout and stderr together.
+func runTool(_ path: String, _ arguments: [String], directory: String? = nil,
+             environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { c in
+        Thread { c.resume(with: Result { try runToolBlocking(path, arguments, directory: directory, environment: environment) }) }.start()
+    }
+}
+
+func runToolBlocking(_ path: String, _ arguments: [String], directory: String?,
+                     environment: [String: String]?) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = arguments
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }

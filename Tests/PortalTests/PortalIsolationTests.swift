@@ -97,9 +97,9 @@ import Testing
         let p = try await RunningPortal().started()
         defer { p.stop() }
         let a = try HTTPTestClient(port: p.port)
-        a.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-of-org-a\r\n\r\n")
+        a.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer token-of-org-a\r\n\r\n")
         let b = try HTTPTestClient(port: p.port)
-        b.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-of-org-b\r\n\r\n")
+        b.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer token-of-org-b\r\n\r\n")
         for _ in 0..<250 where p.sink.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(p.sink.subscriberCount == 2)
         var rows = RunningPortal.rows

@@ -1,0 +1,81 @@
+import Foundation
+import LoopSentryCore
+import Testing
+
+/// The tenant portal on the lab, in headless Chromium (Tests/Browser/portal_lab.py): a real loop
+/// on org-b's ack VLAN shows up pending on org-b's page, its Acknowledge button cuts it (the
+/// nftables rules are on switch 1, the daemon's status shows the cut verified and the storm
+/// stopped), and org-a's page never shows VLAN 20. Saves the page to docs/portal.png.
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason), .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/chromedriver")))
+final class PortalLabTests {
+    init() throws {
+        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "20"])
+    }
+
+    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+
+    /// `loopsentry token --tenant NAME`: the token and the configuration line it printed.
+    func token(_ tenant: String) throws -> (token: String, line: String) {
+        let lines = try Shell.must([loopsentryBinary, "token", "--tenant", tenant]).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        let token = try #require(lines.first { $0.hasPrefix("lsp_") })
+        let line = try #require(lines.first { $0.hasPrefix("- { name: ") })
+        return (token, line)
+    }
+
+    @Test("org-b acknowledges its looping VLAN on the page and it is cut; org-a's page never shows VLAN 20")
+    func acknowledgeOnThePage() throws {
+        let a = try token("org-a"), b = try token("org-b")
+        let port = 40000 + Int(getpid() % 20000)
+        let d = try DaemonHarness(tenants: """
+              - name: org-a
+                policy: alarm
+                vlans: [{ interface: trunk0, vlans: "10,30" }]
+              - name: org-b
+                policy: ack
+                ack_deadline_s: 600
+                on_deadline: keep-waiting
+                vlans: [{ interface: trunk0, vlans: "20" }]
+                remediation: { driver: nftables, port: trunk, netns: lsl-sw1 }
+            """, extra: """
+            portal:
+              listen: "127.0.0.1:\(port)"
+              tokens:
+                \(a.line)
+                \(b.line)
+            """)
+        try d.start()
+        defer { _ = d.stop() }
+        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        defer { _ = try? Shell.run([loopsentryBinary, "lab", "unloop", "20"]) }
+        try d.waitFor(timeout: 30, "VLAN 20 pendingAck") { (try? d.state(vlan: 20)) == "pendingAck" }
+
+        let screenshot = DaemonHarness.packageRoot.appendingPathComponent("docs/portal.png").path
+        let script = DaemonHarness.packageRoot.appendingPathComponent("Tests/Browser/portal_lab.py").path
+        let run = try Shell.run(["/usr/bin/python3", script, "http://127.0.0.1:\(port)/", b.token, a.token, screenshot])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(result["pending_seen"] as? Bool == true)
+        #expect(result["cut_seen"] as? Bool == true, "\(result)")
+        #expect((result["countdown"] as? String)?.hasPrefix("9:") == true, "\(result)")
+        #expect((result["message"] as? String)?.hasPrefix("acknowledgeCut accepted for VLAN 20 on trunk0") == true, "\(result)")
+        #expect(result["org_a_saw_20"] as? Bool == false, "\(result)")
+        #expect((result["org_a_vlans"] as? [Int])?.contains(20) == false)
+        print("portal page: \(result)")
+
+        // The cut is real: the nftables rules on switch 1, and the daemon's own verification.
+        let rules = try Shell.must(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"]).split(separator: "\n")
+            .filter { $0.contains("vlan id 20 ") && $0.contains("drop") }
+        #expect(rules.count == 2, "\(rules)")
+        try d.waitFor(timeout: 10, "VLAN 20 cut") { (try? d.state(vlan: 20)) == "cut" }
+        let row = try #require(try d.status().first { $0.vlan == 20 })
+        #expect(row.broadcastPerSecond < 500, "storm still at \(row.broadcastPerSecond)/s after the cut")
+        #expect(row.lastAction.hasPrefix("acknowledgeCut by org-b-portal"), "\(row.lastAction)")
+        // Journaled with the token's name and the source address.
+        let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
+        #expect(actions.contains("acknowledgeCut|org-b-portal|api 127.0.0.1; comment: from the portal page|1"), "\(actions)")
+        #expect(try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"]).stdout.contains("vlan id 10 ") == false)
+    }
+}
