@@ -8,6 +8,10 @@ if [[ -z "$BIN" ]]; then
   BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/loopsentry"
 fi
 
+# The lab benches measure the default lab (lsl-*, the names bench/*.py use), whatever the caller's
+# environment chooses for `loopsentry lab`.
+unset LOOPSENTRY_LAB_PREFIX
+
 BENCH_NS=()
 bench_cleanup() {
   for ns in "${BENCH_NS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done

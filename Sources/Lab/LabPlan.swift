@@ -4,10 +4,11 @@ import LoopSentryCore
 /// Pure: nothing here runs a command; `LabRunner` does.
 ///
 /// ```
-///  lsl-ha ── sw2 ══ trunk ══ sw1 ── lsl-hb          (tenant hosts, tagged traffic)
-///              ╲__ lpN (VLAN N only, TBF) __╱ ╲── lsl-sensor (trunk0)
+///  P-ha ── sw2 ══ trunk ══ sw1 ── P-hb          (tenant hosts, tagged traffic)
+///            ╲__ lpN (VLAN N only, TBF) __╱ ╲── P-sensor (trunk0)
 /// ```
-/// Two Linux bridges (`lsl-sw1`, `lsl-sw2`, no STP, no vlan_filtering) joined by a trunk whose
+/// `P` is the namespaces' prefix (`lsl` unless the plan says otherwise, see `LabNamespaces`).
+/// Two Linux bridges (`P-sw1`, `P-sw2`, no STP, no vlan_filtering) joined by a trunk whose
 /// allowed VLANs are nftables bridge rules on the trunk ports. `loop N` adds a second link `lpN`
 /// between the switches that lets only VLAN N through: a broadcast on N then circulates for ever.
 /// The loop link is shaped with TBF at both ends so a storm stays bounded; IPv6 is off in every
@@ -33,24 +34,22 @@ extension LabStep: ExpressibleByArrayLiteral {
 }
 
 public struct LabPlan: Sendable {
-    public static let prefix = "lsl-"
-    public static let switch1 = "lsl-sw1"
-    public static let switch2 = "lsl-sw2"
-    public static let sensor = "lsl-sensor"
-    public static let hostA = "lsl-ha"
-    public static let hostB = "lsl-hb"
     public static let sensorInterface = "trunk0"
     public static let hostInterface = "eth0"
-    public static let namespaces = [switch1, switch2, sensor, hostA, hostB]
+    /// The nftables table of the trunk and loop rules, in each switch's own namespace.
+    static let table = "lsl"
 
     /// VLANs the trunk carries.
     public var vlans: [VLANID]
     /// Rate of each loop link, per direction (tc TBF syntax).
     public var loopRate: String
+    /// The namespaces' names.
+    public var names: LabNamespaces
 
-    public init(vlans: [VLANID], loopRate: String = "8mbit") {
+    public init(vlans: [VLANID], loopRate: String = "8mbit", names: LabNamespaces = .standard) {
         self.vlans = vlans.sorted()
         self.loopRate = loopRate
+        self.names = names
     }
 
     public static func loopInterface(_ vlan: VLANID) -> String { "lp\(vlan.value)" }
@@ -58,21 +57,21 @@ public struct LabPlan: Sendable {
     /// Commands that build the lab from nothing.
     public func up() -> [LabStep] {
         var c: [LabStep] = []
-        for ns in Self.namespaces {
+        for ns in names.all {
             c.append(LabStep(["ip", "netns", "add", ns]))
             c.append(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
                       "net.ipv6.conf.default.disable_ipv6=1"])
             c.append(LabStep(["ip", "-n", ns, "link", "set", "lo", "up"]))
         }
-        for sw in [Self.switch1, Self.switch2] {
+        for sw in [names.switch1, names.switch2] {
             c.append(LabStep(["ip", "-n", sw, "link", "add", "br0", "type", "bridge", "stp_state", "0"]))
             c.append(LabStep(["ip", "-n", sw, "link", "set", "br0", "up"]))
         }
-        c += link(Self.switch1, "trunk", Self.switch2, "trunk")
-        c += link(Self.switch1, "sensor", Self.sensor, Self.sensorInterface, bridgeB: false)
-        c += link(Self.switch2, "ha", Self.hostA, Self.hostInterface, bridgeB: false)
-        c += link(Self.switch1, "hb", Self.hostB, Self.hostInterface, bridgeB: false)
-        for sw in [Self.switch1, Self.switch2] {
+        c += link(names.switch1, "trunk", names.switch2, "trunk")
+        c += link(names.switch1, "sensor", names.sensor, Self.sensorInterface, bridgeB: false)
+        c += link(names.switch2, "ha", names.hostA, Self.hostInterface, bridgeB: false)
+        c += link(names.switch1, "hb", names.hostB, Self.hostInterface, bridgeB: false)
+        for sw in [names.switch1, names.switch2] {
             c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftTrunk()))
         }
         return c
@@ -87,35 +86,35 @@ public struct LabPlan: Sendable {
         let vlans = vlans.sorted()
         let vlan = vlans[0]
         let lp = Self.loopInterface(vlan)
-        var c = link(Self.switch1, lp, Self.switch2, lp, up: false)
-        for sw in [Self.switch1, Self.switch2] {
+        var c = link(names.switch1, lp, names.switch2, lp, up: false)
+        for sw in [names.switch1, names.switch2] {
             c.append(["ip", "netns", "exec", sw, "tc", "qdisc", "add", "dev", lp, "root", "tbf",
                       "rate", loopRate, "burst", "16kb", "latency", "20ms"])
             c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftLoop(vlans)))
         }
-        for sw in [Self.switch1, Self.switch2] { c.append(["ip", "-n", sw, "link", "set", lp, "up"]) }
+        for sw in [names.switch1, names.switch2] { c.append(["ip", "-n", sw, "link", "set", lp, "up"]) }
         return c
     }
 
     /// Commands that close the loop on `vlan` (deleting one end removes the veth pair).
     public func unloop(_ vlan: VLANID) -> [LabStep] {
         let lp = Self.loopInterface(vlan)
-        return [LabStep(["ip", "-n", Self.switch1, "link", "del", lp])]
-            + [Self.switch1, Self.switch2].map {
-                LabStep(["ip", "netns", "exec", $0, "nft", "delete", "chain", "bridge", "lsl", "loop\(vlan.value)"])
+        return [LabStep(["ip", "-n", names.switch1, "link", "del", lp])]
+            + [names.switch1, names.switch2].map {
+                LabStep(["ip", "netns", "exec", $0, "nft", "delete", "chain", "bridge", Self.table, "loop\(vlan.value)"])
             }
     }
 
-    /// Commands that remove the whole lab; each may fail harmlessly when already gone.
-    public static func down() -> [LabStep] {
-        namespaces.map { LabStep(["ip", "netns", "del", $0], ignoreFailure: true) }
+    /// Commands that remove the whole lab named `names`; each may fail harmlessly when already gone.
+    public static func down(_ names: LabNamespaces) -> [LabStep] {
+        names.all.map { LabStep(["ip", "netns", "del", $0], ignoreFailure: true) }
     }
 
     /// The nftables ruleset of a switch: the trunk carries only the lab's VLANs, tagged.
     func nftTrunk() -> String {
         let set = vlans.map { String($0.value) }.joined(separator: ", ")
         return """
-        table bridge lsl {
+        table bridge \(Self.table) {
           set trunk_allowed { typeof vlan id; flags interval; }
           chain forward {
             type filter hook forward priority 0; policy accept;
@@ -125,7 +124,7 @@ public struct LabPlan: Sendable {
             oifname "trunk" vlan id != @trunk_allowed drop
           }
         }
-        add element bridge lsl trunk_allowed { \(set) }
+        add element bridge \(Self.table) trunk_allowed { \(set) }
         """
     }
 
@@ -135,7 +134,7 @@ public struct LabPlan: Sendable {
         let lp = Self.loopInterface(vlan)
         let passed = vlans.count == 1 ? "\(vlan.value)" : "{ \(vlans.map { String($0.value) }.joined(separator: ", ")) }"
         return """
-        table bridge lsl {
+        table bridge \(Self.table) {
           chain loop\(vlan.value) {
             type filter hook forward priority -1; policy accept;
             iifname "\(lp)" ether type != 8021q drop

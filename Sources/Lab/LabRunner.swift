@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentrySystem
 
 /// Runs lab plans: each step as a child process, stopping at the first unexpected failure
 /// with an error that names the command and what it printed.
@@ -17,24 +18,38 @@ public struct LabRunner {
         }
     }
 
-    /// Runs one step, returning its exit status and combined output.
+    /// Runs one step (the program searched in PATH), returning its exit status (-1 when a
+    /// signal ended it) and combined output.
     public static func execute(_ step: LabStep) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = step.args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        let input = Pipe()
-        p.standardInput = step.input == nil ? FileHandle.nullDevice : input
-        do { try p.run() } catch { throw LabError.stepFailed(step.description, "\(error)") }
-        if let text = step.input {
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try? input.fileHandleForWriting.close()
+        do {
+            let run = try ChildProcess.run(step.args, input: step.input)
+            return (run.exit.status ?? -1, run.text)
+        } catch {
+            throw LabError.stepFailed(step.description, "\(error)")
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+extension LabRunner {
+    /// Waits until every port of the bridges in `namespaces` forwards. A veth's carrier reaches
+    /// its bridge through the kernel's link watch, up to a second after `ip link set up`; until
+    /// then the port is `disabled` and drops every frame.
+    public func waitUntilForwarding(in namespaces: [String], timeout: Duration = .seconds(5)) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let waiting = try namespaces.filter { ns in
+                let ports = try Self.execute(LabStep(["bridge", "-n", ns, "link", "show"]))
+                return ports.status != 0 || ports.output.split(separator: "\n").contains {
+                    $0.contains(" master ") && !$0.contains("state forwarding")
+                }
+            }
+            if waiting.isEmpty { return }
+            guard clock.now < deadline else {
+                throw LabError.stepFailed("bridge ports in \(waiting.joined(separator: ", "))", "not forwarding after \(timeout)")
+            }
+            usleep(50_000)
+        }
     }
 }
 
@@ -45,6 +60,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case unknownVLAN(Int, [Int])
     case loopAlreadyOpen(Int)
     case loopNotOpen(Int)
+    case badPrefix(String, source: String)
 
     public var description: String {
         switch self {
@@ -54,6 +70,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case let .unknownVLAN(v, vlans): "VLAN \(v) is not on the lab trunk (lab VLANs: \(vlans.map(String.init).joined(separator: ",")))"
         case let .loopAlreadyOpen(v): "a loop on VLAN \(v) is already open"
         case let .loopNotOpen(v): "no loop is open on VLAN \(v)"
+        case let .badPrefix(p, source):
+            "\(source) '\(p)': a lab prefix is 1-\(LabNamespaces.maxPrefixLength) characters of a-z and 0-9"
         }
     }
 }

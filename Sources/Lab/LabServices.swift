@@ -17,9 +17,11 @@ public final class LabServices: @unchecked Sendable {
     public static let mibModules = "SNMPv2-MIB:LOOPSENTRY-MIB"
     private(set) var processes: [ServiceProcess] = []
 
-    /// `mibs` is the folder holding LOOPSENTRY-MIB.txt.
-    public init(mibs: String) throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("loopsentry-lab-services-\(getpid())")
+    /// `mibs` is the folder holding LOOPSENTRY-MIB.txt; the run's folder is named after the lab's
+    /// prefix and this process, so processes of labs side by side are told apart by their paths.
+    public init(mibs: String, names: LabNamespaces = .standard) throws {
+        directory = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("loopsentry-lab-services-\(names.prefix)-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("persist"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("rsyslog"), withIntermediateDirectories: true)

@@ -1,10 +1,11 @@
 import Foundation
 
-/// What `lab up` built, kept in /run/loopsentry-lab/state.json so that later lab commands
-/// (and `down` after a crash) know the VLANs, the open loops and the traffic process.
+/// What `lab up` built, kept in /run/loopsentry-lab/PREFIX.json (one file per namespace
+/// prefix, so labs under different prefixes never read each other's) so that later lab
+/// commands (and `down` after a crash) know the VLANs, the open loops and the traffic process.
 public struct LabState: Codable, Equatable, Sendable {
     public static let directory = "/run/loopsentry-lab"
-    public static var path: String { directory + "/state.json" }
+    public static func path(_ names: LabNamespaces) -> String { "\(directory)/\(names.prefix).json" }
 
     public var vlans: [Int]
     public var openLoops: [Int]
@@ -16,15 +17,15 @@ public struct LabState: Codable, Equatable, Sendable {
         self.trafficPID = trafficPID
     }
 
-    public static func load() -> LabState? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    public static func load(_ names: LabNamespaces) -> LabState? {
+        guard let data = FileManager.default.contents(atPath: path(names)) else { return nil }
         return try? JSONDecoder().decode(LabState.self, from: data)
     }
 
-    public func save() throws {
+    public func save(_ names: LabNamespaces) throws {
         try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true)
-        try JSONEncoder().encode(self).write(to: URL(fileURLWithPath: Self.path), options: .atomic)
+        try JSONEncoder().encode(self).write(to: URL(fileURLWithPath: Self.path(names)), options: .atomic)
     }
 
-    public static func remove() { try? FileManager.default.removeItem(atPath: path) }
+    public static func remove(_ names: LabNamespaces) { try? FileManager.default.removeItem(atPath: path(names)) }
 }

@@ -29,9 +29,7 @@ extension ConfigLoader {
     static func readInterface(_ node: Node, _ path: String, _ r: ConfigReader) -> InterfaceConfig? {
         guard let m = r.mapping(node, path, allowed: interfaceKeys) else { return nil }
         guard let name = r.string(r.require(m, "name", path, node), "\(path).name") else { return nil }
-        if name.utf8.count > 15 || name.contains("/") || name.contains(" ") {
-            r.fail("\(path).name", m["name"], "'\(name)' is not a valid interface name (at most 15 characters, no '/' or spaces)")
-        }
+        if !InterfaceName.isValid(name) { r.fail("\(path).name", m["name"], InterfaceName.message(for: "'\(name)'")) }
         var i = InterfaceConfig(name: name)
         i.line = node.mark?.line
         i.netns = r.string(m["netns"], "\(path).netns")
@@ -138,8 +136,8 @@ extension ConfigLoader {
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
         case .nftables:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
-            if port.utf8.count > 15 || port.contains("/") || port.contains(" ") || port.contains("\"") {
-                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux bridge port name (at most 15 characters, no '/', spaces or quotes)")
+            if !InterfaceName.isValid(port) || port.contains("\"") {
+                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux bridge port name (\(InterfaceName.rule); no quotes)")
             }
         case .snmp:
             guard let sm = r.mapping(r.require(tm, "snmp", tp, node), "\(tp).snmp", allowed: snmpTargetKeys) else { break }

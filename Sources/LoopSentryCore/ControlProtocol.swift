@@ -42,13 +42,13 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         }
         var r = ControlRequest(op: op)
         if let i = dict["interface"] {
-            guard let s = i as? String, isInterfaceName(s) else {
-                throw .invalid("'interface' must be an interface name (1-15 characters, no '/', ':' or spaces)")
+            guard let s = i as? String, InterfaceName.isValid(s) else {
+                throw .invalid(InterfaceName.message(for: "'interface'"))
             }
             r.interface = s
         }
         if let v = dict["vlan"] {
-            guard let n = v as? Int, !(v is Bool), (1...4094).contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
+            guard let n = v as? Int, !(v is Bool), VLANID.validRange.contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
                 throw .invalid("'vlan' must be a whole number 1-4094")
             }
             r.vlan = n
@@ -64,13 +64,6 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan'")
         }
         return r
-    }
-
-    /// A name the kernel accepts for a network interface (its `dev_valid_name`): 1-15 bytes,
-    /// not `.` or `..`, no `/`, `:`, white space or control characters.
-    static func isInterfaceName(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 15 && s != "." && s != ".."
-            && !s.unicodeScalars.contains { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || $0.properties.generalCategory == .control }
     }
 
     /// At most 40 characters of a client's text for an error message, control characters escaped,

@@ -77,8 +77,8 @@ public struct DetectionPolicy: Equatable, Sendable {
                     continue
                 }
                 let outOfRange = override.vlans.ranges.contains {
-                    !VLANSet.configurableRange.contains(Int($0.lowerBound.value))
-                        || !VLANSet.configurableRange.contains(Int($0.upperBound.value))
+                    !VLANID.validRange.contains(Int($0.lowerBound.value))
+                        || !VLANID.validRange.contains(Int($0.upperBound.value))
                 }
                 if outOfRange {
                     errors.append(.init(field: "\(path).overrides[\(override.vlans)].vlans",

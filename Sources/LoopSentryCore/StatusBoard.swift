@@ -111,7 +111,7 @@ public struct StatusBoard: Sendable {
     /// Makes the row of `key` if the interface is watched and the VLAN can be a table row.
     private mutating func ensureRow(_ key: DetectionKey, _ now: UTCTimestamp) -> Bool {
         guard let ifIndex = interfaces[key.interface] else { return false }
-        guard VLANSet.configurableRange.contains(Int(key.outer.value)) else { return false }
+        guard VLANID.validRange.contains(Int(key.outer.value)) else { return false }
         let index = VLANStatusKey(ifIndex: ifIndex, vlan: key.outer)
         if rows[key] == nil {
             let p = policy(key)

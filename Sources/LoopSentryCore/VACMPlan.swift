@@ -105,11 +105,8 @@ public struct VACMPlan: Equatable, Sendable {
                     throw .unknownIfIndex(interface: entry.interface, tenant: t.name)
                 }
                 guard index >= 1 else { throw .invalidIfIndex(interface: entry.interface, value: index) }
-                for range in entry.vlans.ranges {
-                    for v in Int(range.lowerBound.value)...Int(range.upperBound.value) {
-                        guard VLANSet.configurableRange.contains(v), let id = VLANID(v) else { continue }
-                        rows.insert(Row(interface: entry.interface, ifIndex: index, vlan: id))
-                    }
+                for id in entry.vlans where VLANID.validRange.contains(Int(id.value)) {
+                    rows.insert(Row(interface: entry.interface, ifIndex: index, vlan: id))
                 }
             }
             guard !rows.isEmpty else { throw .noVLANs(tenant: t.name) }

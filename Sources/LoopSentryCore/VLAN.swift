@@ -4,6 +4,9 @@ public struct VLANID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let value: UInt16
 
     public static let range: ClosedRange<Int> = 0...4095
+    /// The VLAN IDs a configuration, a request or a cut may name: 0 (priority tag) and 4095
+    /// (reserved) are excluded.
+    public static let validRange: ClosedRange<Int> = 1...4094
 
     /// Returns nil when `value` is outside 0...4095.
     public init?(_ value: Int) {

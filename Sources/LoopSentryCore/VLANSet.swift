@@ -2,11 +2,9 @@
 /// lists such as `10,20-30,4094`.
 ///
 /// Overlapping or adjacent items in one list are merged (`10-20,15,21` is `10-21`), as switch
-/// configurations do; ranges are what a tenant's allowed-VLAN list is written in.
+/// configurations do; ranges are what a tenant's allowed-VLAN list is written in. As a
+/// `Sequence` it yields its VLANs in ascending order, range by range.
 public struct VLANSet: Hashable, Sendable, CustomStringConvertible {
-    /// The VLAN IDs a configuration may name: 0 (priority tag) and 4095 (reserved) are excluded.
-    public static let configurableRange: ClosedRange<Int> = 1...4094
-
     /// Why a VLAN list did not parse; `description` is a one-line message for the operator.
     public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The whole list is empty or blank.
@@ -91,7 +89,7 @@ public struct VLANSet: Hashable, Sendable, CustomStringConvertible {
         while i < ranges.count, j < other.ranges.count {
             let a = ranges[i]
             let b = other.ranges[j]
-            if a.overlaps(b) { return max(a.lowerBound, b.lowerBound) }
+            if a.overlaps(b) { return Swift.max(a.lowerBound, b.lowerBound) }
             if a.upperBound < b.upperBound { i += 1 } else { j += 1 }
         }
         return nil
@@ -108,7 +106,7 @@ public struct VLANSet: Hashable, Sendable, CustomStringConvertible {
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw .notAVLAN(String(item))
         }
-        guard let number = Int(text), configurableRange.contains(number), let id = VLANID(number) else {
+        guard let number = Int(text), VLANID.validRange.contains(number), let id = VLANID(number) else {
             throw .outOfRange(String(text))
         }
         return id
@@ -125,7 +123,7 @@ public struct VLANSet: Hashable, Sendable, CustomStringConvertible {
         var out: [ClosedRange<VLANID>] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = out.last, Int(range.lowerBound.value) <= Int(last.upperBound.value) + 1 {
-                out[out.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+                out[out.count - 1] = last.lowerBound...Swift.max(last.upperBound, range.upperBound)
             } else {
                 out.append(range)
             }
@@ -145,4 +143,32 @@ extension VLANSet {
         }
         return VLANSet(out)
     }
+}
+
+extension VLANSet: Sequence {
+    /// Walks the ranges in order: as many steps as VLANs in the set, never all 4094.
+    public struct Iterator: IteratorProtocol {
+        private var ranges: ArraySlice<ClosedRange<VLANID>>
+        private var upcoming: Int?
+
+        init(_ ranges: [ClosedRange<VLANID>]) {
+            self.ranges = ranges[...]
+            upcoming = ranges.first.map { Int($0.lowerBound.value) }
+        }
+
+        public mutating func next() -> VLANID? {
+            guard let current = upcoming, let range = ranges.first else { return nil }
+            if current < Int(range.upperBound.value) {
+                upcoming = current + 1
+            } else {
+                ranges = ranges.dropFirst()
+                upcoming = ranges.first.map { Int($0.lowerBound.value) }
+            }
+            return VLANID(current)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(ranges) }
+
+    public var underestimatedCount: Int { count }
 }

@@ -26,7 +26,7 @@ public struct VLANStatusKey: Hashable, Comparable, Sendable, CustomStringConvert
     /// True when the key can be a row of LOOPSENTRY-MIB's table: ifIndex ≥ 1 and VLAN
     /// 1...4094 (VID 0 is priority tagging and 4095 is reserved; neither can be cut).
     public var isValidTableIndex: Bool {
-        ifIndex >= 1 && (1...4094).contains(vlan.value)
+        ifIndex >= 1 && VLANID.validRange.contains(Int(vlan.value))
     }
 
     public static func < (a: VLANStatusKey, b: VLANStatusKey) -> Bool {

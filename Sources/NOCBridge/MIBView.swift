@@ -112,7 +112,7 @@ struct MIBView: Sendable {
     /// The row key named by index arcs (ifIndex, VLAN), if exactly two valid arcs.
     static func key(_ arcs: ArraySlice<UInt>) -> VLANStatusKey? {
         guard arcs.count == 2, let ifIndex = arcs.first, let vlanArc = arcs.last,
-              (1...UInt(Int32.max)).contains(ifIndex), (1...4094).contains(vlanArc),
+              (1...UInt(Int32.max)).contains(ifIndex), VLANID.validRange.contains(Int(clamping: vlanArc)),
               let vlan = VLANID(Int(vlanArc))
         else { return nil }
         return VLANStatusKey(ifIndex: Int32(ifIndex), vlan: vlan)

@@ -1,7 +1,8 @@
 import CNetSNMP
 import Glibc
+import LoopSentrySystem
 
-/// A Net-SNMP (or POSIX) call that failed, named, with what it returned and errno.
+/// A Net-SNMP agent library call that failed, named, with what it returned and errno.
 public struct NetSNMPError: Error, Equatable, CustomStringConvertible {
     /// The C function that failed, e.g. `init_agent`.
     public let function: String
@@ -11,12 +12,12 @@ public struct NetSNMPError: Error, Equatable, CustomStringConvertible {
     public let errno: Int32
 
     public var description: String {
-        let reason = errno != 0 ? String(cString: strerror(errno)) : "returned \(code)"
+        let reason = errno != 0 ? SystemCallError.describe(errno: errno) : "returned \(code)"
         return "\(function): \(reason)"
     }
 }
 
-/// The one funnel for Net-SNMP and POSIX calls in NOCBridge: runs `body`, captures errno at
+/// The one funnel for Net-SNMP agent library calls: runs `body`, captures errno at
 /// once, retries EINTR when asked, and throws a `NetSNMPError` naming `function` when
 /// `failed` says the result is an error (by default: negative).
 @discardableResult

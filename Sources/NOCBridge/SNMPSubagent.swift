@@ -1,6 +1,7 @@
 import CNetSNMP
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Synchronization
 
 /// The AgentX subagent that serves LOOPSENTRY-MIB through the host's snmpd.
@@ -38,7 +39,7 @@ public final class SNMPSubagent: @unchecked Sendable {
 
     /// A subagent with `configuration`; operator SETs go to `actionHandler` (nil: actions are
     /// validated and answered `resourceUnavailable`). Nothing runs until `start()`.
-    public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil) throws(NetSNMPError) {
+    public init(configuration: SubagentConfiguration, actionHandler: (any OperatorActionHandler)? = nil) throws(SystemCallError) {
         self.configuration = configuration
         let limits = configuration.limits
         shared = Mutex(Shared(
@@ -47,7 +48,7 @@ public final class SNMPSubagent: @unchecked Sendable {
                                   notifyVlanLimit: limits.perVLANPerMinute),
             queue: BoundedQueue(capacity: configuration.queueCapacity),
             handler: actionHandler))
-        wakeFD = try netSNMPCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        wakeFD = try systemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
     }
 
     deinit { close(wakeFD) }
@@ -164,7 +165,7 @@ public final class SNMPSubagent: @unchecked Sendable {
     private func sendQueuedNotifications(_ session: AgentXSession) {
         var sent = 0
         while sent < Self.notificationBatch, let next = shared.withLock({ s -> NOCNotification? in
-            guard s.connected, let n = s.queue.removeFirst() else { return nil }
+            guard s.connected, let n = s.queue.popFirst() else { return nil }
             s.scalars.notifyQueued = UInt32(s.queue.count)
             return n
         }) {
@@ -178,14 +179,5 @@ public final class SNMPSubagent: @unchecked Sendable {
     /// Called on the agent thread when the AgentX session opens or closes.
     func masterConnectionChanged(_ connected: Bool) {
         shared.withLock { $0.connected = connected }
-    }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds: the time base of notification rate limiting.
-public enum MonotonicClock {
-    public static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

@@ -12,7 +12,7 @@ final class SyslogSenderWorker: @unchecked Sendable {
     private let configuration: SyslogSenderConfiguration
     private let tlsContext: SyslogTLSContext?
     private let condition = NSCondition()
-    private var queue: SyslogSendQueue<[UInt8]>
+    private var queue: BoundedQueue<[UInt8]>
     private var inFlight = 0
     private var stats = SyslogSender.Statistics()
     private var stopping = false
@@ -21,7 +21,7 @@ final class SyslogSenderWorker: @unchecked Sendable {
     init(configuration: SyslogSenderConfiguration, tlsContext: SyslogTLSContext?) {
         self.configuration = configuration
         self.tlsContext = tlsContext
-        queue = SyslogSendQueue(capacity: configuration.queueCapacity)
+        queue = BoundedQueue(capacity: configuration.queueCapacity)
     }
 
     /// Starts the thread that runs `run()`.

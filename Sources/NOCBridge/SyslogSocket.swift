@@ -1,13 +1,10 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import LoopSentrySystem
 
 /// Why a syslog transport failed. Each case names the C function that failed.
 public enum SyslogTransportError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A system call failed with `errno`.
-    case system(function: String, errno: Int32)
+    /// A plain libc call failed.
+    case system(SystemCallError)
     /// `getaddrinfo` could not resolve the collector's host.
     case resolve(host: String, message: String)
     /// An OpenSSL call failed; `message` carries its reason (verification result included).
@@ -19,7 +16,7 @@ public enum SyslogTransportError: Error, Equatable, Sendable, CustomStringConver
 
     public var description: String {
         switch self {
-        case .system(let function, let code): "\(function): \(String(cString: strerror(code))) (errno \(code))"
+        case .system(let error): error.description
         case .resolve(let host, let message): "getaddrinfo(\(host)): \(message)"
         case .tls(let function, let message): "\(function): \(message)"
         case .timedOut(let function): "\(function): timed out"
@@ -28,17 +25,11 @@ public enum SyslogTransportError: Error, Equatable, Sendable, CustomStringConver
     }
 }
 
-/// The one funnel for socket calls: runs `body`, retries EINTR, and throws the `errno` of a
-/// negative return at once, naming `function`.
+/// A libc call through `systemCall` (the one funnel: EINTR retried, errno taken at once), its
+/// failure as a transport error.
 @discardableResult
 func syslogSystemCall<T: FixedWidthInteger>(_ function: String, _ body: () -> T) throws(SyslogTransportError) -> T {
-    while true {
-        let result = body()
-        if result >= 0 { return result }
-        let code = errno
-        if code == EINTR { continue }
-        throw .system(function: function, errno: code)
-    }
+    do { return try systemCall(function, body) } catch { throw .system(error) }
 }
 
 /// A connected socket file descriptor, closed when the value is released.
@@ -60,7 +51,7 @@ final class SyslogSocket {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else { throw .system(function: "connect", errno: ENAMETOOLONG) }
+        guard path.utf8.count < capacity else { throw .system(SystemCallError("connect", errno: ENAMETOOLONG)) }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: path.utf8)
             raw[path.utf8.count] = 0
@@ -109,14 +100,14 @@ final class SyslogSocket {
         try syslogSystemCall("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
         if Glibc.connect(fd, address, length) < 0 {
             let code = errno
-            guard code == EINPROGRESS || code == EINTR else { throw .system(function: "connect", errno: code) }
+            guard code == EINPROGRESS || code == EINTR else { throw .system(SystemCallError("connect", errno: code)) }
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             let ready = try syslogSystemCall("poll") { poll(&pfd, 1, Self.milliseconds(timeout)) }
             guard ready > 0 else { throw .timedOut(function: "connect") }
             var soError: Int32 = 0
             var size = socklen_t(MemoryLayout<Int32>.size)
             try syslogSystemCall("getsockopt") { getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &size) }
-            guard soError == 0 else { throw .system(function: "connect", errno: soError) }
+            guard soError == 0 else { throw .system(SystemCallError("connect", errno: soError)) }
         }
         try syslogSystemCall("fcntl") { fcntl(fd, F_SETFL, flags) }
         try setTimeout(SO_SNDTIMEO, timeout)
@@ -142,9 +133,9 @@ final class SyslogSocket {
                 let code = errno
                 if code == EINTR { continue }
                 if code == EAGAIN || code == EWOULDBLOCK { throw .timedOut(function: "send") }
-                throw .system(function: "send", errno: code)
+                throw .system(SystemCallError("send", errno: code))
             }
-            if !isStream && result != bytes.count { throw .system(function: "send", errno: EMSGSIZE) }
+            if !isStream && result != bytes.count { throw .system(SystemCallError("send", errno: EMSGSIZE)) }
             offset += result
         } while offset < bytes.count
     }

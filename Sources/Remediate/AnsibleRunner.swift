@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import LoopSentrySystem
 
 /// Where the hosts of a run come from.
 public enum PlaybookInventory: Equatable, Sendable {
@@ -114,8 +115,16 @@ public struct AnsibleRunner: Sendable {
 
         let clock = ContinuousClock()
         let start = clock.now
-        let child = try AnsibleChildProcess.spawn(executable: executable, arguments: arguments, environment: env,
-                                                  stdoutPath: "\(dir)/stdout", stderrPath: "\(dir)/stderr")
+        // Its own process group: a timeout stops ansible-playbook and every worker, module and
+        // `sleep` it started, and a kill -9 of the daemon leaves the run to finish its work.
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(.init([executable] + arguments, environment: env,
+                                                 stdout: .file("\(dir)/stdout", append: false),
+                                                 stderr: .file("\(dir)/stderr", append: false), ownProcessGroup: true))
+        } catch {
+            throw .cannotStart(error.description)
+        }
         let exit = await child.wait(until: start.advanced(by: request.timeout))
         let duration = clock.now - start
         let read = { (f: String) in (try? String(contentsOfFile: "\(dir)/\(f)", encoding: .utf8)) ?? "" }
@@ -129,7 +138,7 @@ public struct AnsibleRunner: Sendable {
     static func makePrivateDirectory() throws(PlaybookError) -> String {
         var template = Array("\(NSTemporaryDirectory())/loopsentry-ansible-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw .cannotStart("mkdtemp: \(String(cString: strerror(errno)))")
+            throw .cannotStart(SystemCallError("mkdtemp", errno: errno).description)
         }
         return String(cString: made)
     }
@@ -137,9 +146,9 @@ public struct AnsibleRunner: Sendable {
     /// Creates `path` with mode 0600 (never an existing file) and writes `data`.
     static func writePrivateFile(_ path: String, _ data: Data) throws(PlaybookError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .cannotStart("open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw .cannotStart(SystemCallError("open \(path)", errno: errno).description) }
         defer { close(fd) }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw .cannotStart("write \(path): \(String(cString: strerror(errno)))") }
+        guard written == data.count else { throw .cannotStart(SystemCallError("write \(path)", errno: errno).description) }
     }
 }

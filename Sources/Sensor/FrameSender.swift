@@ -1,5 +1,6 @@
 import CLoopSentryBPF
 import Foundation
+import LoopSentrySystem
 
 /// Sends raw Ethernet frames on one interface through an `AF_PACKET` / `SOCK_RAW` socket
 /// (tag in-band, as a trunk carries it). Used by the lab's tenant hosts, the tests and the
@@ -11,24 +12,25 @@ public final class FrameSender {
     public init(interface: String) throws {
         self.interface = interface
         let index = try TCIngressAttachment.ifindex(of: interface)
-        let s = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else {
-            let e = errno
-            if e == EPERM || e == EACCES { throw SensorError.permissionDenied("socket(AF_PACKET)") }
-            throw SensorError.socket(function: "socket(AF_PACKET)", errno: e)
+        let s: Int32
+        do {
+            s = try systemCall("socket(AF_PACKET)") { socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        } catch {
+            if error.errno == EPERM || error.errno == EACCES { throw SensorError.permissionDenied("socket(AF_PACKET)") }
+            throw SensorError.system(error)
         }
         var addr = sockaddr_ll()
         addr.sll_family = UInt16(AF_PACKET)
         addr.sll_ifindex = index
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(s, $0, socklen_t(MemoryLayout<sockaddr_ll>.size))
+        do {
+            try systemCall("bind(AF_PACKET, \(interface))") {
+                withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_ll>.size)) }
+                }
             }
-        }
-        guard rc == 0 else {
-            let e = errno
+        } catch {
             close(s)
-            throw SensorError.socket(function: "bind(AF_PACKET, \(interface))", errno: e)
+            throw SensorError.system(error)
         }
         var one: Int32 = 1   // PACKET_QDISC_BYPASS: straight to the driver, like pktgen
         _ = setsockopt(s, SOL_PACKET, 20, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -48,7 +50,7 @@ public final class FrameSender {
                 if e != EINTR { usleep(50) }
                 continue
             }
-            throw SensorError.socket(function: "send(AF_PACKET, \(interface))", errno: n < 0 ? e : EMSGSIZE)
+            throw SensorError.system(SystemCallError("send(AF_PACKET, \(interface))", errno: n < 0 ? e : EMSGSIZE))
         }
     }
 }

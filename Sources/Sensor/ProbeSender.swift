@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 
 /// Sends this sensor's self-probes on the trunk from its own thread, following a
 /// `ProbeSchedule`: each watched VLAN once per interval, spread over it. The raw socket is

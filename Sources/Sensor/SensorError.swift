@@ -1,4 +1,4 @@
-import Glibc
+import LoopSentrySystem
 
 /// Errors from the sensor shell. Each names what failed in one line an operator can act on.
 public enum SensorError: Error, Equatable, CustomStringConvertible {
@@ -12,19 +12,20 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
     case permissionDenied(String)
     case filterSlotTaken(interface: String, program: String)
     case invalidFrame(String)
-    case socket(function: String, errno: Int32)
+    /// A plain libc call (socket, bind, send) failed.
+    case system(SystemCallError)
 
     public var description: String {
         switch self {
         case let .libbpf(function, errno, detail):
-            let base = "\(function) failed: \(Self.errnoText(errno))"
+            let base = "\(function) failed: \(SystemCallError.describe(errno: errno))"
             return detail.isEmpty ? base : "\(base) (\(detail))"
         case let .interfaceNotFound(name):
             return "interface '\(name)' not found"
         case let .namespaceNotFound(name):
             return "network namespace '\(name)' not found (no /var/run/netns/\(name))"
         case let .namespaceEnter(name, errno):
-            return "cannot enter network namespace '\(name)': \(Self.errnoText(errno))"
+            return "cannot enter network namespace '\(name)': \(SystemCallError.describe(errno: errno))"
         case let .namespaceNeedsCapability(name):
             return "cannot enter network namespace '\(name)': setns needs CAP_SYS_ADMIN; start LoopSentry inside it instead (systemd NetworkNamespacePath=/run/netns/\(name), or ip netns exec \(name))"
         case let .permissionDenied(what):
@@ -33,13 +34,8 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
             return "tc ingress filter slot of LoopSentry on \(interface) is held by another program ('\(program)'); remove it first"
         case let .invalidFrame(why):
             return "invalid frame: \(why)"
-        case let .socket(function, errno):
-            return "\(function) failed: \(Self.errnoText(errno))"
+        case let .system(error):
+            return error.description
         }
-    }
-
-    static func errnoText(_ e: Int32) -> String {
-        let name = String(cString: strerror(e))
-        return "\(name) (errno \(e))"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 
 /// The sensor on one interface: the loaded tc program, its attachment and the rate
 /// calculator. `poll()` reads the maps and returns per-VLAN rates since the last poll.
@@ -70,13 +71,4 @@ public struct SensorPoll: Sendable {
     public var pairRates: [VLANPairRate]
     public var probeReturns: [VLANID: UInt64]
     public var intervalNanos: UInt64
-}
-
-/// CLOCK_MONOTONIC in nanoseconds: the time base of every rate.
-public enum MonotonicClock {
-    public static func nanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
 }

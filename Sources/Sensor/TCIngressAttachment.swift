@@ -1,5 +1,6 @@
 import CLoopSentryBPF
 import Foundation
+import LoopSentryCore
 
 /// The sensor program attached as a direct-action filter at tc ingress of one interface,
 /// at LoopSentry's own (handle, priority). Attach is by netlink (libbpf 1.1 has no tcx or
@@ -77,7 +78,7 @@ public final class TCIngressAttachment {
 
     /// `if_nametoindex`, with a clear error for an unknown or invalid name.
     public static func ifindex(of name: String) throws -> Int32 {
-        guard !name.isEmpty, name.utf8.count < Int(IFNAMSIZ), !name.contains("/") else {
+        guard InterfaceName.isValid(name) else {
             throw SensorError.interfaceNotFound(name)
         }
         let index = if_nametoindex(name)

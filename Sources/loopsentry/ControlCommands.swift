@@ -22,14 +22,18 @@ struct ControlSocketOption: ParsableArguments {
     /// The socket to talk to; a configuration that cannot be read is an error naming it.
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         if let socket { return socket }
-        guard let path = config ?? environment["LOOPSENTRY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            return Self.defaultSocket
-        }
-        do {
-            return try ConfigLoader.load(path: path).control.socket
-        } catch {
-            throw RuntimeFailure("\(path): " + error.errors.map(\.description).joined(separator: "; "))
-        }
+        return try daemonConfiguration(config, environment: environment)?.control.socket ?? Self.defaultSocket
+    }
+}
+
+/// The daemon's configuration from `path`, else from `LOOPSENTRY_CONFIG`; nil when neither is
+/// given. A configuration that cannot be read is a run-time failure naming the file.
+func daemonConfiguration(_ path: String?, environment: [String: String]) throws -> Configuration? {
+    guard let path = path ?? environment["LOOPSENTRY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+    do {
+        return try ConfigLoader.load(path: path)
+    } catch {
+        throw RuntimeFailure("\(path): " + error.errors.map(\.description).joined(separator: "; "))
     }
 }
 
@@ -45,10 +49,8 @@ struct ActionTarget: ParsableArguments {
     var by: String?
 
     func validate() throws {
-        guard (1...4094).contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
-        guard !interface.isEmpty, interface.utf8.count <= 15, !interface.contains("/") else {
-            throw ValidationError("--interface must be an interface name (1-15 characters, no '/')")
-        }
+        guard VLANID.validRange.contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
+        guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
     }
 
     /// Sends `op` for this interface and VLAN and prints the daemon's answer.

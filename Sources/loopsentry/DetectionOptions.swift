@@ -56,8 +56,7 @@ struct DetectionOptions: ParsableArguments {
     func probeVLANs() throws -> [VLANID] {
         guard let probe else { return [] }
         do {
-            let set = try VLANSet(parsing: probe)
-            return (1...4094).compactMap(VLANID.init).filter { set.contains($0) }
+            return Array(try VLANSet(parsing: probe))
         } catch {
             throw ValidationError("--probe: \(error)")
         }

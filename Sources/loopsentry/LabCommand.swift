@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab`: a lab of network namespaces — two switches, a trunk, a sensor host and
@@ -15,15 +16,36 @@ struct LabCommand: ParsableCommand {
     )
 }
 
+/// `--prefix NAME`, else $LOOPSENTRY_LAB_PREFIX, else `lsl`: the prefix of the lab's namespaces.
+struct LabPrefixOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Prefix of the lab's namespace names (1-\(LabNamespaces.maxPrefixLength) of a-z, 0-9; default $\(LabNamespaces.prefixVariable), else \(LabNamespaces.defaultPrefix)).",
+        valueName: "name"))
+    var prefix: String?
+
+    func validate() throws { _ = try names() }
+
+    /// The lab's names; a bad prefix is a usage error (exit 64) naming it.
+    func names() throws -> LabNamespaces {
+        do {
+            return try LabNamespaces.chosen(option: prefix, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
 struct LabUpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Build the lab: switches lsl-sw1/lsl-sw2, trunk, sensor lsl-sensor (trunk0), hosts lsl-ha/lsl-hb.")
+        abstract: "Build the lab: switches P-sw1/P-sw2, trunk, sensor P-sensor (trunk0), hosts P-ha/P-hb (P: --prefix, default lsl).")
+
+    @OptionGroup var lab: LabPrefixOption
 
     @Option(name: .long, help: "VLANs the trunk carries (list and ranges, e.g. 10,20,30).")
     var vlans: String = "10,20,30"
 
-    @Option(name: .long, help: "Broadcast frames per second per VLAN from tenant host lsl-ha (0 = none).")
+    @Option(name: .long, help: "Broadcast frames per second per VLAN from tenant host P-ha (0 = none).")
     var trafficRate: Int = 20
 
     func validate() throws {
@@ -32,24 +54,26 @@ struct LabUpCommand: ParsableCommand {
     }
 
     func run() throws {
-        if LabState.load() != nil || FileManager.default.fileExists(atPath: "/var/run/netns/\(LabPlan.switch1)") {
+        let names = try lab.names()
+        if LabState.load(names) != nil || FileManager.default.fileExists(atPath: "/var/run/netns/\(names.switch1)") {
             throw LabError.alreadyUp
         }
         let list = try LabVLANs.parse(vlans)
-        let plan = LabPlan(vlans: list)
+        let plan = LabPlan(vlans: list, names: names)
         do {
             try LabRunner().run(plan.up())
+            try LabRunner().waitUntilForwarding(in: [names.switch1, names.switch2])
             var state = LabState(vlans: list.map { Int($0.value) })
-            try state.save()
+            try state.save(names)
             if trafficRate > 0 {
-                state.trafficPID = try LabTraffic.start(vlans: state.vlans, ratePerVLAN: trafficRate)
-                try state.save()
+                state.trafficPID = try LabTraffic.start(names, vlans: state.vlans, ratePerVLAN: trafficRate)
+                try state.save(names)
             }
         } catch {
-            LabTeardown.run()
+            LabTeardown.run(names)
             throw error
         }
-        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); sensor interface \(LabPlan.sensorInterface) in netns \(LabPlan.sensor)")
+        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); sensor interface \(LabPlan.sensorInterface) in netns \(names.sensor)")
     }
 }
 
@@ -61,14 +85,17 @@ struct LabLoopCommand: ParsableCommand {
     @Argument(help: "The VLAN to loop, or a list such as 101-120 (one link passing all of them).")
     var vlans: String
 
+    @OptionGroup var lab: LabPrefixOption
+
     func run() throws {
-        guard var state = LabState.load() else { throw LabError.notUp }
+        let names = try lab.names()
+        guard var state = LabState.load(names) else { throw LabError.notUp }
         let ids = try LabVLANs.parse(vlans)
         let vlan = Int(ids[0].value)
         for v in ids where !state.vlans.contains(Int(v.value)) { throw LabError.unknownVLAN(Int(v.value), state.vlans) }
         guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
         let id = ids[0]
-        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init))
+        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names)
         let opened: UInt64
         do {
             // The loop opens with the last step (its second end coming up): stamp just before it.
@@ -81,7 +108,7 @@ struct LabLoopCommand: ParsableCommand {
             throw error
         }
         state.openLoops.append(vlan)
-        try state.save()
+        try state.save(names)
         print("loop open on VLAN \(vlan) at monotonic_ns \(opened)")
     }
 }
@@ -92,14 +119,17 @@ struct LabUnloopCommand: ParsableCommand {
     @Argument(help: "The VLAN whose loop to close (for a loop of several VLANs, its list or its lowest VLAN).")
     var vlans: String
 
+    @OptionGroup var lab: LabPrefixOption
+
     func run() throws {
-        guard var state = LabState.load() else { throw LabError.notUp }
+        let names = try lab.names()
+        guard var state = LabState.load(names) else { throw LabError.notUp }
         let vlan = Int(try LabVLANs.parse(vlans)[0].value)
         guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
-        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init)).unloop(id))
+        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names).unloop(id))
         let closed = MonotonicClock.nanos()
         state.openLoops.removeAll { $0 == vlan }
-        try state.save()
+        try state.save(names)
         print("loop closed on VLAN \(vlan) at monotonic_ns \(closed)")
     }
 }
@@ -107,51 +137,40 @@ struct LabUnloopCommand: ParsableCommand {
 struct LabDownCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "down", abstract: "Remove the whole lab.")
 
+    @OptionGroup var lab: LabPrefixOption
+
     func run() throws {
-        LabTeardown.run()
+        LabTeardown.run(try lab.names())
         print("lab down")
     }
 }
 
-/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094.
+/// Parses the lab's VLAN list ("10,20,30" or "10-12,20"), 1-4094, at most 128 VLANs.
 enum LabVLANs {
     static func parse(_ text: String) throws -> [VLANID] {
-        var out: Set<VLANID> = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!),
-                  lo <= hi, (1...4094).contains(lo), (1...4094).contains(hi) else {
-                throw ValidationError("--vlans: '\(part)' is not a VLAN or range within 1-4094")
-            }
-            for v in lo...hi { out.insert(VLANID(v)!) }
-        }
-        guard out.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(out.count)") }
-        return out.sorted()
+        let set: VLANSet
+        do { set = try VLANSet(parsing: text) } catch { throw ValidationError("--vlans: \(error)") }
+        guard set.count <= 128 else { throw ValidationError("--vlans: at most 128 VLANs in the lab, got \(set.count)") }
+        return Array(set)
     }
 }
 
-/// Removes everything the lab made: the traffic process, the namespaces, the state file.
+/// Removes everything the lab named `names` made: the traffic process, the namespaces, the state file.
 enum LabTeardown {
-    static func run() {
-        if let pid = LabState.load()?.trafficPID { LabTraffic.stop(pid: pid) }
-        try? LabRunner().run(LabPlan.down())
-        LabState.remove()
+    static func run(_ names: LabNamespaces) {
+        if let pid = LabState.load(names)?.trafficPID { LabTraffic.stop(pid: pid) }
+        try? LabRunner().run(LabPlan.down(names))
+        LabState.remove(names)
     }
 }
 
-/// Tenant traffic: a detached `loopsentry lab send` in host lsl-ha, broadcasting on every lab VLAN.
+/// Tenant traffic: a detached `loopsentry lab send` in host P-ha, broadcasting on every lab VLAN.
 enum LabTraffic {
-    static func start(vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
-            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
-        p.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
-            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        return p.processIdentifier
+    static func start(_ names: LabNamespaces, vlans: [Int], ratePerVLAN: Int) throws -> Int32 {
+        let me = CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        return try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface, "--vlan"]
+            + vlans.map(String.init) + ["--count", "0", "--rate", String(ratePerVLAN * vlans.count)])).pid
     }
 
     static func stop(pid: Int32) {

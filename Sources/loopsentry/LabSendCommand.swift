@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab send`: tagged frames from a raw socket, as a tenant host or a flood source.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry monitor`: live per-VLAN rates on one interface, no daemon needed.
@@ -43,7 +44,7 @@ struct MonitorCommand: ParsableCommand {
         }
         guard (1...4096).contains(top) else { throw ValidationError("--top must be 1-4096, got \(top)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive, got \(duration)") }
-        guard !interface.isEmpty else { throw ValidationError("--interface must not be empty") }
+        guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
         try detection.validate()
     }
 

@@ -22,8 +22,8 @@ final class ControlSocketFaultTests {
     }
 
     @Test("socket directory on a read-only file system, or missing under one: one line, exit 1, no journal, nothing attached",
-          arguments: [("", "is not writable: Read-only file system"),
-                      ("/missing", "does not exist and cannot be created: Read-only file system")])
+          arguments: [("", "is not writable: Read-only file system (errno 30)"),
+                      ("/missing", "does not exist and cannot be created: Read-only file system (errno 30)")])
     func refused(subdirectory: String, reason: String) throws {
         let d = try VethDaemon(lab: lab, playbooks: ["noop.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"],
                                target: "playbook: noop.yml, host: localhost, port: \(lab.trunk)")

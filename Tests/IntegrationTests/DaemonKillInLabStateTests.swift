@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Remediate
 import Testing
 
@@ -34,21 +35,11 @@ final class DaemonKillInLabStateTests {
 
         """
 
-    static func tenant(_ policy: String, playbook: String = "linux-bridge-vlan.yml") -> String {
-        """
-          - name: org-b
-            policy: \(policy)
-            vlans: [{ interface: trunk0, vlans: "20" }]
-            remediation: { playbook: \(playbook), host: lsl-sw1, port: trunk, netns: lsl-sw1, timeout_s: 60 }
-        """
-    }
+    let lab = SuiteLab(tag: "dk", binary: loopsentryBinary)
 
-    init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
-    }
+    init() throws { try lab.up() }
 
-    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    deinit { lab.down() }
 
     /// The incident ids the events of `d` carry for `vlan`.
     func incidentIDs(_ d: DaemonHarness, vlan: Int) -> Set<Int> {
@@ -65,9 +56,9 @@ final class DaemonKillInLabStateTests {
 
     /// A daemon cutting VLAN 20 by `playbook` (policy auto), and the loop on VLAN 20.
     func loopingUnderAuto(playbook: String, _ text: String) throws -> DaemonHarness {
-        let d = try DaemonHarness(tenants: Self.tenant("auto", playbook: playbook), playbooks: [playbook: text])
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("auto", playbook: playbook), playbooks: [playbook: text])
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         return d
     }
 
@@ -81,9 +72,9 @@ final class DaemonKillInLabStateTests {
 
     @Test("kill -9 in detected (policy alarm, loop on): same incident after restart, re-announced at most once, stormCleared once when the loop closes")
     func killInDetected() throws {
-        let d = try DaemonHarness(tenants: Self.tenant("alarm"))
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("alarm"))
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 20, "stormDetected notification") { !d.notifications("stormDetected", vlan: 20).isEmpty }
         #expect(try d.state(vlan: 20) == "detected")
         let ids = incidentIDs(d, vlan: 20)
@@ -102,7 +93,7 @@ final class DaemonKillInLabStateTests {
         #expect(try d.state(vlan: 20) == "detected")
         #expect(incidentIDs(d, vlan: 20) == ids, "no second incident: \(incidentIDs(d, vlan: 20))")
 
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         try d.waitFor(timeout: 30, "stormCleared notification") { !d.notifications("stormCleared", vlan: 20).isEmpty }
         #expect(try d.state(vlan: 20) == "normal")
         #expect(d.notifications("stormCleared", vlan: 20).count == 1)
@@ -138,7 +129,7 @@ final class DaemonKillInLabStateTests {
         #expect(try journal.playbookRuns(incident: UInt64(id), action: "cut") == (2, 0))
         #expect(d.notifications("cutFailed", vlan: 20).count == 1)
 
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         let restore = try d.control("restore", vlan: 20, by: "frank")
         #expect(restore.status == 0, "\(restore.stderr)")
         try d.waitFor(timeout: 60, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
@@ -147,7 +138,7 @@ final class DaemonKillInLabStateTests {
         #expect(d.notifications("vlanRestored", vlan: 20).first?.author == "frank")
         #expect(try journal.playbookRuns(incident: UInt64(id), action: "cut") == (2, 0))
         #expect(try journal.playbookRuns(incident: UInt64(id), action: "restore") == (1, 0))
-        #expect(try !labCutRules().contains("vlan id 20"))
+        #expect(try !lab.cutRules().contains("vlan id 20"))
         let transitions = try steps(journal, incident: id)
         #expect(transitions == ["normal→detected detector", "detected→cutting policy auto", "cutting→cutting playbook",
                                 "cutting→cutting retry backoff", "cutting→cutFailed playbook",
@@ -161,18 +152,18 @@ final class DaemonKillInLabStateTests {
     func killInRestoring() throws {
         let d = try loopingUnderAuto(playbook: "slow-restore.yml", Self.slowRestore)
         try d.waitFor(timeout: 60, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }
-        #expect(try labCutRules().contains("vlan id 20"))
+        #expect(try lab.cutRules().contains("vlan id 20"))
         let id = try #require(incidentIDs(d, vlan: 20).first)
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
 
         let restore = try d.control("restore", vlan: 20, by: "erin")
         #expect(restore.status == 0, "\(restore.stderr)")
         try d.waitFor(timeout: 20, "the restore's ansible-playbook running") {
-            !processes(withCommandLineContaining: ["ansible-playbook", "loopsentry-ansible-"]).isEmpty
+            !d.playbookProcesses().isEmpty
         }
         #expect(try d.state(vlan: 20) == "restoring")
         d.kill9()
-        #expect(!processes(withCommandLineContaining: ["ansible-playbook", "loopsentry-ansible-"]).isEmpty,
+        #expect(!d.playbookProcesses().isEmpty,
                 "the restore run outlives the daemon")
 
         try d.start(timeout: 120)
@@ -181,7 +172,7 @@ final class DaemonKillInLabStateTests {
         #expect(try d.state(vlan: 20) == "normal")
         #expect(d.notifications("vlanRestored", vlan: 20).count == 1)
         #expect(d.notifications("vlanRestored", vlan: 20).first?.author == "erin")
-        #expect(try !labCutRules().contains("vlan id 20"))
+        #expect(try !lab.cutRules().contains("vlan id 20"))
 
         let journal = try Journal(path: d.journal)
         #expect(try journal.openIncidents().isEmpty)
@@ -194,6 +185,6 @@ final class DaemonKillInLabStateTests {
                                 "cutting→cut verification", "cut→restoring operator erin via cli", "restoring→restoring restart",
                                 "restoring→normal playbook"], "\(transitions)")
         #expect(d.stop() == 0)
-        #expect(processes(withCommandLineContaining: ["ansible-playbook", "loopsentry-ansible-"]).isEmpty)
+        #expect(d.playbookProcesses().isEmpty)
     }
 }

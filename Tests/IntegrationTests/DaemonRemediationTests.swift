@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 import Remediate
 import Testing
@@ -7,29 +8,15 @@ import Testing
 /// looping VLAN from switch 1's trunk, the journal surviving kill -9.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class DaemonRemediationTests {
-    static let tenant20Auto = """
-          - name: org-b
-            policy: auto
-            vlans: [{ interface: trunk0, vlans: "20" }]
-            remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1, timeout_s: 60 }
-        """
-    static let tenant20Ack = """
-          - name: org-b
-            policy: ack
-            vlans: [{ interface: trunk0, vlans: "20" }]
-            remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1, timeout_s: 60 }
-        """
+    let lab = SuiteLab(tag: "dr", binary: loopsentryBinary)
 
-    init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
-    }
+    init() throws { try lab.up() }
 
-    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    deinit { lab.down() }
 
-    /// Counts VLAN 10 frames arriving at host lsl-hb (switch 1) while `body` runs.
+    /// Counts VLAN 10 frames arriving at host B (switch 1) while `body` runs.
     func receiver() throws -> BackgroundProcess {
-        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", "lsl-hb", "--interface", "eth0", "--json",
+        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.names.hostB, "--interface", "eth0", "--json",
                                        "--interval", "100", "--top", "10", "--drop-tagged"], name: "receiver")
         #expect(eventually(timeout: 10) { !m.stdoutLines.isEmpty })
         return m
@@ -38,14 +25,14 @@ final class DaemonRemediationTests {
     @Test("policy auto: VLAN 20 cut by the Linux playbook, the storm stops, VLAN 10 keeps flowing throughout")
     func autoCut() throws {
         // No probes on VLAN 10 here, so every VLAN 10 frame at the receiver is one the sender sent.
-        let d = try DaemonHarness(tenants: Self.tenant20Auto, probeVLANs: "20,30")
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("auto"), probeVLANs: "20,30")
         try d.start()
         let rx = try receiver()
         // 1000 VLAN 10 frames over 5 s, across the loop, the cut and after it.
-        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0",
+        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0",
                                             "--vlan", "10", "--count", "1000", "--rate", "200"], name: "vlan10")
         usleep(300_000)
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 30, "cutApplied on VLAN 20") { !d.notifications("cutApplied", vlan: 20).isEmpty }
         #expect(sender.wait(timeout: 15) == 0)
         usleep(500_000)
@@ -56,7 +43,7 @@ final class DaemonRemediationTests {
         #expect(try d.state(vlan: 20) == "cut")
         #expect(d.notifications("cutPending", vlan: 20).isEmpty)
         #expect(d.events("cutStarted", vlan: 20).count == 1)
-        #expect(try labCutRules().contains("vlan id 20"))
+        #expect(try lab.cutRules().contains("vlan id 20"))
         // The storm is over: the sensor sees VLAN 20 at tenant rates, not thousands.
         usleep(1_000_000)
         let row = try #require(try d.status().first { $0.vlan == 20 })
@@ -73,14 +60,14 @@ final class DaemonRemediationTests {
 
     @Test("policy ack: nothing is cut until `loopsentry ack`; then the cut; restore re-adds the VLAN")
     func ackThenRestore() throws {
-        let d = try DaemonHarness(tenants: Self.tenant20Ack)
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("ack"))
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 10, "cutPending") { !d.notifications("cutPending", vlan: 20).isEmpty }
         usleep(3_000_000)
         #expect(try d.state(vlan: 20) == "pendingAck")
         #expect(d.events("cutStarted").isEmpty, "nothing may be cut before the ack")
-        #expect(try !labCutRules().contains("vlan id 20"))
+        #expect(try !lab.cutRules().contains("vlan id 20"))
 
         let refused = try d.control("restore", vlan: 20)
         #expect(refused.status == 1)
@@ -90,16 +77,16 @@ final class DaemonRemediationTests {
         #expect(ack.status == 0, "\(ack.stderr)")
         try d.waitFor(timeout: 30, "cutApplied") { !d.notifications("cutApplied", vlan: 20).isEmpty }
         #expect(d.notifications("cutApplied", vlan: 20).first?.author == "alice")
-        #expect(try labCutRules().contains("vlan id 20"))
+        #expect(try lab.cutRules().contains("vlan id 20"))
 
         let again = try d.control("ack", vlan: 20)
         #expect(again.stderr == "loopsentry: VLAN 20 on trunk0 is cut, not pendingAck: nothing to acknowledge\n")
 
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         let restore = try d.control("restore", vlan: 20, by: "bob")
         #expect(restore.status == 0, "\(restore.stderr)")
         try d.waitFor(timeout: 30, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
-        #expect(try !labCutRules().contains("vlan id 20"))
+        #expect(try !lab.cutRules().contains("vlan id 20"))
         #expect(try d.state(vlan: 20) == "normal")
 
         let journal = try Journal(path: d.journal)
@@ -113,9 +100,9 @@ final class DaemonRemediationTests {
 
     @Test("kill -9 during pendingAck: after restart still pending; the ack then cuts once")
     func killDuringPendingAck() throws {
-        let d = try DaemonHarness(tenants: Self.tenant20Ack)
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("ack"))
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 10, "cutPending") { !d.notifications("cutPending", vlan: 20).isEmpty }
         d.kill9()
         try d.start()
@@ -131,14 +118,14 @@ final class DaemonRemediationTests {
 
     @Test("kill -9 during cutting: after restart the cut is verified, not run again")
     func killDuringCutting() throws {
-        let d = try DaemonHarness(tenants: Self.tenant20Auto)
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("auto"))
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 10, "cutStarted") { !d.events("cutStarted", vlan: 20).isEmpty }
         // Kill while ansible-playbook is really running (the journal records a run just before
         // the process is spawned).
         try d.waitFor(timeout: 10, "ansible-playbook running") {
-            !processes(withCommandLineContaining: ["ansible-playbook", "loopsentry-ansible-"]).isEmpty
+            !d.playbookProcesses().isEmpty
         }
         d.kill9()
         try d.start()

@@ -31,7 +31,7 @@ final class DaemonMetricsTests {
     func metrics() throws {
         let lab = try VethLab()
         defer { lab.destroy() }
-        let port = 20000 + Int(getpid() % 20000)
+        let port = try closedLocalPort()
         let d = try VethDaemon(lab: lab, playbooks: ["noop.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"],
                                target: "playbook: noop.yml, host: localhost, port: \(lab.trunk)",
                                extra: "metrics: { listen: \"127.0.0.1:\(port)\" }")

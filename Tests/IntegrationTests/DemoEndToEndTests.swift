@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryCore
+import LabTestSupport
 import Remediate
 import Testing
 
@@ -9,10 +10,12 @@ import Testing
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class DemoEndToEndTests {
     let keep = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-demo-e2e-\(UUID().uuidString.prefix(8))").path
+    /// The demo builds its lab itself; this names it (and removes a leftover).
+    let lab = SuiteLab(tag: "de", binary: loopsentryBinary)
 
-    init() { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    init() { lab.down() }
     deinit {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        lab.down()
         try? FileManager.default.removeItem(atPath: keep)
     }
 
@@ -26,7 +29,7 @@ final class DemoEndToEndTests {
 
     @Test("the demo's flow: ack by SNMP SET cuts VLAN 20 only, VLAN 10 flows, VLAN 10 cut at once, VLAN 30 only reported")
     func demo() throws {
-        let r = try Shell.run(["timeout", "400", loopsentryBinary, "lab", "demo", "--keep", keep])
+        let r = try Shell.run(["timeout", "400", loopsentryBinary, "lab", "demo", "--keep", keep, "--prefix", lab.prefix])
         #expect(r.status == 0, "demo failed: \(r.stderr)\n\(r.stdout.suffix(3000))")
         let out = r.stdout
 
@@ -104,8 +107,8 @@ final class DemoEndToEndTests {
 
         // Nothing left behind: no lab namespace, no demo daemon or service.
         let netns = try Shell.must(["ip", "netns", "list"])
-        #expect(!netns.contains("lsl-"), "namespaces left: \(netns)")
-        let left = try pgrep(["-f", "loopsentry-lab-services-|loopsentry-demo-"])
+        #expect(!netns.contains("\(lab.prefix)-"), "namespaces left: \(netns)")
+        let left = try pgrep(["-f", "loopsentry-lab-services-\(lab.prefix)-|loopsentry-demo-\(lab.prefix)-"])
         #expect(left.isEmpty, "processes left: \(left)")
     }
 }

@@ -1,20 +1,20 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 import Testing
 
 /// Detection on the lab (`loopsentry lab`): two bridges, a trunk, a sensor, tenant traffic on
-/// VLANs 10, 20, 30. The lab's namespace names are fixed, so this suite runs alone.
+/// VLANs 10, 20, 30, under the suite's own namespace prefix.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class LabDetectionTests {
-    init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "20"])
-    }
+    let lab = SuiteLab(tag: "ld", binary: loopsentryBinary)
 
-    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    init() throws { try lab.up(trafficRate: 20) }
+
+    deinit { lab.down() }
 
     func startSensor() throws -> BackgroundProcess {
-        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", "lsl-sensor", "--interface", "trunk0",
+        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.names.sensor, "--interface", "trunk0",
                                        "--json", "--interval", "100", "--drop-tagged", "--probe", "10,20,30"],
                                       name: "lab-sensor")
         #expect(eventually(timeout: 10) { !m.stdoutLines.isEmpty }, "sensor printed nothing: \(m.stderrText)")
@@ -29,7 +29,7 @@ final class LabDetectionTests {
 
     /// Runs `lab loop|unloop V` and returns the monotonic time it reports.
     func lab(_ verb: String, _ vlan: Int) throws -> UInt64 {
-        let out = try Shell.must([loopsentryBinary, "lab", verb, String(vlan)])
+        let out = try lab.run([verb, String(vlan)])
         guard let ns = out.split(separator: " ").last.flatMap({ UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
             throw ShellError("no time in: \(out)")
         }
@@ -91,8 +91,8 @@ final class LabDetectionTests {
     func probesAreValidARPInTheirVLAN() throws {
         let m = try startSensor()
         defer { m.signal(SIGTERM); _ = m.wait(timeout: 5) }
-        // Host lsl-hb sits on switch 1 beside the sensor and sees every flooded probe.
-        let r = try Shell.run(["timeout", "10", "ip", "netns", "exec", "lsl-hb", "tcpdump", "-i", "eth0", "-t", "-e", "-nn",
+        // Host B sits on switch 1 beside the sensor and sees every flooded probe.
+        let r = try Shell.run(["timeout", "10", "ip", "netns", "exec", lab.names.hostB, "tcpdump", "-i", "eth0", "-t", "-e", "-nn",
                                "-c", "6", "ether[6:4] == 0x064c5301"])
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 6, "tcpdump: \(r.stdout) \(r.stderr)")

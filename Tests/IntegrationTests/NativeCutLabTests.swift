@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 import Remediate
 import Testing
@@ -8,19 +9,12 @@ import Testing
 /// (persistence) and sees it already done.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class NativeCutLabTests {
-    static let tenant20Native = """
-          - name: org-b
-            policy: auto
-            vlans: [{ interface: trunk0, vlans: "20" }]
-            remediation: { driver: nftables, playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1, timeout_s: 60 }
-        """
+    let lab = SuiteLab(tag: "nc", binary: loopsentryBinary)
+    var tenant20Native: String { lab.tenant20("auto", driver: "nftables") }
 
-    init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
-    }
+    init() throws { try lab.up() }
 
-    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    deinit { lab.down() }
 
     /// Rows of the journal's run table, read with the sqlite3 tool: "driver action succeeded changed".
     func runs(_ journal: String) throws -> [String] {
@@ -31,23 +25,21 @@ final class NativeCutLabTests {
 
     /// The nftables rules on switch 1 that drop `vlan`; throws when nft cannot list the ruleset.
     func dropRules(vlan: Int) throws -> [String] {
-        let r = try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"])
-        guard r.status == 0 else { throw ShellError("nft list ruleset failed: \(r.stderr)") }
-        return r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        try lab.cutRules().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.contains("vlan id \(vlan) ") && $0.contains("drop") }
     }
 
     @Test("driver nftables, policy auto: VLAN 20 cut in-process and verified; VLAN 10 delivery exact; the playbook audits with no change; CLI restore removes exactly the two rules")
     func nativeCutAndRestore() throws {
-        let d = try DaemonHarness(tenants: Self.tenant20Native, probeVLANs: "20,30")
+        let d = try DaemonHarness(lab: lab, tenants: tenant20Native, probeVLANs: "20,30")
         try d.start()
-        let rx = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", "lsl-hb", "--interface", "eth0", "--json",
+        let rx = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.names.hostB, "--interface", "eth0", "--json",
                                         "--interval", "100", "--top", "10", "--drop-tagged"], name: "receiver")
         #expect(eventually(timeout: 10) { !rx.stdoutLines.isEmpty })
-        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0",
+        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0",
                                             "--vlan", "10", "--count", "1000", "--rate", "200"], name: "vlan10")
         usleep(300_000)
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 30, "cutApplied on VLAN 20") { !d.notifications("cutApplied", vlan: 20).isEmpty }
         try d.waitFor(timeout: 60, "persistence finished") { !d.events("persistFinished", vlan: 20).isEmpty }
         #expect(sender.wait(timeout: 15) == 0)
@@ -63,10 +55,10 @@ final class NativeCutLabTests {
         #expect(rules.contains { $0.hasPrefix("oifname \"trunk\" vlan id 20 ") && $0.contains("dir=out incident=") })
         #expect(try dropRules(vlan: 10).isEmpty)
         let cutLine = try #require(d.events("cutFinished", vlan: 20).first?.detail)
-        #expect(cutLine.hasPrefix("nftables: 2 rule(s) added on bridge port trunk in netns lsl-sw1 in "), "\(cutLine)")
+        #expect(cutLine.hasPrefix("nftables: 2 rule(s) added on bridge port trunk in netns \(lab.names.switch1) in "), "\(cutLine)")
         #expect(try runs(d.journal) == ["nftables cut 1 1", "ansible persist 1 0"])
 
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         let restore = try d.control("restore", vlan: 20, by: "bob")
         #expect(restore.status == 0, "\(restore.stderr)")
         try d.waitFor(timeout: 30, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
@@ -79,9 +71,9 @@ final class NativeCutLabTests {
 
     @Test("kill -9 between the native cut and its persistence: after restart the playbook persists once; the cut is not run again")
     func killBeforePersistence() throws {
-        let d = try DaemonHarness(tenants: Self.tenant20Native, probeVLANs: "20,30")
+        let d = try DaemonHarness(lab: lab, tenants: tenant20Native, probeVLANs: "20,30")
         try d.start()
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 30, "persistence started") { !d.events("persistStarted", vlan: 20).isEmpty }
         d.kill9()
         #expect(try dropRules(vlan: 20).count == 2)

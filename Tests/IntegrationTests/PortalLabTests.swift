@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 import Testing
 
@@ -8,12 +9,11 @@ import Testing
 /// stopped), and org-a's page never shows VLAN 20. Saves the page to docs/portal.png.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason), .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/chromedriver")))
 final class PortalLabTests {
-    init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "20"])
-    }
+    let lab = SuiteLab(tag: "pt", binary: loopsentryBinary)
 
-    deinit { _ = try? Shell.run([loopsentryBinary, "lab", "down"]) }
+    init() throws { try lab.up(trafficRate: 20) }
+
+    deinit { lab.down() }
 
     /// `loopsentry token --tenant NAME`: the token and the configuration line it printed.
     func token(_ tenant: String) throws -> (token: String, line: String) {
@@ -29,7 +29,7 @@ final class PortalLabTests {
     func acknowledgeOnThePage() throws {
         let a = try token("org-a"), b = try token("org-b")
         let port = 40000 + Int(getpid() % 20000)
-        let d = try DaemonHarness(tenants: """
+        let d = try DaemonHarness(lab: lab, tenants: """
               - name: org-a
                 policy: alarm
                 vlans: [{ interface: trunk0, vlans: "10,30" }]
@@ -38,7 +38,7 @@ final class PortalLabTests {
                 ack_deadline_s: 600
                 on_deadline: keep-waiting
                 vlans: [{ interface: trunk0, vlans: "20" }]
-                remediation: { driver: nftables, port: trunk, netns: lsl-sw1 }
+                remediation: { driver: nftables, port: trunk, netns: \(lab.names.switch1) }
             """, extra: """
             portal:
               listen: "127.0.0.1:\(port)"
@@ -48,8 +48,8 @@ final class PortalLabTests {
             """)
         try d.start()
         defer { _ = d.stop() }
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
-        defer { _ = try? Shell.run([loopsentryBinary, "lab", "unloop", "20"]) }
+        try lab.run(["loop", "20"])
+        defer { _ = try? lab.run(["unloop", "20"]) }
         try d.waitFor(timeout: 30, "VLAN 20 pendingAck") { (try? d.state(vlan: 20)) == "pendingAck" }
 
         let screenshot = DaemonHarness.packageRoot.appendingPathComponent("docs/portal.png").path
@@ -66,8 +66,7 @@ final class PortalLabTests {
         print("portal page: \(result)")
 
         // The cut is real: the nftables rules on switch 1, and the daemon's own verification.
-        let rules = try Shell.must(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"]).split(separator: "\n")
-            .filter { $0.contains("vlan id 20 ") && $0.contains("drop") }
+        let rules = try lab.cutRules().split(separator: "\n").filter { $0.contains("vlan id 20 ") && $0.contains("drop") }
         #expect(rules.count == 2, "\(rules)")
         try d.waitFor(timeout: 10, "VLAN 20 cut") { (try? d.state(vlan: 20)) == "cut" }
         let row = try #require(try d.status().first { $0.vlan == 20 })
@@ -76,6 +75,6 @@ final class PortalLabTests {
         // Journaled with the token's name and the source address.
         let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
         #expect(actions.contains("acknowledgeCut|org-b-portal|api 127.0.0.1; comment: from the portal page|1"), "\(actions)")
-        #expect(try Shell.run(["ip", "netns", "exec", "lsl-sw1", "nft", "list", "ruleset"]).stdout.contains("vlan id 10 ") == false)
+        #expect(try lab.cutRules().contains("vlan id 10 ") == false)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Remediate
 import Testing
 
@@ -14,13 +15,13 @@ final class SNMPMasterKillDuringSetTests {
     static let stateColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.15"
     static let authorColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.19"
 
+    let lab = SuiteLab(tag: "sk", binary: loopsentryBinary)
     let dir: String
     let port: Int
     var agentXSocket: String { "\(dir)/agentx.sock" }
 
     init() throws {
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
-        try Shell.must([loopsentryBinary, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
+        try lab.up()
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmpkill-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: "\(dir)/persist", withIntermediateDirectories: true)
         port = try closedLocalPort()
@@ -30,7 +31,7 @@ final class SNMPMasterKillDuringSetTests {
 
     deinit {
         killMaster()
-        _ = try? Shell.run([loopsentryBinary, "lab", "down"])
+        lab.down()
         try? FileManager.default.removeItem(atPath: dir)
     }
 
@@ -78,15 +79,15 @@ final class SNMPMasterKillDuringSetTests {
     @Test("snmpd killed while the subagent answers an acknowledgeCut SET: daemon lives, the ack counts once, reconnect, SETs work again")
     func masterKilledDuringAcknowledgeSet() throws {
         try startMaster()
-        let d = try DaemonHarness(tenants: DaemonRemediationTests.tenant20Ack,
+        let d = try DaemonHarness(lab: lab, tenants: lab.tenant20("ack"),
                                   extra: "snmp: { enabled: true, agentx_socket: \(agentXSocket), ping_interval_s: 1 }")
         try d.start()
         try waitForSubagent(timeout: 15)
-        let link = try Shell.must(["ip", "-n", "lsl-sensor", "-j", "link", "show", "trunk0"])
+        let link = try Shell.must(["ip", "-n", lab.names.sensor, "-j", "link", "show", "trunk0"])
         let ifIndex = try #require(((try JSONSerialization.jsonObject(with: Data(link.utf8))) as? [[String: Any]])?.first?["ifindex"] as? Int)
         let row = "\(ifIndex).20"
 
-        _ = try Shell.must([loopsentryBinary, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try d.waitFor(timeout: 20, "cutPending") { !d.notifications("cutPending", vlan: 20).isEmpty }
         // The NOC sees the row pendingAck(3) first (the table is published every 500 ms).
         try d.waitFor(timeout: 10, "the row pendingAck in the table") {
@@ -131,13 +132,13 @@ final class SNMPMasterKillDuringSetTests {
         #expect(try journal.playbookRuns(incident: incident.id, action: "cut") == (1, 0))
 
         // A SET that fits the state works: restore.
-        _ = try Shell.must([loopsentryBinary, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         let restore = try snmp("snmpset", ["\(Self.actionColumn).\(row)", "i", "4", "\(Self.authorColumn).\(row)", "s", "heidi"],
                                community: "private", timeout: "3")
         #expect(restore.status == 0, "\(restore.stderr)")
         try d.waitFor(timeout: 60, "vlanRestored") { !d.notifications("vlanRestored", vlan: 20).isEmpty }
         #expect(try d.state(vlan: 20) == "normal")
-        #expect(try !labCutRules().contains("vlan id 20"))
+        #expect(try !lab.cutRules().contains("vlan id 20"))
         let actions = try journal.actions().map { "\($0.action) \($0.accepted) \($0.author) \($0.via)" }
         #expect(actions == ["acknowledgeCut true grace snmp", "restore true heidi snmp"],
                 "\(actions)")

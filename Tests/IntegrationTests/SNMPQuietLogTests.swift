@@ -20,16 +20,19 @@ final class SNMPQuietLogTests {
         try Shell.must(["ip", "netns", "exec", lab.nsA, "tc", "filter", "add", "dev", lab.sender, "ingress",
                         "protocol", "all", "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", lab.sender])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmpq-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(dir)/persist", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let socket = "\(dir)/agentx.sock"
         let port = try closedLocalPort()
         try "master agentx\nagentXSocket \(socket)\nagentXPerms 0600 0700\nrocommunity public 127.0.0.1\n"
             .write(toFile: "\(dir)/snmpd.conf", atomically: true, encoding: .utf8)
         // snmpd forks into the background (the test runner's blocked signals would make a
-        // foreground child ignore SIGTERM); it is killed by its pid file.
-        try Shell.must(["/usr/sbin/snmpd", "-Lf", "\(dir)/snmpd.log", "-C", "-c", "\(dir)/snmpd.conf",
-                        "-p", "\(dir)/snmpd.pid", "-I", "-smux", "udp:127.0.0.1:\(port)"])
+        // foreground child ignore SIGTERM); it is killed by its pid file. Its persistent state
+        // stays in the test's folder, apart from other snmpd instances.
+        let started = try Shell.run(["/usr/sbin/snmpd", "-Lf", "\(dir)/snmpd.log", "-C", "-c", "\(dir)/snmpd.conf",
+                                     "-p", "\(dir)/snmpd.pid", "-I", "-smux", "udp:127.0.0.1:\(port)"],
+                                    environment: ["SNMP_PERSISTENT_DIR": "\(dir)/persist", "PATH": "/usr/sbin:/usr/bin:/bin"])
+        try #require(started.status == 0, "snmpd did not start: \(started.stderr)")
         defer {
             if let pid = try? String(contentsOfFile: "\(dir)/snmpd.pid", encoding: .utf8), let p = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(p, SIGKILL)

@@ -1,6 +1,7 @@
 import Foundation
 import LoopSentryCore
 @testable import NOCBridge
+import LoopSentrySystem
 import Testing
 
 /// BENCHMARKS.md's notification-rate figures (bench/notifications.sh runs it in a release build):
@@ -107,16 +108,16 @@ struct NotificationBenchmark {
             let before = subagent.statistics
             let cpu0 = (cpu(snmpd.pid), cpu(snmptrapd.pid))
             let udp0 = udpReceiveBufferErrors()
-            let start = MonotonicClock.nanoseconds()
+            let start = MonotonicClock.nanos()
             var suppressed = 0
             for n in 0..<count {
                 let due = start + UInt64(n) * 1_000_000_000 / UInt64(rate)
-                let now = MonotonicClock.nanoseconds()
+                let now = MonotonicClock.nanos()
                 if due > now { usleep(UInt32((due - now) / 1000)) }
                 let row = Fixtures.row(ifIndex, 1 + n % 4094, state: .detected)
                 if subagent.notify(NOCNotification(kind: .stormDetected, row: row)) != .queued { suppressed += 1 }
             }
-            let raiseSeconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            let raiseSeconds = Double(MonotonicClock.nanos() - start) / 1e9
             // Drained: the subagent has handed everything to snmpd and the log stopped growing.
             // Stalled: for 5 s neither the subagent's sent count nor the log moved while
             // notifications were still queued.
@@ -137,7 +138,7 @@ struct NotificationBenchmark {
             }
             let got = received(trapLog, ifIndex: Int(ifIndex))
             let after = subagent.statistics
-            let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            let elapsed = Double(MonotonicClock.nanos() - start) / 1e9
             let cpu1 = (cpu(snmpd.pid), cpu(snmptrapd.pid))
             let udpDrops = udpReceiveBufferErrors() - udp0
             let handed = Int(after.sent &- before.sent)

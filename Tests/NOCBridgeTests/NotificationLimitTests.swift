@@ -50,13 +50,14 @@ import Testing
         let dropped = q.append(4)
         #expect(dropped == 1)
         #expect(q.count == 3)
-        let two = q.removeFirst()
+        let two = q.popFirst()
         #expect(two == 2)
-        q.prepend(9)
-        let rest = [q.removeFirst(), q.removeFirst(), q.removeFirst(), q.removeFirst()]
+        let pushed = q.pushFront(9)
+        #expect(pushed)
+        let rest = [q.popFirst(), q.popFirst(), q.popFirst(), q.popFirst()]
         #expect(rest == [9, 3, 4, nil])
         for i in 0..<1000 { q.append(i) }
-        let last = [q.removeFirst(), q.removeFirst(), q.removeFirst()]
+        let last = [q.popFirst(), q.popFirst(), q.popFirst()]
         #expect(last == [997, 998, 999])
     }
 

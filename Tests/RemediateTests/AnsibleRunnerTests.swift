@@ -27,7 +27,10 @@ struct AnsibleRunnerTests {
                                                      inventory: AnsibleTestEnv.localInventory("far"), timeout: .seconds(2)))
         #expect(r.timedOut && !r.succeeded)
         #expect(r.error?.description == "playbook hang.yml timed out after 2 s")
-        #expect(r.duration >= .seconds(2) && r.duration < .seconds(10), "took \(r.duration)")
+        // Killed at the timeout, long before the command would end by itself. How soon after 2 s
+        // is not asserted: other suites' blocking tests share this process's concurrency threads,
+        // and the runner's wait resumes on one of them.
+        #expect(r.duration >= .seconds(2) && r.duration < .seconds(297), "took \(r.duration)")
         let left = try LabReadings.pgrep(["-f", marker])
         #expect(left.isEmpty, "the module's sleep survived the timeout: \(left)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// The Ansible lab's negative checks cannot pass by accident: each reading throws when its tool
@@ -15,7 +16,9 @@ struct LabReadingFailureTests {
 
     @Test("delivered throws when the receiving monitor cannot start, before anything is sent")
     func deliveredThrows() {
-        #expect(throws: AnsibleTestFailure.self) { try LabReadings.delivered(vlan: 20, count: 1, receiver: Self.missingNetns) }
+        // A lab that is never built: the monitor fails in the missing namespace before any send.
+        let lab = SuiteLab(tag: "rf", binary: AnsibleTestEnv.loopsentry)
+        #expect(throws: AnsibleTestFailure.self) { try LabReadings.delivered(lab, vlan: 20, count: 1, receiver: Self.missingNetns) }
     }
 
     @Test("pgrep throws when pgrep itself fails, and is empty when nothing matches")

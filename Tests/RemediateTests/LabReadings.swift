@@ -1,26 +1,27 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 
 /// Lab readings that the Ansible tests' negative checks ("no rule", "nothing crossed", "no
 /// process left") rely on; each throws when its tool fails instead of answering zero.
 enum LabReadings {
-    /// Cut rules for `vlan` on `port` in `netns`, counted in `nft list ruleset` (which succeeds
-    /// with no LoopSentry table, so any failure throws).
-    static func nftRuleCount(netns: String = "lsl-sw1", port: String = "trunk", vlan: Int = 20) throws -> Int {
+    /// Cut rules for `vlan` on `port` in `netns` (a lab's switch 1), counted in `nft list ruleset`
+    /// (which succeeds with no LoopSentry table, so any failure throws).
+    static func nftRuleCount(netns: String, port: String = "trunk", vlan: Int = 20) throws -> Int {
         let ruleset = try AnsibleTestShell.must(["ip", "netns", "exec", netns, "nft", "list", "ruleset"])
         return ruleset.components(separatedBy: "comment \"loopsentry port=\(port) vlan=\(vlan) ").count - 1
     }
 
-    /// Sends `count` broadcasts on `vlan` from lsl-ha (on sw2) and returns how many reached
-    /// `receiver` (lsl-hb, on sw1), counted by `loopsentry monitor` there. Throws when the monitor
-    /// reports nothing before the send or leaves no report after it.
-    static func delivered(vlan: Int, count: Int, receiver: String = "lsl-hb") throws -> UInt64 {
-        let lab = AnsibleTestEnv.loopsentry
+    /// Sends `count` broadcasts on `vlan` from the lab's host A (on sw2) and returns how many
+    /// reached `receiver` (default: host B, on sw1), counted by `loopsentry monitor` there. Throws
+    /// when the monitor reports nothing before the send or leaves no report after it.
+    static func delivered(_ lab: SuiteLab, vlan: Int, count: Int, receiver: String? = nil) throws -> UInt64 {
+        let receiver = receiver ?? lab.names.hostB
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ls-lab-rx-\(getpid())-\(UInt32.random(in: 0...999_999)).json")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
         let monitor = Process()
-        monitor.executableURL = URL(fileURLWithPath: lab)
+        monitor.executableURL = URL(fileURLWithPath: lab.binary)
         monitor.arguments = ["monitor", "--netns", receiver, "--interface", "eth0", "--json", "--top", "4096"]
         monitor.standardOutput = try FileHandle(forWritingTo: out)
         monitor.standardError = FileHandle.nullDevice
@@ -31,8 +32,7 @@ enum LabReadings {
         guard !text().isEmpty else {
             throw AnsibleTestFailure("monitor in \(receiver) reported nothing (running: \(monitor.isRunning))")
         }
-        try AnsibleTestShell.must([lab, "lab", "send", "--netns", "lsl-ha", "--interface", "eth0",
-                                   "--vlan", String(vlan), "--count", String(count)])
+        try lab.sendFromHostA(["--vlan", String(vlan), "--count", String(count)])
         usleep(700_000)
         monitor.terminate()
         monitor.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 import Remediate
 import Testing
@@ -13,15 +14,15 @@ import Testing
 final class SNMPDaemonLabTests {
     typealias F = SNMPDriverFixture
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ls-snmp-daemon-\(UUID().uuidString.prefix(8))")
+    let lab = SuiteLab(tag: "sd", binary: AnsibleTestEnv.loopsentry)
 
     init() throws {
-        _ = try? AnsibleTestShell.run([AnsibleTestEnv.loopsentry, "lab", "down"])
-        try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "up", "--vlans", "10,20,30", "--traffic-rate", "0"])
+        try lab.up()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
     deinit {
-        _ = try? AnsibleTestShell.run([AnsibleTestEnv.loopsentry, "lab", "down"])
+        lab.down()
         try? FileManager.default.removeItem(at: dir)
     }
 
@@ -34,7 +35,7 @@ final class SNMPDaemonLabTests {
         try """
         interfaces:
           - name: trunk0
-            netns: lsl-sensor
+            netns: \(lab.names.sensor)
             probe_vlans: "20"
         tenants:
           - name: org-b
@@ -68,11 +69,11 @@ final class SNMPDaemonLabTests {
             throw AnsibleTestFailure("timed out waiting for \(what); last events: \(tail)")
         }
         try waitFor(15, "started") { events().contains { $0.event == "started" } }
-        try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "loop", "20"])
+        try lab.run(["loop", "20"])
         try waitFor(30, "cutFailed") {
             events().contains { $0.event == "notification" && $0.notification == "cutFailed" }
         }
-        try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "unloop", "20"])
+        try lab.run(["unloop", "20"])
         let finished = events().filter { $0.event == "cutFinished" }.compactMap { $0.detail }
         #expect(finished.count == 2)
         // The first attempt SETs the bit; the second finds it already clear (no SET, nothing changed).

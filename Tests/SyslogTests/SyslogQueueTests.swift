@@ -3,16 +3,16 @@ import Logging
 import Testing
 @testable import NOCBridge
 
-@Suite struct SyslogSendQueueTests {
+@Suite struct SyslogQueueTests {
     @Test func fullQueueDropsTheOldest() {
-        var queue = SyslogSendQueue<Int>(capacity: 3)
+        var queue = BoundedQueue<Int>(capacity: 3)
         let dropped = [1, 2, 3, 4, 5].map { queue.append($0) }
         #expect(dropped == [nil, nil, nil, 1, 2])
         #expect([queue.popFirst(), queue.popFirst(), queue.popFirst(), queue.popFirst()] == [3, 4, 5, nil])
     }
 
     @Test func aFailedWriteGoesBackToTheHeadUnlessTheQueueFilledMeanwhile() {
-        var queue = SyslogSendQueue<Int>(capacity: 2)
+        var queue = BoundedQueue<Int>(capacity: 2)
         queue.append(1)
         queue.append(2)
         let taken = queue.popFirst()!

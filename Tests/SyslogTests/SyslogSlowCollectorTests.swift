@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentrySystem
 import Testing
 @testable import NOCBridge
 
@@ -63,7 +64,7 @@ final class LoopbackListener {
             }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        guard ok else { close(fd); throw SyslogTransportError.system(function: "bind/listen", errno: errno) }
+        guard ok else { close(fd); throw SyslogTransportError.system(SystemCallError("bind/listen", errno: errno)) }
     }
 
     deinit { close(fd) }

@@ -1,41 +1,17 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#endif
+import LoopSentrySystem
 
-/// A child process started with `posix_spawn`, an empty signal mask and default signal
-/// dispositions. Foundation's `Process` hands the child the spawning thread's mask, and test
-/// worker threads block nearly every signal: rsyslogd then never sees SIGTERM.
+/// A collector process started as a `ChildProcess` (empty signal mask: test worker threads
+/// block nearly every signal, and an rsyslogd that inherited that mask never sees SIGTERM).
 final class SyslogTestProcess: @unchecked Sendable {
     let pid: pid_t
     private var exited = false
 
     /// Starts `path` with `arguments`, stdout and stderr appended to `outputPath`.
     init(path: String, arguments: [String], outputPath: String) throws {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, path, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw SpawnError.failed(path, status) }
-        pid = child
+        pid = try ChildProcess.spawn(.init([path] + arguments, stdout: .file(outputPath, append: true),
+                                           stderr: .sameAsStdout)).pid
     }
 
     deinit { stop() }
@@ -61,5 +37,4 @@ final class SyslogTestProcess: @unchecked Sendable {
         }
     }
 
-    enum SpawnError: Error { case failed(String, Int32) }
 }

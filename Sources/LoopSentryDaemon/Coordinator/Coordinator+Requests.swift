@@ -36,7 +36,7 @@ extension Coordinator {
     mutating func perform(_ action: OperatorAction, interface: String, vlan: Int, author: String, via: String,
                           now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [IncidentAction], [Effect]) {
         let refusal = !board.watches(interface) ? "interface \(interface) is not watched by this daemon"
-            : !VLANSet.configurableRange.contains(vlan) ? "VLAN \(vlan) is out of range (1-4094)" : nil
+            : !VLANID.validRange.contains(vlan) ? "VLAN \(vlan) is out of range (1-4094)" : nil
         guard let v = VLANID(vlan), refusal == nil else {
             let msg = refusal ?? "VLAN \(vlan) is out of range (1-4094)"
             let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false, result: msg,

@@ -45,7 +45,7 @@ public struct PolicyDirectory: Sendable {
 
     /// Every (interface, VLAN) some tenant claims, ordered.
     public var tenantVLANs: [DetectionKey] {
-        tenants.flatMap { t in t.config.vlans.flatMap { v in members(v.vlans).map { DetectionKey(interface: v.interface, vlan: $0) } } }
+        tenants.flatMap { t in t.config.vlans.flatMap { v in v.vlans.map { DetectionKey(interface: v.interface, vlan: $0) } } }
             .sorted()
     }
 
@@ -73,9 +73,4 @@ public struct PolicyDirectory: Sendable {
         detection = policy
         return nil
     }
-}
-
-/// The VLANs of `set`, in order.
-func members(_ set: VLANSet) -> [VLANID] {
-    set.ranges.flatMap { r in (r.lowerBound.value...r.upperBound.value).compactMap { VLANID(Int($0)) } }
 }

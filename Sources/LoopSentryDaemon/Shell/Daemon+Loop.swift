@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 import Remediate
 import Sensor
 

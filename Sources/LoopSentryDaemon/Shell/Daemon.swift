@@ -1,6 +1,7 @@
 import Foundation
 import LoopSentryConfig
 import LoopSentryCore
+import LoopSentrySystem
 import NOCBridge
 import Portal
 import Remediate
@@ -48,9 +49,7 @@ final class Daemon: @unchecked Sendable {
         drivers = Drivers(runner: AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory), inbox: inbox)
     }
 
-    static func wallNow() -> UTCTimestamp {
-        UTCTimestamp(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000))
-    }
+    static func wallNow() -> UTCTimestamp { .now }
 
     /// Attaches the sensors (in their namespaces) and starts the probes.
     func attachSensors() throws {
@@ -60,7 +59,7 @@ final class Daemon: @unchecked Sendable {
                 try SensorPipeline(
                     interface: i.name,
                     settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner),
-                    probeVLANs: members(i.probeVLANs),
+                    probeVLANs: Array(i.probeVLANs),
                     probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: s.sensorID),
                                            senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),
                     probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000)
@@ -106,7 +105,7 @@ final class Daemon: @unchecked Sendable {
         if let p = config.portal {
             let sink = PortalSink()
             sinks.add(sink)
-            let backend = DaemonPortalBackend(config: config, journal: try JournalReader(path: config.journal.path), inbox: inbox)
+            let backend = DaemonPortalBackend(config: config, journal: try JournalQueries(path: config.journal.path), inbox: inbox)
             let server = try PortalServer(
                 host: p.host, port: p.port,
                 role: .portal(backend: backend, sink: sink, tokens: TokenBook(p.tokens),

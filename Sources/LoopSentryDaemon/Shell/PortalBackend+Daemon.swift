@@ -8,7 +8,7 @@ import Remediate
 /// read-only journal connection, actions through the inbox to the main loop.
 struct DaemonPortalBackend: PortalBackend {
     let config: Configuration
-    let journal: JournalReader
+    let journal: JournalQueries
     let inbox: Inbox
 
     func owner(interface: String, vlan: Int) -> VLANOwner {

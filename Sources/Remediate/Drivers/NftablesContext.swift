@@ -1,8 +1,7 @@
 import CNftables
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#endif
+import LoopSentrySystem
 
 /// An nftables context (`struct nft_ctx`) bound to one network namespace, with buffered output
 /// and error text. It owns the handle and frees it in `deinit`. Not thread-safe: one user at a
@@ -23,15 +22,15 @@ final class NftablesContext {
             guard target >= 0 else {
                 let e = errno
                 throw NftablesError(message: e == ENOENT ? "network namespace \(netns) does not exist"
-                                                         : "open netns \(netns): \(String(cString: strerror(e)))")
+                                                         : SystemCallError("open netns \(netns)", errno: e).description)
             }
             defer { close(target) }
             back = ls_nft_open_current_netns()
-            guard back >= 0 else { throw NftablesError(message: "open /proc/thread-self/ns/net: \(String(cString: strerror(errno)))") }
+            guard back >= 0 else { throw NftablesError(message: SystemCallError("open /proc/thread-self/ns/net", errno: errno).description) }
             let rc = ls_nft_setns(target)
             guard rc == 0 else {
                 close(back)
-                throw NftablesError(message: "setns(\(netns)): \(String(cString: strerror(-rc)))")
+                throw NftablesError(message: SystemCallError("setns(\(netns))", errno: -rc).description)
             }
         }
         let made = nft_ctx_new(UInt32(NFT_CTX_DEFAULT))
@@ -39,7 +38,7 @@ final class NftablesContext {
             let rc = ls_nft_setns(back)
             close(back)
             // A thread that cannot return to its namespace must not run anything else.
-            precondition(rc == 0, "setns back to the original network namespace failed: \(String(cString: strerror(-rc)))")
+            precondition(rc == 0, "\(SystemCallError("setns back to the original network namespace", errno: -rc))")
         }
         guard let made else { throw NftablesError(message: "nft_ctx_new failed") }
         ctx = made

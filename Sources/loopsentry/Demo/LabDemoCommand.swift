@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lab
 import LoopSentryCore
+import LoopSentrySystem
 import Sensor
 
 /// `loopsentry lab demo`: the whole product on the lab, narrated with measured times.
@@ -13,13 +14,16 @@ struct LabDemoCommand: ParsableCommand {
     @Option(name: .long, help: "Write the daemon's events, traps and syslog lines to this folder too (for tests).")
     var keep: String?
 
+    @OptionGroup var lab: LabPrefixOption
+
     func run() throws {
         SignalFlag.install()
-        if LabState.load() != nil { throw LabError.alreadyUp }
+        let names = try lab.names()
+        if LabState.load(names) != nil { throw LabError.alreadyUp }
         guard let root = ResourceLocator.root() else {
             throw RuntimeFailure("cannot find the mibs/ and playbooks/ folders (set LOOPSENTRY_HOME to the LoopSentry checkout)")
         }
-        let demo = try Demo(root: root, keep: keep)
+        let demo = try Demo(root: root, keep: keep, names: names)
         defer { demo.tearDown() }
         try demo.play()
     }
@@ -29,11 +33,12 @@ struct LabDemoCommand: ParsableCommand {
 final class Demo {
     let root: String
     let keep: String?
+    let names: LabNamespaces
     let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     let dir: URL
     var services: LabServices?
-    var daemon: Process?
-    var receiver: Process?
+    var daemon: ChildProcess?
+    var receiver: ChildProcess?
     var events: DaemonEvents
     var traps: FileTail?
     var syslog: FileTail?
@@ -41,10 +46,11 @@ final class Demo {
     var ifIndex = 0
     let t0 = MonotonicClock.nanos()
 
-    init(root: String, keep: String?) throws {
+    init(root: String, keep: String?, names: LabNamespaces) throws {
         self.root = root
         self.keep = keep
-        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("loopsentry-demo-\(getpid())")
+        self.names = names
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("loopsentry-demo-\(names.prefix)-\(getpid())")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         events = DaemonEvents(dir.appendingPathComponent("events.jsonl").path)
@@ -58,16 +64,16 @@ final class Demo {
     func play() throws {
         say("LoopSentry lab demo — per-VLAN loop detection and ack-to-cut on a shared trunk")
         section("1. The lab")
-        try Self.loopsentry(["lab", "up", "--vlans", "10,20,30", "--traffic-rate", "20"])
-        say("Two Linux bridges (lsl-sw1, lsl-sw2) joined by a trunk carrying VLANs 10, 20, 30 (nftables allow-list);")
-        say("the sensor on lsl-sw1 (lsl-sensor/trunk0); tenant host lsl-ha on lsl-sw2 broadcasting 20 frames/s per VLAN.")
-        ifIndex = Int(try LabRunner.execute(LabStep(["ip", "netns", "exec", LabPlan.sensor, "cat",
+        try lab(["up", "--vlans", "10,20,30", "--traffic-rate", "20"])
+        say("Two Linux bridges (\(names.switch1), \(names.switch2)) joined by a trunk carrying VLANs 10, 20, 30 (nftables allow-list);")
+        say("the sensor on \(names.switch1) (\(names.sensor)/trunk0); tenant host \(names.hostA) on \(names.switch2) broadcasting 20 frames/s per VLAN.")
+        ifIndex = Int(try LabRunner.execute(LabStep(["ip", "netns", "exec", names.sensor, "cat",
                                                      "/sys/class/net/\(LabPlan.sensorInterface)/ifindex"]))
             .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         mark("lab up")
 
         section("2. The NOC: private snmpd (AgentX master), snmptrapd, rsyslogd")
-        let s = try LabServices(mibs: root + "/mibs")
+        let s = try LabServices(mibs: root + "/mibs", names: names)
         services = s
         try s.start()
         traps = FileTail(s.trapLog)
@@ -78,11 +84,12 @@ final class Demo {
         section("3. The daemon")
         let config = try writeConfig(s)
         say("Tenants: org-a VLAN 10 policy auto · org-b VLAN 20 policy ack · org-c VLAN 30 policy alarm")
-        say("Cut drivers: org-a nftables (in-process libnftables on lsl-sw1's trunk port; the playbook then audits it) ·")
+        say("Cut drivers: org-a nftables (in-process libnftables on \(names.switch1)'s trunk port; the playbook then audits it) ·")
         say("org-b ansible (linux-bridge-vlan.yml) · org-c none (notify only)")
         try startDaemon(config: config)
-        try waitFor("the subagent registered with snmpd", seconds: 15) {
-            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVersion.0"]))?.output.contains("0.") == true
+        // Registered is not enough: the rows appear with the daemon's first publish.
+        try waitFor("the subagent registered with snmpd and its table published", seconds: 15) {
+            (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanTenant.\(self.ifIndex).20"]))?.output.contains("org-b") == true
         }
         mark("daemon running, subagent registered")
         say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
@@ -114,10 +121,10 @@ final class Demo {
         section("6. A loop on VLAN 10 (org-a, policy auto): cut at once")
         let loop10 = try openLoop(10)
         try watch(until: "cutApplied on VLAN 10", seconds: 60, since: loop10) { !self.events.notifications("cutApplied", vlan: 10).isEmpty }
-        say("org-a's driver is nftables: one in-process nftables transaction on lsl-sw1; linux-bridge-vlan.yml then audits it.")
+        say("org-a's driver is nftables: one in-process nftables transaction on \(names.switch1); linux-bridge-vlan.yml then audits it.")
 
         section("6b. The loop on VLAN 10 is fixed; the NOC restores VLAN 10 by SNMP SET")
-        _ = try Self.loopsentry(["lab", "unloop", "10"])
+        _ = try lab(["unloop", "10"])
         // An NMS acts on what the table shows: wait until it shows VLAN 10 cut (it is republished twice a second).
         try waitFor("the MIB shows VLAN 10 cut", seconds: 10) {
             (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVlanState.\(self.ifIndex).10"]))?.output.trimmingCharacters(in: .whitespacesAndNewlines) == "cut"
@@ -152,13 +159,13 @@ final class Demo {
         let yaml = """
         interfaces:
           - name: \(LabPlan.sensorInterface)
-            netns: \(LabPlan.sensor)
+            netns: \(names.sensor)
             probe_vlans: "10,20,30"
         tenants:
           - { name: org-a, policy: auto, vlans: [{ interface: trunk0, vlans: "10" }],
-              remediation: { driver: nftables, playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
+              remediation: { driver: nftables, playbook: linux-bridge-vlan.yml, host: \(names.switch1), port: trunk, netns: \(names.switch1) } }
           - { name: org-b, policy: ack, ack_deadline_s: 600, vlans: [{ interface: trunk0, vlans: "20" }],
-              remediation: { playbook: linux-bridge-vlan.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 } }
+              remediation: { playbook: linux-bridge-vlan.yml, host: \(names.switch1), port: trunk, netns: \(names.switch1) } }
           - { name: org-c, policy: alarm, vlans: [{ interface: trunk0, vlans: "30" }] }
         remediation: { playbook_dir: \(root)/playbooks, verify_window_ms: 3000 }
         snmp: { enabled: true, agentx_socket: \(s.agentxSocket), ping_interval_s: 1 }
@@ -173,45 +180,28 @@ final class Demo {
     }
 
     func startDaemon(config: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: me)
-        p.arguments = ["run", "--config", config]
-        _ = FileManager.default.createFile(atPath: events.tail.path, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: events.tail.path)
-        p.standardError = FileHandle(forWritingAtPath: events.tail.path)
-        try p.run()
-        daemon = p
+        daemon = try ChildProcess.spawn(.init([me, "run", "--config", config], stdin: .inherit,
+                                              stdout: .file(events.tail.path, append: false), stderr: .sameAsStdout))
         try waitFor("the daemon to start", seconds: 15) {
             self.events.refresh()
             return self.events.count("started") > 0
         }
     }
 
-    /// VLAN 10 multicast frames from lsl-ha, counted at lsl-hb (switch 1), across the VLAN 20 storm.
+    /// VLAN 10 multicast frames from host A, counted at host B (switch 1), across the VLAN 20 storm.
     func startVLAN10Measurement() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: me)
-        p.arguments = ["monitor", "--netns", LabPlan.hostB, "--interface", LabPlan.hostInterface, "--json", "--drop-tagged",
-                       "--interval", "200"]
         let out = dir.appendingPathComponent("receiver.jsonl").path
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: out)
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        receiver = p
+        receiver = try ChildProcess.spawn(.init([me, "monitor", "--netns", names.hostB, "--interface", LabPlan.hostInterface,
+                                                 "--json", "--drop-tagged", "--interval", "200"],
+                                                stdin: .inherit, stdout: .file(out, append: false)))
         try waitFor("the VLAN 10 receiver", seconds: 10) { (try? String(contentsOfFile: out, encoding: .utf8))?.isEmpty == false }
-        let sender = Process()
-        sender.executableURL = URL(fileURLWithPath: me)
-        sender.arguments = ["lab", "send", "--netns", LabPlan.hostA, "--interface", LabPlan.hostInterface, "--vlan", "10",
-                            "--kind", "multicast", "--count", "1500", "--rate", "150"]
-        sender.standardOutput = FileHandle.nullDevice
-        sender.standardError = FileHandle.nullDevice
-        try sender.run()
-        vlan10Sender = sender
-        say("\nMeasuring VLAN 10: 1500 multicast frames from lsl-ha at 150/s, counted at lsl-hb, across what follows.")
+        vlan10Sender = try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface,
+                                                     "--vlan", "10", "--kind", "multicast", "--count", "1500", "--rate", "150"],
+                                                    stdin: .inherit))
+        say("\nMeasuring VLAN 10: 1500 multicast frames from \(names.hostA) at 150/s, counted at \(names.hostB), across what follows.")
     }
 
-    var vlan10Sender: Process?
+    var vlan10Sender: ChildProcess?
 
     func finishVLAN10Measurement() throws -> String {
         while vlan10Sender?.isRunning == true && !SignalFlag.stopRequested { usleep(50_000) }
@@ -226,7 +216,7 @@ final class Demo {
     }
 
     func openLoop(_ vlan: Int) throws -> UInt64 {
-        let out = try Self.loopsentry(["lab", "loop", String(vlan)])
+        let out = try lab(["loop", String(vlan)])
         let at = UInt64(out.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? MonotonicClock.nanos()
         mark("loop opened on VLAN \(vlan)")
         say("$ loopsentry lab loop \(vlan)   (a second switch link passing only VLAN \(vlan))")
@@ -328,17 +318,20 @@ final class Demo {
     }
 
     func tearDown() {
-        vlan10Sender?.terminate()
-        receiver?.terminate()
-        if let daemon, daemon.isRunning {
-            daemon.terminate()
-            daemon.waitUntilExit()
-        }
+        vlan10Sender?.stop()
+        receiver?.stop()
+        if let daemon, daemon.isRunning { daemon.stop(grace: .seconds(30)) }
         if let keep { try? copyArtifacts(to: keep) }
         services?.stop()
-        LabTeardown.run()
+        LabTeardown.run(names)
         try? FileManager.default.removeItem(at: dir)
         say("\nEverything the demo started is stopped and the lab is removed.")
+    }
+
+    /// `loopsentry lab VERB ...` on this demo's lab.
+    @discardableResult
+    func lab(_ args: [String]) throws -> String {
+        try Self.loopsentry(["lab"] + args + ["--prefix", names.prefix])
     }
 
     @discardableResult

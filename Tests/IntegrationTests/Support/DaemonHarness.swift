@@ -1,14 +1,18 @@
 import Foundation
+import LabTestSupport
 import Testing
 
-/// A `loopsentry run` on the lab with a configuration written for the test: private journal,
-/// control socket and (optionally) AgentX socket in a temporary folder. Events are read from
-/// the daemon's JSON lines on stdout.
+/// A `loopsentry run` on a suite's lab with a configuration written for the test: private
+/// journal, control socket, playbook folder and (optionally) AgentX socket in a temporary
+/// folder. Events are read from the daemon's JSON lines on stdout.
 final class DaemonHarness: DaemonUnderTest {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
     let dir: URL
+    /// The playbook folder: links to the package's playbooks and the test's own, so the
+    /// `ansible-playbook` processes of this daemon are the ones whose command line names it.
+    let playbookDir: URL
     let configPath: String
     let socket: String
     let journal: String
@@ -21,22 +25,18 @@ final class DaemonHarness: DaemonUnderTest {
     /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level. `playbooks`
     /// (file name → YAML) are written next to links to the package's playbooks, so a test
     /// playbook can `import_playbook` a shipped one.
-    init(tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30",
+    init(lab: SuiteLab, tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30",
          playbooks: [String: String] = [:]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-daemon-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let shipped = Self.packageRoot.appendingPathComponent("playbooks")
-        var playbookDir = shipped
-        if !playbooks.isEmpty {
-            playbookDir = dir.appendingPathComponent("playbooks")
-            try FileManager.default.createDirectory(at: playbookDir, withIntermediateDirectories: true)
-            for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
-                try FileManager.default.createSymbolicLink(at: playbookDir.appendingPathComponent(name),
-                                                           withDestinationURL: shipped.appendingPathComponent(name))
-            }
-            for (name, text) in playbooks {
-                try text.write(to: playbookDir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
+        playbookDir = dir.appendingPathComponent("playbooks")
+        try FileManager.default.createDirectory(at: playbookDir, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
+            try FileManager.default.createSymbolicLink(at: playbookDir.appendingPathComponent(name),
+                                                       withDestinationURL: shipped.appendingPathComponent(name))
+        }
+        for (name, text) in playbooks {
+            try text.write(to: playbookDir.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         configPath = dir.appendingPathComponent("loopsentry.yaml").path
         socket = dir.appendingPathComponent("control.sock").path
@@ -44,7 +44,7 @@ final class DaemonHarness: DaemonUnderTest {
         let yaml = """
         interfaces:
           - name: trunk0
-            netns: lsl-sensor
+            netns: \(lab.names.sensor)
             probe_vlans: "\(probeVLANs)"
         tenants:
         \(tenants)
@@ -77,6 +77,11 @@ final class DaemonHarness: DaemonUnderTest {
         }
     }
 
+    /// Pids of this daemon's `ansible-playbook` runs (also those a killed daemon left behind).
+    func playbookProcesses() -> [Int32] {
+        processes(withCommandLineContaining: ["ansible-playbook", playbookDir.path + "/"])
+    }
+
     func kill9() {
         daemon?.signal(SIGKILL)
         _ = daemon?.wait(timeout: 5)
@@ -85,5 +90,18 @@ final class DaemonHarness: DaemonUnderTest {
     func stop() -> Int32? {
         daemon?.signal(SIGTERM)
         return daemon?.wait(timeout: 15)
+    }
+}
+
+extension SuiteLab {
+    /// Tenant org-b on VLAN 20 of trunk0 with `policy`, cut on switch 1's trunk port by
+    /// `playbook` (or by `driver`, the playbook then persisting the cut).
+    func tenant20(_ policy: String, playbook: String = "linux-bridge-vlan.yml", driver: String? = nil) -> String {
+        """
+          - name: org-b
+            policy: \(policy)
+            vlans: [{ interface: trunk0, vlans: "20" }]
+            remediation: { \(driver.map { "driver: \($0), " } ?? "")playbook: \(playbook), \(switch1Target), timeout_s: 60 }
+        """
     }
 }

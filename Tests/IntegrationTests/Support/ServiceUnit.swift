@@ -35,8 +35,12 @@ struct ServiceUnit {
 /// machine), created on first use like the package's postinst creates `loopsentry`.
 enum ServiceTestUser {
     static let name = "loopsentry-test"
+    /// Suites that need the user run side by side: one creates it, the others wait and find it.
+    private static let creating = NSLock()
 
     static func ensure() throws {
+        creating.lock()
+        defer { creating.unlock() }
         if getpwnam(name) != nil { return }
         try Shell.must(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
     }

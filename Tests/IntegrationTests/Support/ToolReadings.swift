@@ -1,13 +1,19 @@
 import Foundation
+import LabTestSupport
 import LoopSentryCore
 
 /// Readings that negative checks ("no rule", "no filter", "no process", "zero frames") rely on.
 /// Each throws when the tool it reads fails, so a broken tool cannot pass for an empty answer.
 
-/// The nftables ruleset of `netns` (default: the lab's switch 1, where the Linux playbook cuts).
-/// `nft list ruleset` succeeds with empty output when no table exists, so any failure throws.
-func labCutRules(netns: String = "lsl-sw1") throws -> String {
+/// The nftables ruleset of `netns`. `nft list ruleset` succeeds with empty output when no table
+/// exists, so any failure throws.
+func labCutRules(netns: String) throws -> String {
     try Shell.must(["ip", "netns", "exec", netns, "nft", "list", "ruleset"])
+}
+
+extension SuiteLab {
+    /// The ruleset of switch 1, where the Linux playbook and the nftables driver cut.
+    func cutRules() throws -> String { try labCutRules(netns: names.switch1) }
 }
 
 /// The last report a `loopsentry monitor --json` printed; throws when it printed none or the

@@ -69,11 +69,12 @@ final class VethDaemon: DaemonUnderTest {
         return try #require(lines.firstIndex { $0.contains(text) }) + 1
     }
 
-    /// Starts the daemon and waits for its `started` event.
-    func start() throws {
+    /// Starts the daemon and waits for its `started` event (long: other suites may be loading
+    /// the machine).
+    func start(timeout: Double = 60) throws {
         let d = try BackgroundProcess(launcher + [loopsentryBinary, "run", "--config", configPath], name: "veth-daemon")
         daemon = d
-        guard eventually(timeout: 15, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
+        guard eventually(timeout: timeout, { d.stdoutLines.contains { $0.contains("\"event\":\"started\"") } }) else {
             throw ShellError("daemon did not start (exit \(d.wait(timeout: 0).map(String.init) ?? "-")): \(d.stderrText)")
         }
     }

@@ -1,12 +1,12 @@
 import Foundation
+import LoopSentrySystem
 
 /// A daemon (snmpd, snmptrapd) run in the foreground under `timeout`, so it cannot outlive a
 /// crashed test run by more than a few minutes. `stop()` (or `kill()`) ends it; tests call
 /// it in `defer`, so it also happens when an expectation fails or a step throws.
 ///
-/// Spawned with `posix_spawn` and an empty signal mask: threads of the test runner block
-/// most signals, and a child started by Foundation's `Process` inherits that mask (an snmpd
-/// started that way ignores SIGTERM).
+/// Spawned as a `ChildProcess` (empty signal mask: threads of the test runner block most
+/// signals, and an snmpd that inherited that mask would ignore SIGTERM).
 final class Daemon {
     let name: String
     let pidFile: URL
@@ -21,33 +21,8 @@ final class Daemon {
         self.pidFile = pidFile
         self.log = log
         try? FileManager.default.removeItem(at: pidFile)
-        wrapper = try Self.spawn(["/usr/bin/timeout", "--kill-after=5", "600"] + arguments,
-                                 environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
-    }
-
-    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> pid_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attr, argv, envp)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-        return pid
+        wrapper = try ChildProcess.spawn(.init(["/usr/bin/timeout", "--kill-after=5", "600"] + arguments,
+                                               environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })).pid
     }
 
     /// The daemon's pid, once it has written its pid file.

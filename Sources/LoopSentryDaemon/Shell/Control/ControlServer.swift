@@ -1,5 +1,6 @@
 import Foundation
 import LoopSentryCore
+import LoopSentrySystem
 
 /// The daemon's control socket: a Unix stream socket, mode 0600 (root only), one JSON request
 /// line in, one response line out. Requests are parsed and validated on the socket's own
@@ -68,7 +69,7 @@ final class ControlServer: @unchecked Sendable {
     }
 
     private static func directoryFailure(_ what: String, _ dir: String, _ path: String) -> UnixSocket.Failure {
-        UnixSocket.Failure(description: "control socket directory \(dir) \(what): \(String(cString: strerror(errno))) (control.socket: \(path))")
+        UnixSocket.Failure(description: "control socket directory \(dir) \(what): \(SystemCallError.describe(errno: errno)) (control.socket: \(path))")
     }
 
     func start() {

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentrySystem
 
 /// Small helpers over AF_UNIX stream sockets for the control socket.
 public enum UnixSocket {
@@ -19,8 +20,9 @@ public enum UnixSocket {
         return addr
     }
 
-    static func failure(_ what: String, _ path: String) -> Failure {
-        Failure(description: "\(what) \(path): \(String(cString: strerror(errno)))")
+    /// The libc call that just failed on `path`, with its errno.
+    static func failure(_ what: String, _ path: String) -> SystemCallError {
+        SystemCallError("\(what) \(path)", errno: errno)
     }
 
     /// Reads until a newline or `limit` bytes; nil on timeout or error before any newline.

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 
-/// A read-only connection to the journal for the portal's threads: it never writes and, the
-/// journal being in WAL mode, never waits for the main loop's writes nor holds them up.
-public final class JournalReader: @unchecked Sendable {
+/// A read-only connection to the running daemon's journal for the portal's threads, kept open:
+/// it never writes and, the journal being in WAL mode, never waits for the main loop's writes
+/// nor holds them up. (`JournalReader` reads a journal once, for reports.)
+public final class JournalQueries: @unchecked Sendable {
     let db: DatabaseQueue
 
     /// Opens the journal at `path` (which the daemon's `Journal` created) read-only.
@@ -45,7 +46,7 @@ public final class JournalReader: @unchecked Sendable {
     public func transitions(incident id: UInt64) throws -> [JournalTransition] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM transition WHERE incidentID = ? ORDER BY id", arguments: [Int64(id)]).map {
-                JournalTransition(at: Date(timeIntervalSince1970: $0["at"]), from: $0["fromState"], to: $0["toState"],
+                JournalTransition(incidentID: id, at: Date(timeIntervalSince1970: $0["at"]), from: $0["fromState"], to: $0["toState"],
                                   cause: $0["cause"], detail: $0["detail"])
             }
         }
@@ -58,13 +59,4 @@ public final class JournalReader: @unchecked Sendable {
                 .map(JournalAction.init(row:))
         }
     }
-}
-
-/// One transition row of an incident.
-public struct JournalTransition: Equatable, Sendable {
-    public var at: Date
-    public var from: String
-    public var to: String
-    public var cause: String
-    public var detail: String
 }
