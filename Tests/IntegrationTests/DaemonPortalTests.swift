@@ -6,12 +6,6 @@ import Testing
 /// actions, and /metrics for the NOC.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class DaemonPortalTests {
-    /// `loopsentry token` for `scope` (`--tenant org-b` or `--noc`): the token and its config line.
-    func token(_ scope: [String]) throws -> (token: String, line: String) {
-        let lines = try Shell.must([loopsentryBinary, "token"] + scope).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        return (try #require(lines.first { $0.hasPrefix("lsp_") }), try #require(lines.first { $0.hasPrefix("- { name: ") }))
-    }
-
     /// curl: (status, body).
     func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) {
         let out = try Shell.must(["curl", "-s", "--max-time", "10", "-X", method, "-w", "\n%{http_code}"]
@@ -24,7 +18,7 @@ final class DaemonPortalTests {
     func portalOfTheDaemon() throws {
         let lab = try VethLab()
         defer { lab.destroy() }
-        let b = try token(["--tenant", "org-b"]), noc = try token(["--noc"])
+        let b = try portalToken(["--tenant", "org-b"]), noc = try portalToken(["--noc"])
         let port = 30000 + Int(getpid() % 20000)
         let d = try VethDaemon(lab: lab, playbooks: ["noop.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"],
                                target: "playbook: noop.yml, host: localhost, port: \(lab.trunk)", extra: """

@@ -15,19 +15,9 @@ final class PortalLabTests {
 
     deinit { lab.down() }
 
-    /// `loopsentry token --tenant NAME`: the token and the configuration line it printed.
-    func token(_ tenant: String) throws -> (token: String, line: String) {
-        let lines = try Shell.must([loopsentryBinary, "token", "--tenant", tenant]).split(separator: "\n").map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        let token = try #require(lines.first { $0.hasPrefix("lsp_") })
-        let line = try #require(lines.first { $0.hasPrefix("- { name: ") })
-        return (token, line)
-    }
-
     @Test("org-b acknowledges its looping VLAN on the page and it is cut; org-a's page never shows VLAN 20")
     func acknowledgeOnThePage() throws {
-        let a = try token("org-a"), b = try token("org-b")
+        let a = try portalToken(["--tenant", "org-a"]), b = try portalToken(["--tenant", "org-b"])
         let port = 40000 + Int(getpid() % 20000)
         let d = try DaemonHarness(lab: lab, tenants: """
               - name: org-a
