@@ -51,5 +51,14 @@ final class DaemonPortalTests {
         let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
         #expect(actions == "acknowledgeCut|org-b-portal|api 127.0.0.1|0\n", "\(actions)")
         #expect(d.events("portalStarted").first?.detail == "portal http://127.0.0.1:\(port)/ with 2 token(s)")
+
+        // An open event stream carries the rates and does not hold up SIGTERM: it ends, and the daemon exits 0.
+        let events = try BackgroundProcess(["/usr/bin/curl", "-sN", "-H", "Authorization: Bearer \(b.token)", "\(base)/api/v1/events"], name: "events")
+        #expect(eventually(timeout: 10) { events.stdoutLines.contains { $0.hasPrefix("data: ") && $0.contains(#""vlan":20"#) } })
+        #expect(!events.stdoutLines.contains { $0.contains(#""vlan":30"#) })
+        let start = Date()
+        #expect(d.stop() == 0)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(events.wait(timeout: 5) != nil, "the event stream stayed open after the daemon stopped")
     }
 }
