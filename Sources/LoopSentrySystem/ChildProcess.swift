@@ -1,4 +1,6 @@
+import Dispatch
 import Glibc
+import Synchronization
 
 /// A child process started with `posix_spawn`: the one way LoopSentry starts programs.
 ///
@@ -161,12 +163,32 @@ public struct ChildProcess: Sendable {
     }
 
     /// Waits for the child until `deadline`, polling every 20 ms without blocking a thread. On
-    /// expiry (or task cancellation) stops it (`stop(grace:)`) and reports `timedOut`.
+    /// expiry (or task cancellation) stops it (`stop(grace:)`) and reports `timedOut`. The
+    /// deadline is kept by a timer on a Dispatch thread, not by this task's wake-ups: a task on a
+    /// busy cooperative pool may resume long after its sleep, and the child must still be stopped
+    /// on time.
     public func wait(until deadline: ContinuousClock.Instant, grace: Duration = .seconds(2)) async -> Exit {
         let clock = ContinuousClock()
+        let expired = Expiry()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let left = max(clock.now.duration(to: deadline), .zero).components
+        timer.schedule(deadline: .now() + .nanoseconds(Int(left.seconds) * 1_000_000_000 + Int(left.attoseconds / 1_000_000_000)),
+                       leeway: .milliseconds(5))
+        timer.setEventHandler { [self] in
+            expired.set()
+            signal(SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(grace.components.seconds) * 1_000_000_000)) {
+                [self] in signal(SIGKILL)
+            }
+        }
+        timer.resume()
+        defer { timer.cancel() }
         while true {
-            if let status = reap(blocking: false) { return Exit(status: status) }
-            if clock.now >= deadline || Task.isCancelled { break }
+            if let status = reap(blocking: false) {
+                if expired.value, ownsProcessGroup { signal(SIGKILL) }   // what the leader left behind
+                return Exit(status: status, timedOut: expired.value)
+            }
+            if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(20))
         }
         var exit = stop(grace: grace)
@@ -187,4 +209,11 @@ public struct ChildProcess: Sendable {
             return .some(signal == 0 ? (status >> 8) & 0xff : nil)
         }
     }
+}
+
+/// Set once by the deadline's timer, read by the waiting task.
+private final class Expiry: Sendable {
+    private let fired = Mutex(false)
+    func set() { fired.withLock { $0 = true } }
+    var value: Bool { fired.withLock { $0 } }
 }

@@ -47,13 +47,20 @@ public struct AnsibleRunner: Sendable {
     public var ansiblePlaybook: String?
     /// The environment of the child; the runner adds its ANSIBLE_* settings on top.
     public var environment: [String: String]
+    /// Names this runner's private folders (`loopsentry-ansible-OWNER-…`), so a restarted daemon
+    /// finds the runs its predecessor left (`LeftoverPlaybooks`) and no other daemon's.
+    public var owner: String
 
     public init(playbookDirectory: String = "playbooks", ansiblePlaybook: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, owner: String = "run") {
         self.playbookDirectory = playbookDirectory
         self.ansiblePlaybook = ansiblePlaybook
         self.environment = environment
+        self.owner = owner
     }
+
+    /// The prefix of the private folders of runners with `owner`.
+    public static func folderPrefix(owner: String) -> String { "loopsentry-ansible-\(owner)-" }
 
     /// The file of playbook `name` (`x` or `x.yml`); a name with a path separator, or one with
     /// no file, is an `unknownPlaybook` error.
@@ -86,7 +93,7 @@ public struct AnsibleRunner: Sendable {
     public func run(_ request: PlaybookRequest) async throws(PlaybookError) -> PlaybookResult {
         let playbook = try playbookPath(request.playbook)
         let executable = try ansiblePlaybookExecutable()
-        let dir = try Self.makePrivateDirectory()
+        let dir = try Self.makePrivateDirectory(prefix: Self.folderPrefix(owner: owner))
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         let varsPath = "\(dir)/vars.json"
@@ -135,8 +142,8 @@ public struct AnsibleRunner: Sendable {
     }
 
     /// A fresh directory only this user can enter (`mkdtemp`, mode 0700).
-    static func makePrivateDirectory() throws(PlaybookError) -> String {
-        var template = Array("\(NSTemporaryDirectory())/loopsentry-ansible-XXXXXX".utf8CString)
+    static func makePrivateDirectory(prefix: String) throws(PlaybookError) -> String {
+        var template = Array("\(NSTemporaryDirectory())/\(prefix)XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw .cannotStart(SystemCallError("mkdtemp", errno: errno).description)
         }

@@ -46,10 +46,19 @@ final class Daemon: @unchecked Sendable {
         coordinator = Coordinator(config: config, ifIndexes: ifIndexes, nextIncidentID: try journal.nextIncidentID(),
                                   wall: Self.wallNow())
         sinks = NOCSinks(limits: NotificationLimits(config.snmp), now: MonotonicClock.nanos())
-        drivers = Drivers(runner: AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory), inbox: inbox)
+        drivers = Drivers(runner: AnsibleRunner(playbookDirectory: config.remediation.playbookDirectory,
+                                                owner: Self.runOwner(journal: config.journal.path)), inbox: inbox)
     }
 
     static func wallNow() -> UTCTimestamp { .now }
+
+    /// The owner tag of this daemon's playbook runs: a hash of its journal's path, the same
+    /// across restarts, different for two daemons on one host.
+    static func runOwner(journal: String) -> String {
+        var h: UInt32 = 2_166_136_261   // FNV-1a
+        for b in URL(fileURLWithPath: journal).standardizedFileURL.path.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return String(h, radix: 16)
+    }
 
     /// Attaches the sensors (in their namespaces) and starts the probes.
     func attachSensors() throws {
@@ -136,7 +145,7 @@ final class Daemon: @unchecked Sendable {
     func resumeIncidents() throws {
         let open = try journal.openIncidents()
         if open.contains(where: { $0.snapshot != nil }) {
-            let still = LeftoverPlaybooks.wait(timeout: 300) { log.write("waitingForPlaybook", detail: $0, at: MonotonicClock.nanos()) }
+            let still = LeftoverPlaybooks.wait(owner: Self.runOwner(journal: config.journal.path), timeout: 300) { log.write("waitingForPlaybook", detail: $0, at: MonotonicClock.nanos()) }
             if !still.isEmpty {
                 log.write("waitingForPlaybook", detail: "still running after 300 s, resuming anyway: pid \(still)", at: MonotonicClock.nanos())
             }
