@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Shared model types and pure logic: no C imports, no I/O.
@@ -51,17 +54,31 @@ let package = Package(
         // The lab of network namespaces (loopsentry lab): a pure plan and a runner.
         .target(name: "Lab", dependencies: ["LoopSentryCore", "LoopSentrySystem"]),
 
+        // The tenant portal and /metrics: one Hummingbird server (HTTPS with HummingbirdTLS), the
+        // JSON API, Server-Sent Events and the embedded web page; token checks and rate limits.
+        .target(name: "Portal", dependencies: [
+            "LoopSentryCore", "LoopSentryConfig", "NOCBridge",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The daemon as a library: the pure coordinator (detection → incidents → effects) and the
         // thin shell of services around it (sensors, sinks, control socket, drivers, journal).
         .target(name: "LoopSentryDaemon", dependencies: [
-            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate",
+            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "Sensor", "NOCBridge", "Remediate", "Portal",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The CLI: only its commands.
         .executableTarget(name: "loopsentry", dependencies: [
-            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "LoopSentryDaemon", "Sensor", "NOCBridge", "Remediate", "Lab",
+            "LoopSentryCore", "LoopSentrySystem", "LoopSentryConfig", "LoopSentryDaemon", "Sensor", "NOCBridge", "Remediate", "Lab", "Portal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -79,6 +96,7 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LoopSentryDaemonTests", dependencies: ["LoopSentryDaemon", "LoopSentryConfig", "LoopSentryCore",
                                                                  "Remediate", "NOCBridge"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "LoopSentryCore", "LoopSentryConfig", "NOCBridge"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LoopSentryCore", "Remediate", "Lab", "LabTestSupport"]),
     ]
 )

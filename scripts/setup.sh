@@ -27,8 +27,10 @@ PACKAGES=(
   hyperfine
   # benchmarks: plots
   python3-matplotlib
-  # SNMP cut driver tests: a venv (.venv) with the SNMP simulator snmpsim
+  # SNMP cut driver tests: a venv (.venv) with the SNMP simulator snmpsim (and schemathesis, below)
   python3-venv
+  # the portal's browser test (Tests/Browser/portal_lab.py): headless Chromium driven by Selenium
+  chromium chromium-driver python3-selenium
   # the Debian package (scripts/package.sh) and its tests: dpkg-shlibdeps (dpkg-dev) for Depends,
   # objdump for the binary's NEEDED libraries, lintian, debootstrap for a fresh Debian 12 root to install into, and
   # systemd-analyze (package systemd) to verify the unit; setpriv (util-linux, above) runs the
@@ -66,6 +68,14 @@ if [[ ! -x .venv/bin/snmpsim-command-responder ]] || ! cmp -s "$requirements" .v
   /usr/bin/python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
   cp "$requirements" .venv/requirements.txt
+fi
+
+# schemathesis for the portal's OpenAPI conformance test, into the same .venv.
+requirements=scripts/schemathesis-requirements.txt
+if [[ ! -x .venv/bin/st ]] || ! cmp -s "$requirements" .venv/schemathesis-requirements.txt; then
+  echo "setup: installing schemathesis into .venv" >&2
+  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" .venv/schemathesis-requirements.txt
 fi
 
 export PATH=/opt/swift/usr/bin:$PATH

@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -173,4 +174,13 @@ int ls_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msgle
         return -1;
     }
     return 0;
+}
+
+int ls_sha256(const void *data, size_t len, unsigned char out[32]) {
+    unsigned int n = 0;
+    return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+}
+
+int ls_random_bytes(unsigned char *out, size_t len) {
+    return len <= (size_t)0x7fffffff && RAND_bytes(out, (int)len) == 1 ? 0 : -1;
 }

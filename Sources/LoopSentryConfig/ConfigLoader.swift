@@ -5,7 +5,7 @@ import Yams
 /// missing key, wrong type, bad value, overlapping tenant VLANs — each naming the key and line.
 public enum ConfigLoader {
     public static let topKeys = ["sensor", "interfaces", "tenants", "remediation", "snmp", "syslog",
-                                 "journal", "control", "metrics"]
+                                 "journal", "control", "metrics", "portal"]
 
     public static func parse(_ text: String) throws(ConfigErrors) -> Configuration {
         let root: Node
@@ -42,7 +42,9 @@ public enum ConfigLoader {
         if let m = r.mapping(top["metrics"], "metrics", allowed: ["listen"]) {
             c.metrics = readListen(m["listen"], "metrics.listen", r)
         }
+        if let m = r.mapping(top["portal"], "portal", allowed: portalKeys) { c.portal = readPortal(m, top["portal"], r) }
         crossCheck(c, r)
+        crossCheckPortal(c, r)
         if !r.errors.isEmpty {
             throw ConfigErrors(errors: r.errors.sorted { ($0.line ?? 0, $0.path) < ($1.line ?? 0, $1.path) })
         }

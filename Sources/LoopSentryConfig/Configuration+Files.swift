@@ -124,6 +124,11 @@ extension Configuration {
         out.append(syslog.isEmpty ? "syslog: off" : "syslog: " + syslog.map { "\($0.transport.rawValue) \($0.address)" }.joined(separator: ", "))
         out.append("journal: \(journal.path); control socket: \(control.socket)")
         if let metrics { out.append("metrics: http://\(metrics.host):\(metrics.port)/metrics") }
+        if let p = portal {
+            let nocTokens = p.tokens.filter { $0.scope == .noc }.count
+            out.append("portal: \(p.tls ? "https" : "http")://\(p.host):\(p.port)/ with \(p.tokens.count) token(s) (\(nocTokens) NOC), "
+                       + "\(p.requestsPerMinute) requests/min per token, burst \(p.burst)")
+        }
         return out
     }
 

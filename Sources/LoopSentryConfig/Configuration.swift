@@ -12,6 +12,7 @@ public struct Configuration: Equatable, Sendable {
     public var journal = JournalConfig()
     public var control = ControlConfig()
     public var metrics: MetricsConfig?
+    public var portal: PortalConfig?
 
     public init() {}
 

@@ -74,8 +74,26 @@ final class SyslogTLSSession {
     func peerClosed() -> Bool { ls_tls_peer_closed(connection) != 0 }
 }
 
-/// HMAC-SHA256 through the OpenSSL shim (`ls_hmac_sha256`): the webhooks' signature. Kept here,
-/// with the TLS sessions, so this file stays the one place NOCBridge calls OpenSSL.
+/// Digests and random bytes through the OpenSSL shim: the webhooks' HMAC signature, the portal's
+/// token hashes and token bytes. Kept here, with the TLS sessions, so this file stays the one
+/// place the program calls OpenSSL.
+public enum OpenSSLDigest {
+    /// SHA-256 of `bytes`. OpenSSL fails only without memory or SHA-256.
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = bytes.withUnsafeBytes { b in out.withUnsafeMutableBufferPointer { ls_sha256(b.baseAddress, b.count, $0.baseAddress) } }
+        precondition(rc == 0, "SHA-256 failed in OpenSSL")
+        return out
+    }
+
+    /// `count` bytes from OpenSSL's CSPRNG, nil when it fails.
+    public static func randomBytes(_ count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        return ls_random_bytes(&out, count) == 0 ? out : nil
+    }
+}
+
+/// HMAC-SHA256 through the OpenSSL shim (`ls_hmac_sha256`): the webhooks' signature.
 enum OpenSSLHMAC {
     /// The 32-byte MAC of `message` with `key`. OpenSSL fails only without memory or SHA-256.
     static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {

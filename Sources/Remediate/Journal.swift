@@ -253,6 +253,8 @@ public struct JournalIncident: Equatable, Sendable {
     public var openedAt: Date
     public var state: String
     public var snapshot: Data?
+    /// When the incident closed; nil while it is open.
+    public var closedAt: Date?
 
     public init(id: UInt64, interface: String, vlan: Int, inner: Int? = nil, tenant: String, policy: String,
                 openedAt: Date, state: String, snapshot: Data?) {
@@ -264,6 +266,7 @@ public struct JournalIncident: Equatable, Sendable {
         self.init(id: UInt64(row["id"] as Int64), interface: row["interface"], vlan: row["vlan"], inner: row["inner"],
                   tenant: row["tenant"], policy: row["policy"], openedAt: Date(timeIntervalSince1970: row["openedAt"]),
                   state: row["state"], snapshot: row["snapshot"])
+        closedAt = (row["closedAt"] as Double?).map { Date(timeIntervalSince1970: $0) }
     }
 }
 

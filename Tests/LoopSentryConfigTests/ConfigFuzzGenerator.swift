@@ -27,7 +27,7 @@ struct ConfigFuzzGenerator {
         ("remediation", ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms", "dismiss_hold_down_s"]),
         ("snmp", ["enabled", "agentx_socket", "ping_interval_s", "notifications_per_minute", "notification_burst",
                   "notifications_per_vlan_per_minute", "notification_vlan_burst", "queue_limit"]),
-        ("journal", ["path"]), ("control", ["socket"]), ("metrics", ["listen"]),
+        ("journal", ["path"]), ("control", ["socket"]), ("metrics", ["listen"]), ("portal", ["listen", "burst"]),
     ]
     static let interfaceKeys = ["name", "netns", "count_inner", "probe_vlans"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]

@@ -1,5 +1,5 @@
-// CLoopSentryTLS: a minimal TLS client over OpenSSL for RFC 5425 syslog, and the HMAC that
-// signs webhooks.
+// CLoopSentryTLS: a minimal TLS client over OpenSSL for RFC 5425 syslog, the HMAC that signs
+// webhooks, and the SHA-256 and random bytes of the portal's tokens.
 // The OpenSSL types stay opaque here so Swift never imports <openssl/ssl.h>; every function
 // reports failure through its return value and writes OpenSSL's reason into `err`.
 #ifndef CLOOPSENTRY_TLS_H
@@ -38,5 +38,12 @@ void ls_tls_connection_free(ls_tls_connection *conn);
 /// HMAC-SHA256 of `msg` with `key` into `out` (32 bytes): the webhook signature.
 /// Returns 0, or -1 when OpenSSL fails.
 int ls_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen, unsigned char out[32]);
+
+/// SHA-256 of `len` bytes at `data` into `out` (32 bytes), for the portal's token hashes.
+/// Returns 0, or -1 when OpenSSL fails.
+int ls_sha256(const void *data, size_t len, unsigned char out[32]);
+
+/// Fills `out` with `len` bytes from OpenSSL's CSPRNG (RAND_bytes). Returns 0, or -1.
+int ls_random_bytes(unsigned char *out, size_t len);
 
 #endif

@@ -3,6 +3,7 @@ import LoopSentryConfig
 import LoopSentryCore
 import LoopSentrySystem
 import NOCBridge
+import Portal
 import Remediate
 import Sensor
 
@@ -21,6 +22,8 @@ final class Daemon: @unchecked Sendable {
     var sensors: [(config: InterfaceConfig, pipeline: SensorPipeline)] = []
     let sinks: NOCSinks
     var control: ControlServer?
+    /// The portal's and metrics.listen's HTTP servers, run as services of the group.
+    var servers: [PortalServer] = []
     let drivers: Drivers
     let version: String
     let startedAt = MonotonicClock.nanos()
@@ -93,10 +96,32 @@ final class Daemon: @unchecked Sendable {
             sinks.add(sink)
             log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
-        if let m = config.metrics {
-            let sink = try MetricsSink(host: m.host, port: UInt16(m.port))
+        try openServers()
+    }
+
+    /// The HTTP servers of `portal:` and `metrics.listen` (one server when both name the same
+    /// address), with the sinks they serve from. They listen once the group runs them.
+    func openServers() throws {
+        guard config.metrics != nil || config.portal != nil else { return }
+        let metrics = MetricsSink()
+        sinks.add(metrics)
+        let render: @Sendable () -> String = { metrics.render() }
+        let shared = config.portal.map { p in config.metrics.map { $0.host == p.host && $0.port == p.port } ?? false } ?? false
+        if let m = config.metrics, !shared {
+            servers.append(try PortalServer(host: m.host, port: m.port, role: .metrics, metrics: render))
+            log.write("metricsStarted", detail: "metrics http://\(m.host):\(m.port)/metrics", at: MonotonicClock.nanos())
+        }
+        if let p = config.portal {
+            let sink = PortalSink()
             sinks.add(sink)
-            log.write("metricsStarted", detail: sink.name, at: MonotonicClock.nanos())
+            let backend = DaemonPortalBackend(config: config, journal: try JournalQueries(path: config.journal.path), inbox: inbox)
+            let server = try PortalServer(
+                host: p.host, port: p.port,
+                role: .portal(backend: backend, sink: sink, tokens: TokenBook(p.tokens),
+                              limiter: RateLimiter(perMinute: p.requestsPerMinute, burst: p.burst), openMetrics: shared),
+                tlsCert: p.tlsCert, tlsKey: p.tlsKey, metrics: render)
+            servers.append(server)
+            log.write("portalStarted", detail: "portal \(server.endpoint) with \(p.tokens.count) token(s)", at: MonotonicClock.nanos())
         }
         try openWebhooks()
     }

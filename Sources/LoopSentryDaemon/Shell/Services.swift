@@ -5,10 +5,11 @@ import LoopSentryCore
 import ServiceLifecycle
 
 /// `loopsentry run`: the daemon as a group of services (swift-service-lifecycle). Each part is a
-/// service: the journal, the NOC sinks, the sensors, the main loop (which owns the coordinator)
-/// and the control socket. SIGTERM or SIGINT shuts the group down gracefully, in reverse order:
-/// the control socket closes first, then the loop ends, the sensors detach, the sinks close and
-/// the journal is checkpointed. A part that fails shuts the group down the same way.
+/// service: the journal, the NOC sinks, the sensors, the main loop (which owns the coordinator),
+/// the HTTP servers (portal, metrics; Hummingbird) and the control socket. SIGTERM or SIGINT
+/// shuts the group down gracefully, in reverse order: the control socket closes first, then the
+/// HTTP servers, then the loop ends, the sensors detach, the sinks close and the journal is
+/// checkpointed. A part that fails shuts the group down the same way.
 public enum DaemonHost {
     /// Runs the daemon for `config` until SIGTERM/SIGINT; throws one line when it cannot start
     /// or a part fails.
@@ -32,6 +33,9 @@ public enum DaemonHost {
             .init(service: PartService { daemon.detachSensors() }),
             .init(service: LoopService(daemon: daemon), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
+        ] + daemon.servers.map {
+            .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+        } + [
             .init(service: PartService { daemon.closeControl() }),
         ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

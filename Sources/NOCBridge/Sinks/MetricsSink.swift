@@ -1,31 +1,19 @@
 import Foundation
 import LoopSentryCore
 
-/// The optional Prometheus endpoint (`metrics.listen`): serves the rows the main loop last
-/// published, rendered on the server's own thread from a locked copy.
+/// The Prometheus exposition (`metrics.listen`, and the portal's /metrics): keeps the rows the
+/// main loop last published and renders them per scrape, on the server's thread, from a
+/// locked copy. The HTTP server that serves it is the portal's (Hummingbird).
 public final class MetricsSink: NOCSink, @unchecked Sendable {
-    public let name: String
-    private let server: MetricsServer
+    public let name = "metrics"
     private let lock = NSLock()
     private var rows: [VLANStatusRow] = []
     private var extra = MetricsExtra()
 
-    /// Serves /metrics on `host`:`port`.
-    public init(host: String, port: UInt16) throws {
-        name = "metrics http://\(host):\(port)/metrics"
-        let box = Box()
-        server = try MetricsServer(host: host, port: port) { box.render() }
-        box.sink = self
-        server.start()
-    }
+    public init() {}
 
-    /// Lets the server's provider closure reach the sink without a retain cycle.
-    final class Box: @unchecked Sendable {
-        weak var sink: MetricsSink?
-        func render() -> String { sink?.render() ?? "" }
-    }
-
-    func render() -> String {
+    /// The exposition text of the last published rows and figures.
+    public func render() -> String {
         let (r, e) = lock.withLock { (rows, extra) }
         return MetricsExposition.render(rows: r, extra: e)
     }
@@ -34,5 +22,5 @@ public final class MetricsSink: NOCSink, @unchecked Sendable {
 
     public func publish(_ rows: [VLANStatusRow]) { lock.withLock { self.rows = rows } }
 
-    public func close() { server.stop() }
+    public func close() {}
 }

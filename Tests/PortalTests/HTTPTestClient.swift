@@ -1,9 +1,9 @@
 import Foundation
 import Glibc
 
-/// A blocking TCP client for the metrics server tests: connects to 127.0.0.1, sends raw
-/// bytes and reads the whole answer (the server closes after one response).
-final class MetricsTestClient {
+/// A blocking TCP client for the portal's tests: connects to 127.0.0.1, sends raw bytes and
+/// reads the whole answer (requests ask the server to close after one response).
+final class HTTPTestClient: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
@@ -18,7 +18,7 @@ final class MetricsTestClient {
     let fd: Int32
 
     /// Connects to 127.0.0.1:`port`; reads time out after `timeoutSeconds`.
-    init(port: UInt16, timeoutSeconds: Int = 5) throws {
+    init(port: UInt16, timeoutSeconds: Int = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -49,6 +49,11 @@ final class MetricsTestClient {
         }
     }
 
+    /// `readAll()` on a thread of its own.
+    func readAllAsync() async -> String {
+        await withCheckedContinuation { c in Thread { c.resume(returning: self.readAll()) }.start() }
+    }
+
     /// Everything the server sends until it closes (or the read times out).
     func readAll() -> String {
         var out: [UInt8] = []
@@ -66,7 +71,7 @@ final class MetricsTestClient {
 
     /// Sends `request` on a new connection and parses the answer.
     static func exchange(port: UInt16, _ request: String) throws -> Reply {
-        let client = try MetricsTestClient(port: port)
+        let client = try HTTPTestClient(port: port)
         client.send(request)
         guard let reply = client.reply() else { throw Failure(description: "no HTTP response") }
         return reply
@@ -83,5 +88,21 @@ final class MetricsTestClient {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return Reply(status: status, headers: headers, body: String(raw[split.upperBound...]))
+    }
+
+    /// One request with `Connection: close`; `token` goes in `Authorization: Bearer`.
+    /// Runs on a thread of its own: the blocking socket never holds a thread of the concurrency
+    /// pool or of Dispatch's global queues (as few as the cores), which the server under test needs.
+    static func request(port: UInt16, _ method: String, _ path: String, token: String? = nil, body: String? = nil,
+                        headers: [String: String] = [:]) async throws -> Reply {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        else if method == "POST" { head += "Content-Length: 0\r\n" }
+        let text = head + "\r\n" + (body ?? "")
+        return try await withCheckedThrowingContinuation { c in
+            Thread { c.resume(with: Result { try exchange(port: port, text) }) }.start()
+        }
     }
 }

@@ -1,0 +1,32 @@
+import LoopSentryCore
+
+/// What the portal needs from the daemon: who owns a VLAN, the journal's incidents, and the
+/// main loop for actions. Calls may block (a journal read, the loop's answer); the server makes
+/// them off its event loops.
+public protocol PortalBackend: Sendable {
+    /// Who owns `vlan` on `interface` by the configuration.
+    func owner(interface: String, vlan: Int) -> VLANOwner
+    /// The open incident of each (interface, VLAN) that has one, with its ack deadline.
+    func openIncidents() throws -> [PortalIncident]
+    /// The newest `limit` incidents of `tenant` (all when nil), newest first, without history.
+    func incidents(tenant: String?, limit: Int) throws -> [PortalIncident]
+    /// One incident with its transitions and actions, nil when there is none with `id`.
+    func incident(id: UInt64) throws -> PortalIncident?
+    /// Hands `command` to the main loop; nil when it did not answer in time.
+    func ask(_ command: OperatorCommand) -> ControlResponse?
+}
+
+/// Whose a (interface, VLAN) is.
+public enum VLANOwner: Equatable, Sendable {
+    /// The interface is not watched by this daemon.
+    case notWatched
+    /// Watched, but no tenant has the VLAN.
+    case nobody
+    case tenant(String)
+
+    /// The tenant's name, "" for none.
+    public var name: String {
+        if case let .tenant(n) = self { return n }
+        return ""
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import LoopSentryCore
+import NOCBridge
+
+/// The portal as a NOC sink: keeps the rows the main loop last published (for
+/// `/api/v1/vlans`) and turns each publish and notification into Server-Sent Events for the
+/// subscribers of `/api/v1/events`, each seeing only its own tenant's VLANs.
+public final class PortalSink: NOCSink, @unchecked Sendable {
+    public let name = "portal"
+    private let lock = NSLock()
+    private var rows: [VLANStatusRow] = []
+    private var subscribers: [UUID: (caller: Caller, continuation: AsyncStream<String>.Continuation)] = [:]
+    private var closed = false
+
+    public init() {}
+
+    /// The rows last published.
+    public var currentRows: [VLANStatusRow] { lock.withLock { rows } }
+
+    /// A stream of SSE frames for `caller`, ended by `close()` or when the consumer stops.
+    func subscribe(_ caller: Caller) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(64))
+        let id = UUID()
+        let accepted = lock.withLock {
+            guard !closed else { return false }
+            subscribers[id] = (caller, continuation)
+            return true
+        }
+        guard accepted else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            _ = self.lock.withLock { self.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// How many event streams are open.
+    public var subscriberCount: Int { lock.withLock { subscribers.count } }
+
+    public func publish(_ new: [VLANStatusRow]) {
+        let (old, targets) = lock.withLock {
+            defer { rows = new }
+            return (rows, Array(subscribers.values))
+        }
+        guard !targets.isEmpty else { return }
+        let before = Dictionary(old.map { ($0.key, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let changes = new.filter { row in before[row.key].map { $0 != row.state } ?? (row.state != .normal) }
+        let now = PortalTime.text(Date())
+        for (caller, continuation) in targets {
+            for row in changes where caller.sees(row.tenant) {
+                continuation.yield(PortalEvents.frame("state", PortalEvents.StateChange(
+                    at: now, interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
+                    from: before[row.key]?.description ?? "normal", to: row.state.description)))
+            }
+            let visible = new.filter { caller.sees($0.tenant) }.map(PortalEvents.Rate.init)
+            continuation.yield(PortalEvents.frame("rates", PortalEvents.Rates(at: now, vlans: visible)))
+        }
+    }
+
+    public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
+        let targets = lock.withLock { Array(subscribers.values) }
+        let event = PortalEvents.Notification(at: PortalTime.text(Date()), kind: "\(notification.kind)", interface: notification.ifName,
+                                              vlan: Int(notification.key.vlan.value), tenant: notification.tenant,
+                                              state: notification.state.description, incident: incident)
+        for (caller, continuation) in targets where caller.sees(notification.tenant) {
+            continuation.yield(PortalEvents.frame("notification", event))
+        }
+    }
+
+    /// Ends every event stream; later subscriptions end at once.
+    public func close() {
+        let targets = lock.withLock {
+            closed = true
+            defer { subscribers.removeAll() }
+            return Array(subscribers.values)
+        }
+        for t in targets { t.continuation.finish() }
+    }
+}
+
+/// The events of `/api/v1/events` and their SSE framing.
+enum PortalEvents {
+    /// A VLAN's incident state changed.
+    struct StateChange: Codable, Equatable {
+        var at: String
+        var interface: String
+        var vlan: Int
+        var tenant: String
+        var from: String
+        var to: String
+    }
+
+    /// Every publish (about twice a second): the caller's VLANs and their rates.
+    struct Rates: Codable, Equatable {
+        var at: String
+        var vlans: [Rate]
+    }
+
+    struct Rate: Codable, Equatable {
+        var interface: String
+        var vlan: Int
+        var state: String
+        var rates: PortalVLAN.Rates
+
+        init(_ row: VLANStatusRow) {
+            interface = row.ifName
+            vlan = Int(row.key.vlan.value)
+            state = row.state.description
+            rates = PortalVLAN.Rates(row)
+        }
+    }
+
+    /// A notification the NOC also got (SNMP, syslog).
+    struct Notification: Codable, Equatable {
+        var at: String
+        var kind: String
+        var interface: String
+        var vlan: Int
+        var tenant: String
+        var state: String
+        var incident: UInt64?
+    }
+
+    /// `event: NAME\ndata: JSON\n\n`.
+    static func frame(_ name: String, _ value: some Encodable) -> String {
+        let json = (try? PortalTime.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "event: \(name)\ndata: \(json)\n\n"
+    }
+}
