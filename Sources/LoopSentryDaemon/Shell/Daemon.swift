@@ -97,6 +97,7 @@ final class Daemon: @unchecked Sendable {
             log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
         try openServers()
+        try openWebhooks()
     }
 
     /// The HTTP servers of `portal:` and `metrics.listen` (one server when both name the same
@@ -123,7 +124,6 @@ final class Daemon: @unchecked Sendable {
             servers.append(server)
             log.write("portalStarted", detail: "portal \(server.endpoint) with \(p.tokens.count) token(s)", at: MonotonicClock.nanos())
         }
-        try openWebhooks()
     }
 
     /// The subagent's settings from `snmp:`; its persistent files go to a private temporary folder.
