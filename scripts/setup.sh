@@ -29,13 +29,16 @@ PACKAGES=(
   python3-matplotlib
   # SNMP cut driver tests: a venv (.venv) with the SNMP simulator snmpsim (and schemathesis, below)
   python3-venv
-  # the portal's browser test (Tests/Browser/portal_lab.py): headless Chromium driven by Selenium
-  chromium chromium-driver python3-selenium
+  # the portal's browser test (Tests/Browser/portal_lab.py): headless Chromium driven by Selenium;
+  # curl for the portal's HTTP tests and the lab demo's API call
+  chromium chromium-driver python3-selenium curl
   # the Debian package (scripts/package.sh) and its tests: dpkg-shlibdeps (dpkg-dev) for Depends,
   # objdump for the binary's NEEDED libraries, lintian, debootstrap for a fresh Debian 12 root to install into, and
   # systemd-analyze (package systemd) to verify the unit; setpriv (util-linux, above) runs the
   # binary as the unprivileged service user
   dpkg-dev binutils lintian debootstrap systemd
+  # the webhook client (Foundation's URLSession) links libcurl statically into the package's binary
+  libcurl4-openssl-dev
 )
 
 missing=()

@@ -132,7 +132,7 @@ public final class LabServices: @unchecked Sendable {
     }
 
     /// A loopback port free right now (bound to port 0, then released).
-    static func freePort(udp: Bool) -> Int {
+    public static func freePort(udp: Bool) -> Int {
         let s = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
         defer { close(s) }
         var addr = sockaddr_in()

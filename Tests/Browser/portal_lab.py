@@ -12,6 +12,7 @@ import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -33,8 +34,20 @@ def log_in(driver, url, token):
     WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.ID, "app")))
 
 
+def fresh(read, tries=50):
+    """`read()` again when the page re-rendered the element under it (every live update redraws
+    the tables, so an element found a moment ago may be gone)."""
+    for _ in range(tries - 1):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return read()
+
+
 def vlans_shown(driver):
-    return [int(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#vlans tbody tr td:nth-child(2)") if td.text.isdigit()]
+    return fresh(lambda: [int(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#vlans tbody tr td:nth-child(2)")
+                          if td.text.isdigit()])
 
 
 def main():
@@ -47,17 +60,16 @@ def main():
             (By.XPATH, "//table[@id='incidents']//tr[.//td[contains(., 'VLAN 20')]][.//span[text()='pendingAck']]//button[@data-act='ack']")))
         result["pending_seen"] = True
         time.sleep(8)  # some seconds of the storm in the chart
-        result["countdown"] = b.find_element(By.CSS_SELECTOR, "#incidents .countdown").text
+        result["countdown"] = fresh(lambda: b.find_element(By.CSS_SELECTOR, "#incidents .countdown").text)
         b.save_screenshot(screenshot)  # pending: the countdown and the buttons
-        ack = b.find_element(By.XPATH, "//table[@id='incidents']//button[@data-act='ack']")
-        ack.click()
+        fresh(lambda: b.find_element(By.XPATH, "//table[@id='incidents']//button[@data-act='ack']").click())
         result["acknowledged"] = True
         WebDriverWait(b, 60).until(ec.presence_of_element_located(
             (By.XPATH, "//table[@id='vlans']//tr[td[2]='20'][.//span[text()='cut']]")))
         result["cut_seen"] = True
         time.sleep(4)  # the audit trail and the chart catch up
-        result["message"] = b.find_element(By.ID, "msg").text
-        result["audit"] = [tr.text for tr in b.find_elements(By.CSS_SELECTOR, "#audit tbody tr")][:8]
+        result["message"] = fresh(lambda: b.find_element(By.ID, "msg").text)
+        result["audit"] = fresh(lambda: [tr.text for tr in b.find_elements(By.CSS_SELECTOR, "#audit tbody tr")][:8])
     finally:
         b.quit()
     a = browser()
@@ -67,7 +79,7 @@ def main():
         for _ in range(10):
             time.sleep(0.5)
             seen.update(vlans_shown(a))
-            if "VLAN 20" in a.find_element(By.ID, "incidents").text:
+            if "VLAN 20" in fresh(lambda: a.find_element(By.ID, "incidents").text):
                 seen.add(20)
         result["org_a_vlans"] = sorted(seen)
         result["org_a_saw_20"] = 20 in seen or "org-b" in a.page_source

@@ -27,7 +27,7 @@ final class DemoEndToEndTests {
         return try read("events.jsonl").split(separator: "\n").compactMap { try? decoder.decode(EventRecord.self, from: Data($0.utf8)) }
     }
 
-    @Test("the demo's flow: ack by SNMP SET cuts VLAN 20 only, VLAN 10 flows, VLAN 10 cut at once, VLAN 30 only reported")
+    @Test("the demo's flow: org-b's ack through the portal API cuts VLAN 20 only, VLAN 10 flows, VLAN 10 cut at once and restored by SNMP SET, VLAN 30 only reported")
     func demo() throws {
         let r = try Shell.run(["timeout", "400", loopsentryBinary, "lab", "demo", "--keep", keep, "--prefix", lab.prefix])
         #expect(r.status == 0, "demo failed: \(r.stderr)\n\(r.stdout.suffix(3000))")
@@ -43,16 +43,16 @@ final class DemoEndToEndTests {
         }
         func index(_ pred: (EventRecord) -> Bool) -> Int? { ev.firstIndex(where: pred) }
 
-        // VLAN 20 (ack): pending, nothing cut before the SNMP SET, then cut; its playbook ran once.
+        // VLAN 20 (ack): pending, nothing cut before org-b's ack through the portal, then cut; its playbook ran once.
         #expect(notes("cutPending", 20).count == 1)
         #expect(notes("cutApplied", 20).count == 1)
         let ack = try #require(index { $0.event == "transition" && $0.vlan == 20
-            && ($0.detail)?.contains("operator noc-operator via snmp") == true })
+            && ($0.detail)?.contains("operator org-b-portal via api 127.0.0.1") == true })
         let firstCut = try #require(index { $0.event == "cutStarted" })
         #expect(firstCut > ack, "a playbook ran before the acknowledgement")
         #expect(ev[firstCut].vlan == 20)
         #expect(ev.filter { $0.event == "cutStarted" && $0.vlan == 20 }.count == 1)
-        #expect(notes("cutApplied", 20).first?.author == "noc-operator")
+        #expect(notes("cutApplied", 20).first?.author == "org-b-portal")
         #expect(notes("cutPending", 20).first?.tenant == "org-b")
         #expect(notes("cutPending", 20).first?.state == "pendingAck")
 
@@ -92,15 +92,15 @@ final class DemoEndToEndTests {
         #expect(cutpend.contains(" loopsentry "))
         let sd = try read("syslog-sd.log")
         #expect(sd.contains("CUTPEND") && sd.contains("\"tenant\": \"org-b\"") || sd.contains("\"tenant\":\"org-b\""), "\(sd.prefix(500))")
-        #expect(syslog.contains(" ACTION ") && syslog.contains("noc-operator"))
+        #expect(syslog.contains(" ACTION ") && syslog.contains("noc-operator") && syslog.contains("org-b-portal via api 127.0.0.1"))
 
         // The journal: VLAN 20 cut, VLAN 30 detected; VLAN 10's incident closed by the restore. The
-        // ack and the restore recorded with their author.
+        // ack (through the portal) and the restore (by SNMP SET) recorded with their author.
         let journal = try Journal(path: keep + "/journal.sqlite")
         let open = try journal.openIncidents()
         #expect(Dictionary(uniqueKeysWithValues: open.map { ($0.vlan, $0.state) }) == [20: "cut", 30: "detected"])
         #expect(try journal.actions().map { "\($0.vlan) \($0.action) \($0.accepted) \($0.author)" }
-                == ["20 acknowledgeCut true noc-operator", "10 restore true noc-operator"])
+                == ["20 acknowledgeCut true org-b-portal", "10 restore true noc-operator"])
         let twenty = try #require(open.first { $0.vlan == 20 })
         #expect(try journal.transitions(incident: twenty.id).map(\.to) == ["detected", "pendingAck", "cutting", "cutting", "cut"])
         #expect(try journal.playbookRuns(incident: twenty.id, action: "cut") == (1, 0))

@@ -3,6 +3,7 @@ import Foundation
 import Lab
 import LoopSentryCore
 import LoopSentrySystem
+import Portal
 import Sensor
 
 /// `loopsentry lab demo`: the whole product on the lab, narrated with measured times.
@@ -45,6 +46,9 @@ final class Demo {
     var timeline: [(String, String)] = []
     var ifIndex = 0
     let t0 = MonotonicClock.nanos()
+    /// org-b's portal token (made for this run; the configuration holds only its SHA-256).
+    let orgBToken: String
+    let portalPort = LabServices.freePort(udp: false)
 
     init(root: String, keep: String?, names: LabNamespaces) throws {
         self.root = root
@@ -54,6 +58,7 @@ final class Demo {
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         events = DaemonEvents(dir.appendingPathComponent("events.jsonl").path)
+        orgBToken = try PortalToken.generate()
     }
 
     func say(_ text: String = "") { print(text); fflush(nil) }
@@ -104,15 +109,17 @@ final class Demo {
         SignalFlag.sleep(nanos: 2_000_000_000)
         try check(events.count("cutStarted", vlan: 20) == 0, "nothing may be cut before the ack")
 
-        section("5. The operator acknowledges the cut by SNMP SET")
-        let set = ["LOOPSENTRY-MIB::loopSentryVlanAction.\(ifIndex).20", "i", "acknowledgeCut",
-                   "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.\(ifIndex).20", "s", "noc-operator"]
-        say("$ snmpset -v2c -c private 127.0.0.1:\(s.snmpPort) " + set.joined(separator: " "))
+        section("5. org-b acknowledges the cut through the portal API")
+        let url = "http://127.0.0.1:\(portalPort)/api/v1/vlans/trunk0/20/ack"
+        say("$ curl -s -X POST -H 'Authorization: Bearer \(orgBToken.prefix(8))…' -d '{\"comment\":\"loop in our lab\"}' \(url)")
         let ackAt = MonotonicClock.nanos()
-        let r = try s.snmp("snmpset", set, community: "private")
-        say(r.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        try check(r.status == 0, "snmpset failed: \(r.output)")
-        mark("acknowledged by SNMP SET (noc-operator)")
+        let r = try ChildProcess.run(["/usr/bin/curl", "-s", "--max-time", "10", "-X", "POST", "-H", "Authorization: Bearer \(orgBToken)",
+                                      "-H", "Content-Type: application/json", "-d", #"{"comment":"loop in our lab"}"#,
+                                      "-w", "\nHTTP %{http_code}", url], timeout: .seconds(15))
+        say(r.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        try check(r.exit.status == 0 && r.text.hasSuffix("HTTP 200"), "the portal refused the acknowledgement: \(r.text)")
+        mark("acknowledged through the portal API (org-b-portal)")
+        say("The SNMP way (an NMS SETs loopSentryVlanAction) does the same; step 6b uses it for a restore.")
         try watch(until: "cutApplied on VLAN 20", seconds: 30, since: ackAt) { !self.events.notifications("cutApplied", vlan: 20).isEmpty }
         showRates("VLAN 20 after the cut")
         let delivered = try finishVLAN10Measurement()
@@ -169,6 +176,10 @@ final class Demo {
           - { name: org-c, policy: alarm, vlans: [{ interface: trunk0, vlans: "30" }] }
         remediation: { playbook_dir: \(root)/playbooks, verify_window_ms: 3000 }
         snmp: { enabled: true, agentx_socket: \(s.agentxSocket), ping_interval_s: 1 }
+        portal:
+          listen: "127.0.0.1:\(portalPort)"
+          tokens:
+            - { name: org-b-portal, tenant: org-b, sha256: \(PortalToken.sha256Hex(orgBToken)) }
         syslog:
           - { transport: tcp, address: "127.0.0.1:\(s.syslogPort)" }
         journal: { path: \(dir.appendingPathComponent("journal.sqlite").path) }
