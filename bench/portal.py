@@ -39,8 +39,8 @@ tenants:
   - {{ name: org-b, policy: alarm, vlans: [{{ interface: trunk0, vlans: "20,30" }}] }}
 portal:
   listen: "127.0.0.1:{port}"
-  requests_per_minute: 600000
-  burst: 100000
+  requests_per_minute: 60000
+  burst: 10000
   tokens:
     {noc_line}
     {org_b_line}
@@ -52,6 +52,8 @@ daemon = subprocess.Popen([binary, "run", "--config", config], stdout=log, stder
 try:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and '"started"' not in open(log.name).read():
+        if daemon.poll() is not None:
+            raise SystemExit("the daemon did not start: " + open(log.name).read()[-500:])
         time.sleep(0.1)
     time.sleep(1)
     rss_idle = rss_kib(daemon.pid)
