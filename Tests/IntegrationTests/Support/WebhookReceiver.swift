@@ -51,7 +51,9 @@ final class WebhookReceiver {
         guard process.process.isRunning else { throw ShellError("webhook receiver exited: \(process.stderrText)") }
         guard FileManager.default.fileExists(atPath: logFile) else { return [] }
         let text = try String(contentsOfFile: logFile, encoding: .utf8)
-        return try text.split(separator: "\n").map {
+        // Only whole lines: the receiver may be writing the last one right now.
+        let complete = text.hasSuffix("\n") ? Substring(text) : text[..<(text.lastIndex(of: "\n") ?? text.startIndex)]
+        return try complete.split(separator: "\n").map {
             guard let o = try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] else {
                 throw ShellError("receiver log line is not an object: \($0)")
             }
