@@ -39,6 +39,11 @@ PACKAGES=(
   dpkg-dev binutils lintian debootstrap systemd
   # the webhook client (Foundation's URLSession) links libcurl statically into the package's binary
   libcurl4-openssl-dev
+  # the fleet: Prometheus (promtool) and Alertmanager (amtool) check the shipped rules and
+  # routing and run in the fleet lab test, on loopback ports, started by the test
+  prometheus prometheus-alertmanager
+  # Open vSwitch (userspace datapath, no kernel module) as a lab switch, and its Ansible collection
+  openvswitch-switch
 )
 
 missing=()
