@@ -100,10 +100,14 @@ public final class PortalServer: Service, Sendable {
             logger: quiet)
         let sink = self.sink
         do {
-            try await withGracefulShutdownHandler {
-                try await app.run()
-            } onGracefulShutdown: {
-                sink?.close()
+            // Connection tasks inherit the preference: requests are answered on the portal's own
+            // threads however busy the cooperative pool is.
+            try await withTaskExecutorPreference(PortalExecutor.shared) {
+                try await withGracefulShutdownHandler {
+                    try await app.run()
+                } onGracefulShutdown: {
+                    sink?.close()
+                }
             }
         } catch {
             throw Failure(description: "\(role.isPortal ? "portal" : "metrics") endpoint \(host):\(port): \(Self.reason(error))")
