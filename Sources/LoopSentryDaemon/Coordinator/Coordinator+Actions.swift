@@ -16,7 +16,7 @@ extension Coordinator {
             let key = a.key
             switch a.action {
             case let .journal(t):
-                if t.to == .cut && t.from == .cutting { effects += persistIfConfigured(key, incident: t.incident, .cut, now: now) }
+                if t.to == .cut && t.from == .cutting { persistIfConfigured(key, incident: t.incident, .cut, now: now) }
                 board.setState(key, t.to, at: wall)
                 effects.append(.publish)
                 var r = EventRecord("transition", key: key, at: t.at, tenant: policy.tenantName(key), state: t.to.description,

@@ -81,7 +81,7 @@ extension Coordinator {
             case .restore:
                 nativeDone[j.incident] = ok && d.lane.driver.isNative ? PlaybookAction.restore : nil
                 effects += carryOut(book.restoreFinished(j.key, success: ok, detail: line, at: now), now: now, wall: wall)
-                if ok && d.lane.driver.isNative { effects += persistIfConfigured(j.key, incident: j.incident, .restore, now: now) }
+                if ok && d.lane.driver.isNative { persistIfConfigured(j.key, incident: j.incident, .restore, now: now) }
             case .persist:
                 notes.append(.note(incident: j.incident, at: date, state: book.incidentState(for: j.key).description,
                                    cause: "persistence", detail: "\(ok ? "saved and audited" : "persistence failed"): \(line)"))
@@ -93,9 +93,9 @@ extension Coordinator {
     }
 
     /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.
-    mutating func persistIfConfigured(_ key: DetectionKey, incident: UInt64, _ action: PlaybookAction, now: UInt64) -> [Effect] {
-        guard let (_, r) = policy.target(key), r.persist, nativeDone[incident] == action else { return [] }
+    /// The job joins the scheduler's queue; the next `service` starts it.
+    mutating func persistIfConfigured(_ key: DetectionKey, incident: UInt64, _ action: PlaybookAction, now: UInt64) {
+        guard let (_, r) = policy.target(key), r.persist, nativeDone[incident] == action else { return }
         submit(.persist, key: key, incident: incident, action: action, now: now)
-        return []
     }
 }

@@ -24,7 +24,7 @@ extension Coordinator {
             nativeDone[s.incident] = .cut
             effects.append(.record(EventRecord("persistPending", key: key, at: now, incident: s.incident,
                                                detail: "a native cut was not yet saved by \(r.playbook ?? "-"): running it now")))
-            effects += persistIfConfigured(key, incident: s.incident, .cut, now: now)
+            persistIfConfigured(key, incident: s.incident, .cut, now: now)
         }
         return effects + [.publish] + service(now: now, wall: wall)
     }
