@@ -32,12 +32,16 @@ public final class PortalServer: Service, Sendable {
     private let metrics: @Sendable () -> String
     private let bound = NIOLockedValueBox<Int?>(nil)
     private let sink: PortalSink?
+    private let clock: @Sendable () -> UInt64
 
     /// A server on `host`:`port` (0 picks a free port: see `boundPort`). `metrics` renders the
-    /// exposition text per scrape. TLS files are read here, so a bad one fails the start.
+    /// exposition text per scrape. TLS files are read here, so a bad one fails the start. `clock`
+    /// (monotonic nanoseconds) times the rate limiter's buckets.
     public init(host: String, port: Int, role: Role, tlsCert: String? = nil, tlsKey: String? = nil,
+                clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
                 metrics: @escaping @Sendable () -> String) throws {
         self.host = host
+        self.clock = clock
         self.port = port
         self.role = role
         self.metrics = metrics
@@ -76,7 +80,7 @@ public final class PortalServer: Service, Sendable {
         case .metrics:
             router.get("/metrics", use: exposition)
         case let .portal(backend, sink, tokens, limiter, openMetrics):
-            let api = PortalAPI(backend: backend, sink: sink, tokens: tokens, limiter: limiter)
+            let api = PortalAPI(backend: backend, sink: sink, tokens: tokens, limiter: limiter, clock: clock)
             api.register(on: router)
             PortalPage.register(on: router)
             if openMetrics {

@@ -54,8 +54,10 @@ final class RunningPortal: @unchecked Sendable {
     let server: PortalServer
     private var task: Task<Void, Error>?
 
-    init(burst: Int = 1000, perMinute: Int = 60, role: ((FakeBackend, PortalSink) -> PortalServer.Role)? = nil, tlsCert: String? = nil,
-         tlsKey: String? = nil, port: Int = 0) throws {
+    /// `frozenClock`: the rate limiter's time stands still, so its buckets never refill however
+    /// slowly the test runs.
+    init(burst: Int = 1000, perMinute: Int = 60, frozenClock: Bool = false, role: ((FakeBackend, PortalSink) -> PortalServer.Role)? = nil,
+         tlsCert: String? = nil, tlsKey: String? = nil, port: Int = 0) throws {
         let book = TokenBook([
             PortalTokenConfig(name: "org-a-ops", scope: .tenant("org-a"), sha256: PortalToken.sha256Hex(Self.tokens["org-a"]!)),
             PortalTokenConfig(name: "org-b-ops", scope: .tenant("org-b"), sha256: PortalToken.sha256Hex(Self.tokens["org-b"]!)),
@@ -63,7 +65,9 @@ final class RunningPortal: @unchecked Sendable {
         ])
         let r = role?(backend, sink) ?? .portal(backend: backend, sink: sink, tokens: book,
                                                limiter: RateLimiter(perMinute: perMinute, burst: burst), openMetrics: false)
-        server = try PortalServer(host: "127.0.0.1", port: port, role: r, tlsCert: tlsCert, tlsKey: tlsKey) { "m 1\n" }
+        let start = DispatchTime.now().uptimeNanoseconds
+        server = try PortalServer(host: "127.0.0.1", port: port, role: r, tlsCert: tlsCert, tlsKey: tlsKey,
+                                  clock: frozenClock ? { start } : { DispatchTime.now().uptimeNanoseconds }) { "m 1\n" }
         let server = self.server
         task = Task { try await server.run() }
         sink.publish(Self.rows)
