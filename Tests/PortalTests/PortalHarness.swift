@@ -66,8 +66,9 @@ final class RunningPortal: @unchecked Sendable {
         let r = role?(backend, sink) ?? .portal(backend: backend, sink: sink, tokens: book,
                                                limiter: RateLimiter(perMinute: perMinute, burst: burst), openMetrics: false)
         let start = DispatchTime.now().uptimeNanoseconds
-        server = try PortalServer(host: "127.0.0.1", port: port, role: r, tlsCert: tlsCert, tlsKey: tlsKey,
-                                  clock: frozenClock ? { start } : { DispatchTime.now().uptimeNanoseconds }) { "m 1\n" }
+        var clock: @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+        if frozenClock { clock = { start } }
+        server = try PortalServer(host: "127.0.0.1", port: port, role: r, tlsCert: tlsCert, tlsKey: tlsKey, clock: clock) { "m 1\n" }
         let server = self.server
         task = Task { try await server.run() }
         sink.publish(Self.rows)
