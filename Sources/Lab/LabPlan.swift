@@ -7,6 +7,8 @@ import LoopSentryCore
 ///  P-ha ── sw2 ══ trunk ══ sw1 ── P-hb          (tenant hosts, tagged traffic)
 ///            ╲__ lpN (VLAN N only, TBF) __╱ ╲── P-sensor (trunk0)
 /// ```
+/// With `secondSensor`, switch 2 gets a sensor port too: `trunk1` in `P-sensor`, so two
+/// sensors (a fleet) see the same VLANs from two switches.
 /// `P` is the namespaces' prefix (`lsl` unless the plan says otherwise, see `LabNamespaces`).
 /// Two Linux bridges (`P-sw1`, `P-sw2`, no STP, no vlan_filtering) joined by a trunk whose
 /// allowed VLANs are nftables bridge rules on the trunk ports. `loop N` adds a second link `lpN`
@@ -35,6 +37,8 @@ extension LabStep: ExpressibleByArrayLiteral {
 
 public struct LabPlan: Sendable {
     public static let sensorInterface = "trunk0"
+    /// The second sensor's interface (in the sensor namespace, on switch 2), with `secondSensor`.
+    public static let secondSensorInterface = "trunk1"
     public static let hostInterface = "eth0"
     /// The nftables table of the trunk and loop rules, in each switch's own namespace.
     static let table = "lsl"
@@ -45,11 +49,14 @@ public struct LabPlan: Sendable {
     public var loopRate: String
     /// The namespaces' names.
     public var names: LabNamespaces
+    /// A second sensor port on switch 2 (`trunk1` in the sensor namespace).
+    public var secondSensor: Bool
 
-    public init(vlans: [VLANID], loopRate: String = "8mbit", names: LabNamespaces = .standard) {
+    public init(vlans: [VLANID], loopRate: String = "8mbit", names: LabNamespaces = .standard, secondSensor: Bool = false) {
         self.vlans = vlans.sorted()
         self.loopRate = loopRate
         self.names = names
+        self.secondSensor = secondSensor
     }
 
     public static func loopInterface(_ vlan: VLANID) -> String { "lp\(vlan.value)" }
@@ -69,6 +76,7 @@ public struct LabPlan: Sendable {
         }
         c += link(names.switch1, "trunk", names.switch2, "trunk")
         c += link(names.switch1, "sensor", names.sensor, Self.sensorInterface, bridgeB: false)
+        if secondSensor { c += link(names.switch2, "sensor", names.sensor, Self.secondSensorInterface, bridgeB: false) }
         c += link(names.switch2, "ha", names.hostA, Self.hostInterface, bridgeB: false)
         c += link(names.switch1, "hb", names.hostB, Self.hostInterface, bridgeB: false)
         for sw in [names.switch1, names.switch2] {

@@ -4,8 +4,8 @@ import Yams
 
 extension ConfigLoader {
     static let sensorKeys = ["poll_interval_ms", "drop_tagged", "probe_interval_ms", "sensor_id",
-                             "probe_sender_ip", "probe_target_ip"]
-    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans"]
+                             "probe_sender_ip", "probe_target_ip", "name"]
+    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
                              "vlans", "remediation", "webhooks"]
@@ -26,6 +26,7 @@ extension ConfigLoader {
         if let v = r.int(m["sensor_id"], "sensor.sensor_id", range: 0...255) { s.sensorID = UInt8(v) }
         if let v = ipv4(m["probe_sender_ip"], "sensor.probe_sender_ip", r) { s.probeSenderIP = v }
         if let v = ipv4(m["probe_target_ip"], "sensor.probe_target_ip", r) { s.probeTargetIP = v }
+        readSensorName(m, r, &s)
     }
 
     static func readInterface(_ node: Node, _ path: String, _ r: ConfigReader) -> InterfaceConfig? {
@@ -44,6 +45,7 @@ extension ConfigLoader {
             i.overrides.append(VLANThresholdOverride(vlans: set, thresholds: d))
         }
         if let p = m["probe_vlans"], let set = vlanSet(p, "\(path).probe_vlans", r) { i.probeVLANs = set }
+        if let v = r.int(m["sensor_id"], "\(path).sensor_id", range: 0...255) { i.sensorID = UInt8(v) }
         return i
     }
 

@@ -45,6 +45,7 @@ public enum ConfigLoader {
         if let m = r.mapping(top["portal"], "portal", allowed: portalKeys) { c.portal = readPortal(m, top["portal"], r) }
         crossCheck(c, r)
         crossCheckPortal(c, r)
+        crossCheckSensorIdentity(c, top["sensor"], r)
         if !r.errors.isEmpty {
             throw ConfigErrors(errors: r.errors.sorted { ($0.line ?? 0, $0.path) < ($1.line ?? 0, $1.path) })
         }

@@ -93,16 +93,18 @@ extension Configuration {
     /// A few lines that say what this configuration will do, for `loopsentry check-config`.
     public func explanation() -> [String] {
         var out: [String] = []
-        out.append("sensor: counters read every \(sensor.pollIntervalMilliseconds) ms; tagged frames "
+        let named = sensor.name == nil ? "\(sensor.effectiveName) (the host name)" : sensor.effectiveName
+        out.append("sensor \(named): counters read every \(sensor.pollIntervalMilliseconds) ms; tagged frames "
                    + (sensor.dropTagged ? "dropped after counting" : "passed on")
-                   + "; probes every \(sensor.probeIntervalMilliseconds) ms as sensor \(sensor.sensorID)")
-        for i in interfaces {
+                   + "; probes every \(sensor.probeIntervalMilliseconds) ms")
+        for (index, i) in interfaces.enumerated() {
             let d = i.detection ?? DetectionThresholds()
             var line = "interface \(i.name)\(i.netns.map { " (netns \($0))" } ?? ""): storm at ≥\(Int(d.broadcast.rising)) broadcast/s"
                 + " for \(Self.ms(d.sustain)) ms, over at ≤\(Int(d.broadcast.falling))/s for \(Self.ms(d.clear)) ms"
             if let m = d.multicast { line += "; multicast ≥\(Int(m.rising))/s" }
             if !i.overrides.isEmpty { line += "; overrides for VLANs " + i.overrides.map { "\($0.vlans)" }.joined(separator: " ") }
             line += i.probeVLANs.isEmpty ? "; no probes" : "; probes on \(i.probeVLANs)"
+            line += " (probe id \(probeID(ofInterfaceAt: index)))"
             if i.countInner { line += "; QinQ pairs counted" }
             out.append(line)
         }

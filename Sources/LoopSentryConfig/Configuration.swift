@@ -37,7 +37,11 @@ public struct SensorConfig: Equatable, Sendable {
     /// Drop tagged frames after counting them (protects the sensor host in a storm).
     public var dropTagged = true
     public var probeIntervalMilliseconds = 1000
+    /// The probe id of the first interface; the n-th (from 0) without its own
+    /// `interfaces[].sensor_id` uses this + n.
     public var sensorID: UInt8 = 1
+    /// This sensor's name in the fleet (`sensor.name`); nil: the host name (`effectiveName`).
+    public var name: String?
     public var probeSenderIP: [UInt8] = [0, 0, 0, 0]
     public var probeTargetIP: [UInt8] = [192, 0, 2, 1]
     public init() {}
@@ -50,6 +54,8 @@ public struct InterfaceConfig: Equatable, Sendable {
     public var detection: DetectionThresholds?
     public var overrides: [VLANThresholdOverride] = []
     public var probeVLANs = VLANSet()
+    /// This interface's probe id (in its probe MACs); nil: `sensor.sensor_id` + its position.
+    public var sensorID: UInt8?
     public var line: Int?
     public init(name: String) { self.name = name }
 }

@@ -27,9 +27,11 @@ public struct EventRecord: Codable, Equatable, Sendable {
     public var detail: String?
     /// Who caused it (`operatorAction`, `notification`, `thresholds`).
     public var author: String?
+    /// The name of the sensor that wrote the line (`sensor.name`; filled by the shell).
+    public var sensor: String?
 
     enum CodingKeys: String, CodingKey {
-        case event, time, interface, vlan, tenant, state, incident, rate, threshold, notification, storm, from, detail, author
+        case event, time, interface, vlan, tenant, state, incident, rate, threshold, notification, storm, from, detail, author, sensor
         case monotonicNanos = "monotonic_ns"
     }
 

@@ -67,11 +67,11 @@ final class AgentXSession {
 
     /// Sends one notification to the master (`send_v2trap`): snmpTrapOID.0, then the
     /// MIB's objects for its kind; the library prepends sysUpTime.0.
-    func send(_ notification: NOCNotification) {
+    func send(_ notification: NOCNotification, sensorName: String) {
         var list: UnsafeMutablePointer<netsnmp_variable_list>?
         SNMPValue.objectIdentifier(NotificationVarbinds.trapOID(notification.kind))
             .append(to: &list, oid: LoopSentryMIB.snmpTrapOID)
-        for (oid, value) in NotificationVarbinds.varbinds(notification) {
+        for (oid, value) in NotificationVarbinds.varbinds(notification, sensorName: sensorName) {
             value.append(to: &list, oid: oid)
         }
         send_v2trap(list)

@@ -30,6 +30,7 @@ public enum LoopSentryMIB {
         case notifySuppressed = 5
         case notifyDropped = 6
         case notifyQueued = 7
+        case sensorName = 8
 
         /// The instance suffix (`.0`) relative to `objects`.
         var suffix: OID { Self.suffixes[Int(rawValue) - 1] }
@@ -77,6 +78,9 @@ public enum LoopSentryMIB {
 
     /// The full OID of a notification.
     public static func notificationOID(_ arc: Int) -> OID { notifications + [UInt(arc)] }
+
+    /// The full OID of a scalar's instance (`.0`).
+    public static func scalarOID(_ scalar: Scalar) -> OID { objects + scalar.suffix }
 
     /// The full OID of a table cell.
     public static func cellOID(_ column: Column, ifIndex: Int32, vlan: UInt16) -> OID {

@@ -9,6 +9,7 @@ struct ScalarValues: Equatable, Sendable {
     var notifySuppressed: UInt32 = 0
     var notifyDropped: UInt32 = 0
     var notifyQueued: UInt32 = 0
+    var sensorName: String = ""
 }
 
 /// What a GET finds at an OID.
@@ -35,6 +36,7 @@ struct MIBView: Sendable {
         case .notifySuppressed: .counter32(scalars.notifySuppressed)
         case .notifyDropped: .counter32(scalars.notifyDropped)
         case .notifyQueued: .gauge32(scalars.notifyQueued)
+        case .sensorName: .string(scalars.sensorName)
         }
     }
 

@@ -15,6 +15,8 @@ public struct MetricsExtra: Equatable, Sendable {
     public var notificationsDropped: UInt64
     /// Syslog messages lost (queue full or collector unreachable) since start.
     public var syslogDropped: UInt64
+    /// False while journal writes fail (no cut starts until one succeeds).
+    public var journalWritable: Bool = true
 
     public init(uptimeSeconds: Double = 0, openIncidents: Int = 0, notificationsSent: UInt64 = 0,
                 notificationsSuppressed: UInt64 = 0, notificationsDropped: UInt64 = 0, syslogDropped: UInt64 = 0) {
@@ -29,8 +31,9 @@ public struct MetricsExtra: Equatable, Sendable {
 
 /// Renders the daemon's state in the Prometheus text exposition format 0.0.4: pure, no I/O.
 ///
-/// Per-VLAN series carry the labels `interface` (Linux name), `vlan` and `tenant` ("" when
-/// the VLAN belongs to no tenant). Rows are sorted by (ifIndex, VLAN) and families come in a
+/// Per-VLAN series carry the labels `interface` (Linux name), `vlan`, `tenant` ("" when
+/// the VLAN belongs to no tenant) and `sensor` (the sensor's name); every other series carries
+/// `sensor` too, so one Prometheus tells many sensors apart (see docs/fleet.md). Rows are sorted by (ifIndex, VLAN) and families come in a
 /// fixed order, so equal input gives byte-equal output. A per-VLAN family with no rows is
 /// left out entirely (as client_golang does); the process-level families are always present.
 ///
@@ -42,8 +45,8 @@ public enum MetricsExposition {
     /// The `Content-Type` of a rendered exposition.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// The exposition of `rows` (any order) and `extra`, ending with a newline.
-    public static func render(rows: [VLANStatusRow], extra: MetricsExtra) -> String {
+    /// The exposition of `rows` (any order), `extra` and the sensor's `identity`, ending with a newline.
+    public static func render(rows: [VLANStatusRow], extra: MetricsExtra, identity: MetricsIdentity = MetricsIdentity()) -> String {
         let sorted = rows.sorted { $0.key < $1.key }
         var out = ""
         if !sorted.isEmpty {
@@ -51,14 +54,15 @@ public enum MetricsExposition {
                 writeHeader(family.name, family.kind, family.help, to: &out)
                 for row in sorted {
                     let (extraLabels, value) = family.sample(row)
-                    writeSample(family.name, labels: vlanLabels(row) + extraLabels, value: String(value), to: &out)
+                    writeSample(family.name, labels: vlanLabels(row) + identity.labels + extraLabels, value: String(value), to: &out)
                 }
             }
         }
         for family in processFamilies {
             writeHeader(family.name, family.kind, family.help, to: &out)
-            writeSample(family.name, labels: [], value: family.value(extra), to: &out)
+            writeSample(family.name, labels: identity.labels, value: family.value(extra), to: &out)
         }
+        writeIdentityFamilies(identity, to: &out)
         return out
     }
 
@@ -140,7 +144,13 @@ public enum MetricsExposition {
                    help: "Broadcast frames per second at or below which a storm is over.") { ([], UInt64($0.fallingThreshold)) },
         VLANFamily(name: "loopsentry_vlan_incident_state", kind: .gauge,
                    help: "The VLAN's current incident state: one series per VLAN with value 1, the state in the state label "
-                       + "(normal, detected, pendingAck, cutting, cut, cutFailed, restoring).") { ([("state", $0.state.description)], 1) },
+                       + "(normal, detected, pendingAck, cutting, cut, cutFailed, restoring); the policy label is the tenant's policy.") {
+            ([("policy", $0.policy.description), ("state", $0.state.description)], 1)
+        },
+        VLANFamily(name: "loopsentry_vlan_state_changed_timestamp_seconds", kind: .gauge,
+                   help: "When the VLAN's incident state last changed, in seconds since 1970 (UTC).") {
+            ([], UInt64(max(0, $0.lastChange.millisecondsSince1970 / 1000)))
+        },
     ]
 
     static let processFamilies: [ProcessFamily] = [
@@ -156,6 +166,8 @@ public enum MetricsExposition {
                       help: "SNMP notifications lost because the outage queue was full.") { String($0.notificationsDropped) },
         ProcessFamily(name: "loopsentry_syslog_dropped_total", kind: .counter,
                       help: "Syslog messages lost.") { String($0.syslogDropped) },
+        ProcessFamily(name: "loopsentry_journal_writable", kind: .gauge,
+                      help: "1 while the journal can be written; 0 while writes fail and no cut can start.") { $0.journalWritable ? "1" : "0" },
     ]
 
     // MARK: - Lines

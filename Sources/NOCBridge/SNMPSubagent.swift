@@ -45,7 +45,7 @@ public final class SNMPSubagent: @unchecked Sendable {
         shared = Mutex(Shared(
             scalars: ScalarValues(version: configuration.version, startTime: configuration.startTime,
                                   notifyGlobalLimit: limits.globalPerMinute,
-                                  notifyVlanLimit: limits.perVLANPerMinute),
+                                  notifyVlanLimit: limits.perVLANPerMinute, sensorName: configuration.sensorName),
             queue: BoundedQueue(capacity: configuration.queueCapacity),
             handler: actionHandler))
         wakeFD = try systemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
@@ -169,7 +169,7 @@ public final class SNMPSubagent: @unchecked Sendable {
             s.scalars.notifyQueued = UInt32(s.queue.count)
             return n
         }) {
-            session.send(next)
+            session.send(next, sensorName: configuration.sensorName)
             shared.withLock { $0.sent &+= 1 }
             sent += 1
         }

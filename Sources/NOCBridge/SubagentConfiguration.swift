@@ -17,6 +17,9 @@ public struct SubagentConfiguration: Sendable {
     public var version: String
     /// `loopSentryStartTime`.
     public var startTime: UTCTimestamp
+    /// `loopSentrySensorName`, also the last varbind of every notification.
+    public var sensorName: String = ""
+
     /// Notification rate limits (also shown as `loopSentryNotify*Limit`).
     public var limits: NotificationLimits = NotificationLimits()
     /// Notifications held while the master is unreachable; beyond this the oldest is dropped.

@@ -50,8 +50,8 @@ public enum SyslogEventKind: String, CaseIterable, Sendable {
 }
 
 /// One LoopSentry event as it goes to syslog: MSGID from `kind`, the fields as structured data
-/// `[loopsentry@8072 ifname= vlan= tenant= rate= threshold= state= incident=]` (all seven always
-/// present, in that order; empty when not applicable), and a readable MSG.
+/// `[loopsentry@8072 ifname= vlan= tenant= rate= threshold= state= incident= sensor=]` (all eight
+/// always present, in that order; empty when not applicable), and a readable MSG.
 public struct SyslogEvent: Hashable, Sendable {
     /// The VLAN of the event: one 802.1Q ID, or a QinQ pair written `outer.inner`.
     public enum VLAN: Hashable, Sendable, CustomStringConvertible {
@@ -83,6 +83,8 @@ public struct SyslogEvent: Hashable, Sendable {
     public var detail: String?
     /// Overrides `kind.defaultSeverity` when set.
     public var severity: SyslogSeverity?
+    /// The name of the sensor that saw it (`sensor.name`), set by the sink.
+    public var sensor: String = ""
 
     public init(kind: SyslogEventKind, interface: String, vlan: VLAN?, tenant: String = "",
                 rate: Double? = nil, threshold: Double? = nil, state: String = "", incident: String = "",
@@ -99,13 +101,13 @@ public struct SyslogEvent: Hashable, Sendable {
         self.severity = severity
     }
 
-    /// The `loopsentry@<PEN>` element with the event's seven fields.
+    /// The `loopsentry@<PEN>` element with the event's eight fields.
     public var structuredDataElement: SyslogSDElement {
         // The names are constants that satisfy the SD-NAME rule, so this cannot fail.
         try! SyslogSDElement(id: Syslog.eventSDID, [
             "ifname": interface, "vlan": vlan?.description ?? "", "tenant": tenant,
             "rate": Self.pps(rate), "threshold": Self.pps(threshold), "state": state,
-            "incident": incident,
+            "incident": incident, "sensor": sensor,
         ])
     }
 

@@ -48,6 +48,9 @@ struct LabUpCommand: ParsableCommand {
     @Option(name: .long, help: "Broadcast frames per second per VLAN from tenant host P-ha (0 = none).")
     var trafficRate: Int = 20
 
+    @Flag(name: .long, help: "Also a sensor port on switch 2: trunk1 in P-sensor (two sensors, one per switch).")
+    var secondSensor = false
+
     func validate() throws {
         _ = try LabVLANs.parse(vlans)
         guard (0...100_000).contains(trafficRate) else { throw ValidationError("--traffic-rate must be 0-100000") }
@@ -59,7 +62,7 @@ struct LabUpCommand: ParsableCommand {
             throw LabError.alreadyUp
         }
         let list = try LabVLANs.parse(vlans)
-        let plan = LabPlan(vlans: list, names: names)
+        let plan = LabPlan(vlans: list, names: names, secondSensor: secondSensor)
         do {
             try LabRunner().run(plan.up())
             try LabRunner().waitUntilForwarding(in: [names.switch1, names.switch2])
@@ -73,7 +76,9 @@ struct LabUpCommand: ParsableCommand {
             LabTeardown.run(names)
             throw error
         }
-        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); sensor interface \(LabPlan.sensorInterface) in netns \(names.sensor)")
+        let sensors = secondSensor ? "sensor interfaces \(LabPlan.sensorInterface) (sw1) and \(LabPlan.secondSensorInterface) (sw2)"
+            : "sensor interface \(LabPlan.sensorInterface)"
+        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); \(sensors) in netns \(names.sensor)")
     }
 }
 

@@ -3,15 +3,16 @@
 
 Verifies every POST's LoopSentry-Signature on its own (Python's hmac and hashlib, not the
 daemon's code), answers as the mode file says, and appends one JSON line per request to the log:
-{"delivery", "mode", "status", "verified", "skew", "signature", "body", "raw", "at"}; status is null when no
-answer was sent.
+{"delivery", "mode", "status", "verified", "skew", "signature", "body", "raw", "path", "at"}; status is null
+when no answer was sent. With --unsigned (Alertmanager's webhooks, which sign nothing) every POST
+counts as verified and the secret file is not read.
 
 Modes (the mode file's first word, read at each request):
   ok    200
   fail  500
   hang  holds the request for --hang seconds, then closes without an answer
 
-Usage: webhook_receiver.py --port-file F --secret-file S --mode-file M --log L [--hang 30]
+Usage: webhook_receiver.py --port-file F (--secret-file S | --unsigned) --mode-file M --log L [--hang 30]
 The port it bound (on 127.0.0.1, chosen by the kernel) is written to the port file.
 """
 import argparse
@@ -41,13 +42,18 @@ def verify(secret: bytes, header: str, body: bytes, now: float):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port-file", required=True)
-    p.add_argument("--secret-file", required=True)
+    p.add_argument("--secret-file")
+    p.add_argument("--unsigned", action="store_true")
     p.add_argument("--mode-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--hang", type=float, default=30)
     a = p.parse_args()
-    with open(a.secret_file, "rb") as f:
-        secret = f.read().strip()
+    if not a.unsigned and not a.secret_file:
+        p.error("--secret-file or --unsigned is required")
+    secret = b""
+    if not a.unsigned:
+        with open(a.secret_file, "rb") as f:
+            secret = f.read().strip()
     lock = threading.Lock()
 
     def record(entry):
@@ -67,7 +73,10 @@ def main():
                     mode = (f.read().split() or ["ok"])[0]
             except OSError:
                 mode = "ok"
-            verified, skew = verify(secret, self.headers.get("LoopSentry-Signature", ""), body, time.time())
+            if a.unsigned:
+                verified, skew = True, None
+            else:
+                verified, skew = verify(secret, self.headers.get("LoopSentry-Signature", ""), body, time.time())
             try:
                 parsed = json.loads(body)
             except ValueError:
@@ -75,7 +84,7 @@ def main():
             entry = {"delivery": self.headers.get("LoopSentry-Delivery"), "mode": mode, "verified": verified,
                      "skew": skew, "signature": self.headers.get("LoopSentry-Signature"), "body": parsed,
                      "raw": body.decode("utf-8", "replace"), "contentType": self.headers.get("Content-Type"),
-                     "at": time.time(), "status": None}
+                     "path": self.path, "at": time.time(), "status": None}
             if mode == "hang":
                 time.sleep(a.hang)
                 record(entry)

@@ -8,7 +8,7 @@ import Testing
 final class DaemonWebhookTests {
     static let noop = ["noop.yml": "- hosts: \"{{ target_host }}\"\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: { msg: ok }\n"]
     static let bodyKeys: Set<String> = ["id", "sensor", "tenant", "interface", "vlan", "notification", "state", "incident",
-                                        "rate", "threshold", "author", "detail", "time"]
+                                        "rate", "threshold", "author", "detail", "time", "sensor_name"]
     let lab: VethLab
 
     init() throws { lab = try VethLab() }

@@ -88,7 +88,7 @@ final class DemoEndToEndTests {
         let syslog = try read("syslog.log")
         let cutpend = try #require(syslog.components(separatedBy: "\n").first { $0.contains(" CUTPEND ") })
         #expect(cutpend.contains("[loopsentry@8072 ifname=\"trunk0\" vlan=\"20\" tenant=\"org-b\""))
-        #expect(cutpend.contains("state=\"pendingAck\" incident=\"1\"]"))
+        #expect(cutpend.contains("state=\"pendingAck\" incident=\"1\" sensor=\""))
         #expect(cutpend.contains(" loopsentry "))
         let sd = try read("syslog-sd.log")
         #expect(sd.contains("CUTPEND") && sd.contains("\"tenant\": \"org-b\"") || sd.contains("\"tenant\":\"org-b\""), "\(sd.prefix(500))")

@@ -32,9 +32,9 @@ public struct SuiteLab: Sendable {
     }
 
     /// Builds the lab (VLANs 10, 20, 30 by default, no tenant traffic unless `trafficRate`).
-    public func up(vlans: String = "10,20,30", trafficRate: Int = 0) throws {
+    public func up(vlans: String = "10,20,30", trafficRate: Int = 0, secondSensor: Bool = false) throws {
         down()
-        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)])
+        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)] + (secondSensor ? ["--second-sensor"] : []))
     }
 
     public func down() { _ = try? run(["down"]) }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct MIBViewTests {
     let view = MIBView(table: Fixtures.table,
                        scalars: ScalarValues(version: "1.2.3", startTime: Fixtures.t0,
-                                             notifyGlobalLimit: 120, notifyVlanLimit: 12))
+                                             notifyGlobalLimit: 120, notifyVlanLimit: 12, sensorName: "edge-7"))
     let state = LoopSentryMIB.Column.state.rawValue
 
     @Test func tableIsSortedByIfIndexThenVLANAndDropsInvalidKeys() {
@@ -43,9 +43,10 @@ import Testing
 
     @Test func getNextWalksScalarsThenEachColumnInRowOrderThenEnds() {
         let all = walk(from: [])
-        #expect(all.count == 7 + 17 * 5)
-        #expect(all.prefix(8) == [[1, 1, 0], [1, 2, 0], [1, 3, 0], [1, 4, 0], [1, 5, 0], [1, 6, 0], [1, 7, 0],
+        #expect(all.count == 8 + 17 * 5)
+        #expect(all.prefix(9) == [[1, 1, 0], [1, 2, 0], [1, 3, 0], [1, 4, 0], [1, 5, 0], [1, 6, 0], [1, 7, 0], [1, 8, 0],
                                   [2, 1, 3, 3, 10]])
+        #expect(view.get([1, 8, 0][...]) == .value(.string("edge-7")))
         let stateColumn = all.filter { $0.starts(with: [2, 1, state]) }.map { Array($0.suffix(2)) }
         #expect(stateColumn == [[3, 10], [3, 20], [3, 4094], [7, 5], [7, 30]])
         #expect(all.last == [2, 1, 19, 7, 30])
@@ -73,7 +74,7 @@ import Testing
 
     @Test func emptyTableEndsAfterTheScalars() {
         let empty = MIBView(table: .empty, scalars: view.scalars)
-        #expect(empty.next(after: [1, 7, 0], inclusive: false) == nil)
+        #expect(empty.next(after: [1, 8, 0], inclusive: false) == nil)
     }
 
     @Test func dateAndTimeIsElevenOctetsUTC() {

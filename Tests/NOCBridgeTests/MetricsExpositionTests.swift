@@ -39,6 +39,17 @@ import Testing
         # HELP loopsentry_syslog_dropped_total Syslog messages lost.
         # TYPE loopsentry_syslog_dropped_total counter
         loopsentry_syslog_dropped_total 0
+        \(journalAndInfo)
+        """
+
+    /// The last families with the default identity and a writable journal.
+    static let journalAndInfo = """
+        # HELP loopsentry_journal_writable 1 while the journal can be written; 0 while writes fail and no cut can start.
+        # TYPE loopsentry_journal_writable gauge
+        loopsentry_journal_writable 1
+        # HELP loopsentry_sensor_info Always 1: the sensor's name and LoopSentry version as labels (absent: the sensor is not scraped).
+        # TYPE loopsentry_sensor_info gauge
+        loopsentry_sensor_info{sensor="",version=""} 1
 
         """
 
@@ -88,10 +99,14 @@ import Testing
             # TYPE loopsentry_vlan_falling_threshold_pps gauge
             loopsentry_vlan_falling_threshold_pps{interface="trunk0",vlan="10",tenant=""} 50
             loopsentry_vlan_falling_threshold_pps{interface="trunk1",vlan="30",tenant="globex"} 100
-            # HELP loopsentry_vlan_incident_state The VLAN's current incident state: one series per VLAN with value 1, the state in the state label (normal, detected, pendingAck, cutting, cut, cutFailed, restoring).
+            # HELP loopsentry_vlan_incident_state The VLAN's current incident state: one series per VLAN with value 1, the state in the state label (normal, detected, pendingAck, cutting, cut, cutFailed, restoring); the policy label is the tenant's policy.
             # TYPE loopsentry_vlan_incident_state gauge
-            loopsentry_vlan_incident_state{interface="trunk0",vlan="10",tenant="",state="normal"} 1
-            loopsentry_vlan_incident_state{interface="trunk1",vlan="30",tenant="globex",state="cut"} 1
+            loopsentry_vlan_incident_state{interface="trunk0",vlan="10",tenant="",policy="alarm",state="normal"} 1
+            loopsentry_vlan_incident_state{interface="trunk1",vlan="30",tenant="globex",policy="auto",state="cut"} 1
+            # HELP loopsentry_vlan_state_changed_timestamp_seconds When the VLAN's incident state last changed, in seconds since 1970 (UTC).
+            # TYPE loopsentry_vlan_state_changed_timestamp_seconds gauge
+            loopsentry_vlan_state_changed_timestamp_seconds{interface="trunk0",vlan="10",tenant=""} 1795000000
+            loopsentry_vlan_state_changed_timestamp_seconds{interface="trunk1",vlan="30",tenant="globex"} 1795000000
             # HELP loopsentry_uptime_seconds Seconds since the daemon started.
             # TYPE loopsentry_uptime_seconds gauge
             loopsentry_uptime_seconds 12.5
@@ -110,7 +125,7 @@ import Testing
             # HELP loopsentry_syslog_dropped_total Syslog messages lost.
             # TYPE loopsentry_syslog_dropped_total counter
             loopsentry_syslog_dropped_total 3
-
+            \(Self.journalAndInfo)
             """
         #expect(MetricsExposition.render(rows: Self.rows, extra: Self.extra) == golden)
     }
@@ -131,7 +146,7 @@ import Testing
         var row = Self.rows[1]
         row.tenant = "org \"b\"\\\nline2"
         let text = MetricsExposition.render(rows: [row], extra: MetricsExtra())
-        #expect(text.contains(#"loopsentry_vlan_incident_state{interface="trunk0",vlan="10",tenant="org \"b\"\\\nline2",state="normal"} 1"#))
+        #expect(text.contains(#"loopsentry_vlan_incident_state{interface="trunk0",vlan="10",tenant="org \"b\"\\\nline2",policy="alarm",state="normal"} 1"#))
         #expect(ExpositionValidator.problems(in: text) == [])
         let sample = ExpositionValidator.parseSample(text.split(separator: "\n").last { $0.hasPrefix("loopsentry_vlan_frames_pps") }!)
         #expect(sample?.labels == ["interface=trunk0", "vlan=10", "tenant=org \"b\"\\\nline2"])

@@ -63,11 +63,11 @@ import Testing
 
     @Test func notificationVarbindsFollowTheMIB() {
         let n = NOCNotification(kind: .loopConfirmed, row: Fixtures.row(3, 20, state: .detected))
-        let vbs = NotificationVarbinds.varbinds(n)
+        let vbs = NotificationVarbinds.varbinds(n, sensorName: "edge-7")
         let base = LoopSentryMIB.objects + [2, 1]
-        #expect(vbs.map(\.oid) == [3, 13, 8, 11, 15, 7].map { base + [$0, 3, 20] })
+        #expect(vbs.map(\.oid) == [3, 13, 8, 11, 15, 7].map { base + [$0, 3, 20] } + [LoopSentryMIB.objects + [1, 8, 0]])
         #expect(vbs.map(\.value) == [.string("trunk0"), .string("acme"), .gauge32(40), .gauge32(1000),
-                                     .integer(2), .counter64(6)])
+                                     .integer(2), .counter64(6), .string("edge-7")])
         #expect(NotificationVarbinds.trapOID(.vlanRestored) == [1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 1, 0, 7])
     }
 }

@@ -27,6 +27,7 @@ extension SNMPIntegrationTests {
             "LOOPSENTRY-MIB::loopSentryVlanBroadcastRate.3.20 = Gauge32: 40 frames per second",
             "LOOPSENTRY-MIB::loopSentryVlanRisingThreshold.3.20 = Gauge32: 1000 frames per second",
             "LOOPSENTRY-MIB::loopSentryVlanState.3.20 = INTEGER: detected(2)",
+            "LOOPSENTRY-MIB::loopSentrySensorName.0 = STRING: edge-7",
         ].joined(separator: "\t"), "\(lab.diagnostics)")
     }
 
@@ -93,6 +94,7 @@ extension SNMPIntegrationTests {
             "LOOPSENTRY-MIB::loopSentryVlanRisingThreshold.7.30 = Gauge32: 1000 frames per second",
             "LOOPSENTRY-MIB::loopSentryVlanState.7.30 = INTEGER: cut(5)",
             "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.7.30 = STRING: auto",
+            "LOOPSENTRY-MIB::loopSentrySensorName.0 = STRING: edge-7",
         ].joined(separator: "\t"), "\(lab.diagnostics)")
         #expect(subagent.statistics.queued == 0)
         print("NOCBridge: table answered \(String(format: "%.2f", elapsed)) s after snmpd restarted")

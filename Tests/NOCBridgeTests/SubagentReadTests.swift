@@ -58,10 +58,10 @@ extension SNMPIntegrationTests {
         #expect(walk.status == 0 && bulk.status == 0, "\(walk.stderr)\(bulk.stderr)")
         #expect(walk.stdout == bulk.stdout)
         let lines = walk.stdout.split(separator: "\n")
-        #expect(lines.count == 7 + 17 * 5)
+        #expect(lines.count == 8 + 17 * 5)
         // The counters depend on what other tests of this process sent.
         let stats = lab.shared.subagent.statistics
-        #expect(lines.prefix(7).joined(separator: "\n") == """
+        #expect(lines.prefix(8).joined(separator: "\n") == """
         LOOPSENTRY-MIB::loopSentryVersion.0 = STRING: 0.1.0-test
         LOOPSENTRY-MIB::loopSentryStartTime.0 = STRING: 2026-11-18,11:6:40.0,+0:0
         LOOPSENTRY-MIB::loopSentryNotifyGlobalLimit.0 = Gauge32: 600 notifications per minute
@@ -69,6 +69,7 @@ extension SNMPIntegrationTests {
         LOOPSENTRY-MIB::loopSentryNotifySuppressed.0 = Counter32: \(stats.suppressed)
         LOOPSENTRY-MIB::loopSentryNotifyDropped.0 = Counter32: \(stats.dropped)
         LOOPSENTRY-MIB::loopSentryNotifyQueued.0 = Gauge32: 0
+        LOOPSENTRY-MIB::loopSentrySensorName.0 = STRING: edge-7
         """)
         let states = lines.filter { $0.contains("loopSentryVlanState.") }.joined(separator: "\n")
         #expect(states == """
@@ -79,7 +80,7 @@ extension SNMPIntegrationTests {
         LOOPSENTRY-MIB::loopSentryVlanState.7.30 = INTEGER: cut(5)
         """)
         // Every column comes in full before the next, in (ifIndex, VLAN) order.
-        let instances = lines.dropFirst(7).map { $0.split(separator: " ")[0].split(separator: "::")[1] }
+        let instances = lines.dropFirst(8).map { $0.split(separator: " ")[0].split(separator: "::")[1] }
         let expected = LoopSentryMIB.Column.accessible.flatMap { c in
             ["3.10", "3.20", "3.4094", "7.5", "7.30"].map { "\(name(c)).\($0)" }
         }

@@ -57,13 +57,14 @@ import Testing
 @Suite struct SyslogEventTests {
     let stamp = SyslogTimestamp(secondsSinceEpoch: 1_700_000_000, microseconds: 123_456, utcOffsetMinutes: 540)
 
-    @Test func stormEventFormatsAllSevenParameters() throws {
-        let event = SyslogEvent(kind: .storm, interface: "eth1", vlan: .single(VLANID(20)!), tenant: "acme",
+    @Test func stormEventFormatsAllEightParameters() throws {
+        var event = SyslogEvent(kind: .storm, interface: "eth1", vlan: .single(VLANID(20)!), tenant: "acme",
                                 rate: 15_000.4, threshold: 1000, state: "detected", incident: "42")
+        event.sensor = "edge-7"
         let text = try event.message(timestamp: stamp, hostname: "sensor1", procID: "77").formatted()
         #expect(text == "<28>1 2023-11-15T07:13:20.123456+09:00 sensor1 loopsentry 77 STORM "
             + "[loopsentry@8072 ifname=\"eth1\" vlan=\"20\" tenant=\"acme\" rate=\"15000\" threshold=\"1000\" "
-            + "state=\"detected\" incident=\"42\"] \u{FEFF}broadcast storm detected on eth1 VLAN 20 tenant acme: "
+            + "state=\"detected\" incident=\"42\" sensor=\"edge-7\"] \u{FEFF}broadcast storm detected on eth1 VLAN 20 tenant acme: "
             + "15000 pps (threshold 1000 pps), state detected")
     }
 
@@ -71,8 +72,8 @@ import Testing
         let pair = VLANPair(outer: VLANID(100)!, inner: VLANID(7)!)
         let event = SyslogEvent(kind: .action, interface: "eth2", vlan: .qinq(pair), detail: "ack by noc")
         let parsed = try #require(SDTestParser.parse(event.structuredDataElement.formatted))
-        #expect(parsed[0].params.map(\.name) == ["ifname", "vlan", "tenant", "rate", "threshold", "state", "incident"])
-        #expect(parsed[0].params.map(\.value) == ["eth2", "100.7", "", "", "", "", ""])
+        #expect(parsed[0].params.map(\.name) == ["ifname", "vlan", "tenant", "rate", "threshold", "state", "incident", "sensor"])
+        #expect(parsed[0].params.map(\.value) == ["eth2", "100.7", "", "", "", "", "", ""])
         #expect(event.text == "operator action on eth2 VLAN 100.7 - ack by noc")
     }
 

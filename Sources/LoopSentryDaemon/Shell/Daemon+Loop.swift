@@ -46,8 +46,9 @@ extension Daemon {
             if now - lastPublish >= 500_000_000 || publishDue {
                 publishDue = true
                 publishIfDue()
-                sinks.metrics?.update(extra: sinks.extra(uptimeSeconds: Double(now - startedAt) / 1e9,
-                                                         openIncidents: coordinator.book.machines.count))
+                var extra = sinks.extra(uptimeSeconds: Double(now - startedAt) / 1e9, openIncidents: coordinator.book.machines.count)
+                extra.journalWritable = coordinator.journalHealth.allowsCuts
+                sinks.metrics?.update(extra: extra)
                 lastPublish = now
             }
         }

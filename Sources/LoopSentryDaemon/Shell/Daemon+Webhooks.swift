@@ -25,7 +25,8 @@ extension Daemon {
         let leftover = try journal.undeliveredWebhooks()
         guard !targets.isEmpty || !leftover.isEmpty else { return }
         let log = self.log
-        let sink = try WebhookSink(targets: targets, store: journal, sensor: Int(config.sensor.sensorID)) { report in
+        let sink = try WebhookSink(targets: targets, store: journal, sensor: Int(config.sensor.sensorID),
+                                   sensorName: config.sensor.effectiveName) { report in
             log.write(Self.record(report))
         }
         sinks.add(sink)

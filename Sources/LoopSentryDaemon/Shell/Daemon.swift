@@ -62,14 +62,15 @@ final class Daemon: @unchecked Sendable {
 
     /// Attaches the sensors (in their namespaces) and starts the probes.
     func attachSensors() throws {
-        for i in config.interfaces {
+        for (index, i) in config.interfaces.enumerated() {
             let s = config.sensor
+            let probeID = config.probeID(ofInterfaceAt: index)
             let pipeline = try NetworkNamespace.run(in: i.netns) {
                 try SensorPipeline(
                     interface: i.name,
                     settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner),
                     probeVLANs: Array(i.probeVLANs),
-                    probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: s.sensorID),
+                    probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: probeID),
                                            senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),
                     probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000)
             }
@@ -92,7 +93,7 @@ final class Daemon: @unchecked Sendable {
                 transport: target.transport.rawValue, address: target.address,
                 tls: SyslogTLSSettings(caFile: target.caFile, certificateFile: target.certFile, privateKeyFile: target.keyFile))
             let sink = try SyslogSink(name: "syslog \(target.transport.rawValue) \(target.address)", destination: destination,
-                                      queueCapacity: target.queueLimit)
+                                      queueCapacity: target.queueLimit, sensor: config.sensor.effectiveName)
             sinks.add(sink)
             log.write("syslogStarted", detail: sink.name, at: MonotonicClock.nanos())
         }
@@ -104,7 +105,9 @@ final class Daemon: @unchecked Sendable {
     /// address), with the sinks they serve from. They listen once the group runs them.
     func openServers() throws {
         guard config.metrics != nil || config.portal != nil else { return }
-        let metrics = MetricsSink()
+        let deadlines = config.tenants.filter { $0.policy == .ack }.map { ($0.name, Double($0.ackDeadlineSeconds)) }
+        let metrics = MetricsSink(identity: MetricsIdentity(sensor: config.sensor.effectiveName, version: version,
+                                                            ackDeadlineSeconds: Dictionary(deadlines) { a, _ in a }))
         sinks.add(metrics)
         let render: @Sendable () -> String = { metrics.render() }
         let shared = config.portal.map { p in config.metrics.map { $0.host == p.host && $0.port == p.port } ?? false } ?? false
@@ -133,6 +136,7 @@ final class Daemon: @unchecked Sendable {
         c.pingIntervalSeconds = s.pingIntervalSeconds
         c.limits = NotificationLimits(s)
         c.queueCapacity = s.queueLimit
+        c.sensorName = config.sensor.effectiveName
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmp-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         c.persistentDirectory = dir

@@ -16,11 +16,16 @@ public final class EventLog: @unchecked Sendable {
         return f
     }()
 
-    public init() {}
+    /// The sensor's name, on every line (nil: left out).
+    public let sensor: String?
 
-    /// Writes `record` with the wall-clock time of now; rates are rounded to whole frames.
+    public init(sensor: String? = nil) { self.sensor = sensor }
+
+    /// Writes `record` with the wall-clock time of now and the sensor's name; rates are rounded
+    /// to whole frames.
     public func write(_ record: EventRecord) {
         var r = record
+        r.sensor = r.sensor ?? sensor
         r.rate = r.rate.map { $0.rounded() }
         let line: Data? = lock.withLock {
             r.time = formatter.string(from: Date())

@@ -15,7 +15,7 @@ public enum DaemonHost {
     /// or a part fails.
     public static func run(config: Configuration, version: String) throws {
         unblockStopSignals()
-        let log = EventLog()
+        let log = EventLog(sensor: config.sensor.effectiveName)
         let daemon = try Daemon(config: config, version: version, log: log)
         do {
             try daemon.attachSensors()

@@ -9,13 +9,15 @@ public final class MetricsSink: NOCSink, @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [VLANStatusRow] = []
     private var extra = MetricsExtra()
+    /// The sensor's name, version and tenants' ack deadlines, the same for every scrape.
+    public let identity: MetricsIdentity
 
-    public init() {}
+    public init(identity: MetricsIdentity = MetricsIdentity()) { self.identity = identity }
 
     /// The exposition text of the last published rows and figures.
     public func render() -> String {
         let (r, e) = lock.withLock { (rows, extra) }
-        return MetricsExposition.render(rows: r, extra: e)
+        return MetricsExposition.render(rows: r, extra: e, identity: identity)
     }
 
     public func update(extra: MetricsExtra) { lock.withLock { self.extra = extra } }

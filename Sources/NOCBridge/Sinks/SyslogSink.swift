@@ -7,22 +7,30 @@ import LoopSentryCore
 public final class SyslogSink: NOCSink {
     public let name: String
     public let sender: SyslogSender
+    /// This sensor's name, in every message's structured data.
+    public let sensor: String
 
     /// A sink sending to `destination` (named `name` in the event log), keeping at most
-    /// `queueCapacity` messages while the collector is away.
-    public init(name: String, destination: SyslogDestination, queueCapacity: Int) throws {
+    /// `queueCapacity` messages while the collector is away; `sensor` names this sensor.
+    public init(name: String, destination: SyslogDestination, queueCapacity: Int, sensor: String = "") throws {
         self.name = name
+        self.sensor = sensor
         sender = try SyslogSender(configuration: SyslogSenderConfiguration(destination: destination, queueCapacity: queueCapacity))
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
-        sender.send(SyslogEvent(notification, incident: incident.map(String.init) ?? "", detail: detail))
+        var event = SyslogEvent(notification, incident: incident.map(String.init) ?? "", detail: detail)
+        event.sensor = sensor
+        sender.send(event)
     }
 
     /// An operator's action, accepted or refused (MSGID ACTION).
     public func action(_ n: OperatorActionNotice) {
-        sender.send(.operatorAction(n.action, interface: n.key.interface, vlan: n.key.outer, tenant: n.tenant, state: n.state,
-                                    incident: n.incident.map(String.init) ?? "", author: n.author, result: n.result))
+        var event = SyslogEvent.operatorAction(n.action, interface: n.key.interface, vlan: n.key.outer, tenant: n.tenant,
+                                               state: n.state, incident: n.incident.map(String.init) ?? "", author: n.author,
+                                               result: n.result)
+        event.sensor = sensor
+        sender.send(event)
     }
 
     public func close() { sender.shutdown(timeout: .seconds(1)) }

@@ -10,19 +10,22 @@ public final class WebhookSink: NOCSink {
     private let targets: [String: [WebhookTarget]]
     private let store: WebhookStore
     private let sensor: Int?
+    private let sensorName: String?
     private let clock: @Sendable () -> Date
     private let report: @Sendable (WebhookReport) -> Void
     private let worker: WebhookWorker
 
     /// Opens the sink for `targets`, resuming the store's undelivered rows. `sensor` goes into
-    /// every body (omitted when nil); `report` hears every attempt's result.
-    public init(targets: [WebhookTarget], store: WebhookStore, sensor: Int?, backoff: WebhookBackoff = WebhookBackoff(),
+    /// every body, and `sensorName` as `sensor_name` (each omitted when nil); `report` hears every
+    /// attempt's result.
+    public init(targets: [WebhookTarget], store: WebhookStore, sensor: Int?, sensorName: String? = nil, backoff: WebhookBackoff = WebhookBackoff(),
                 clock: @escaping @Sendable () -> Date = { Date() },
                 report: @escaping @Sendable (WebhookReport) -> Void) throws {
         name = "webhooks \(targets.count) URL(s)"
         self.targets = Dictionary(grouping: targets, by: \.tenant)
         self.store = store
         self.sensor = sensor
+        self.sensorName = sensorName
         self.clock = clock
         self.report = report
         let pending = try store.undeliveredWebhooks()
@@ -38,7 +41,7 @@ public final class WebhookSink: NOCSink {
         let now = clock()
         for t in targets[notification.tenant] ?? [] {
             let id = UUID().uuidString.lowercased()
-            let body = WebhookPayload(id: id, sensor: sensor, notification: notification, incident: incident, detail: detail,
+            let body = WebhookPayload(id: id, sensor: sensor, sensorName: sensorName, notification: notification, incident: incident, detail: detail,
                                       time: now).json()
             let delivery = WebhookDelivery(id: id, tenant: t.tenant, url: t.url, body: body, createdAt: now)
             do {

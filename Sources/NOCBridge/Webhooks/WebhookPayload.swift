@@ -2,11 +2,13 @@ import Foundation
 import LoopSentryCore
 
 /// The JSON body of a webhook: one notification about a tenant's VLAN, with the event's own
-/// figures (the same values SNMP and syslog report). `sensor` is omitted when nil.
+/// figures (the same values SNMP and syslog report). `sensor` (the probe id) and `sensor_name`
+/// (`sensor.name`, which sensor of a fleet saw it) are omitted when nil.
 public struct WebhookPayload: Codable, Equatable, Sendable {
     /// The delivery's id (also the `LoopSentry-Delivery` header).
     public var id: String
     public var sensor: Int?
+    public var sensorName: String?
     public var tenant: String
     public var interface: String
     public var vlan: Int
@@ -26,10 +28,17 @@ public struct WebhookPayload: Codable, Equatable, Sendable {
     /// When the notification was made, RFC 3339 UTC with milliseconds.
     public var time: String
 
-    public init(id: String, sensor: Int?, notification n: NOCNotification, incident: UInt64?, detail: String, time: Date) {
+    enum CodingKeys: String, CodingKey {
+        case id, sensor, tenant, interface, vlan, notification, state, incident, rate, threshold, author, detail, time
+        case sensorName = "sensor_name"
+    }
+
+    public init(id: String, sensor: Int?, sensorName: String? = nil, notification n: NOCNotification, incident: UInt64?,
+                detail: String, time: Date) {
         let multicast = n.kind == .stormDetected && n.storm == .multicast
         self.id = id
         self.sensor = sensor
+        self.sensorName = sensorName
         tenant = n.tenant
         interface = n.ifName
         vlan = Int(n.key.vlan.value)

@@ -13,20 +13,21 @@ final class WebhookReceiver {
     var url: String { "http://127.0.0.1:\(port)/hooks/loopsentry" }
 
     /// Starts the receiver with `secret` (written mode 0600) in `mode`; a hung request is held
-    /// for `hang` seconds.
-    init(secret: String, mode: String = "ok", hang: Double = 30) throws {
+    /// for `hang` seconds. A nil `secret` accepts unsigned POSTs (Alertmanager's).
+    init(secret: String?, mode: String = "ok", hang: Double = 30) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-hook-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         secretFile = dir.appendingPathComponent("tenant.secret").path
         modeFile = dir.appendingPathComponent("mode").path
         logFile = dir.appendingPathComponent("requests.jsonl").path
-        try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try ((secret ?? "") + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
         chmod(secretFile, 0o600)
         try mode.write(toFile: modeFile, atomically: true, encoding: .utf8)
         let portFile = dir.appendingPathComponent("port").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Emulators/webhook_receiver.py").path
-        process = try BackgroundProcess(["/usr/bin/python3", script, "--port-file", portFile, "--secret-file", secretFile,
+        let signing = secret == nil ? ["--unsigned"] : ["--secret-file", secretFile]
+        process = try BackgroundProcess(["/usr/bin/python3", script, "--port-file", portFile] + signing + [
                                          "--mode-file", modeFile, "--log", logFile, "--hang", String(hang)], name: "webhook-receiver")
         var port: Int?
         _ = eventually(timeout: 10) {

@@ -75,6 +75,7 @@ final class SharedSubagent: Sendable {
         socketPath = directory.appendingPathComponent("agentx.sock").path
         var config = SubagentConfiguration(agentXSocket: socketPath, version: "0.1.0-test", startTime: startTime)
         config.persistentDirectory = directory.appendingPathComponent("subagent").path
+        config.sensorName = "edge-7"
         config.limits = NotificationLimits(globalPerMinute: 600, globalBurst: 100,
                                            perVLANPerMinute: 60, perVLANBurst: 20)
         let lines = log
