@@ -34,6 +34,9 @@ install -D -m 0755 "$bin" "$root/usr/bin/loopsentry"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/loopsentry"
 install -d "$root/usr/share/loopsentry/playbooks" "$root/usr/share/loopsentry/mibs"
 cp -r playbooks/. "$root/usr/share/loopsentry/playbooks/"
+# The fleet's Prometheus rules (with their promtool tests) and the Alertmanager example.
+install -d "$root/usr/share/loopsentry/deploy"
+cp -r deploy/. "$root/usr/share/loopsentry/deploy/"
 install -D -m 0644 mibs/LOOPSENTRY-MIB.txt "$root/usr/share/snmp/mibs/LOOPSENTRY-MIB.txt"
 # `loopsentry lab`/`snmp-vacm` find their shared files as /usr/share/loopsentry/{mibs,playbooks}.
 ln -s ../../snmp/mibs/LOOPSENTRY-MIB.txt "$root/usr/share/loopsentry/mibs/LOOPSENTRY-MIB.txt"

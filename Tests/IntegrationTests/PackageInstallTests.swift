@@ -29,7 +29,8 @@ final class PackageInstallTests {
         let conffiles = try root.run(["dpkg-query", "-W", "-f=${Conffiles}", "loopsentry"]).stdout
         #expect(conffiles.contains("/etc/loopsentry/loopsentry.example.yaml"))
         for file in ["/usr/share/snmp/mibs/LOOPSENTRY-MIB.txt", "/usr/share/loopsentry/mibs/LOOPSENTRY-MIB.txt",
-                     "/usr/share/loopsentry/playbooks/linux-bridge-vlan.yml", "/lib/systemd/system/loopsentry.service"] {
+                     "/usr/share/loopsentry/playbooks/linux-bridge-vlan.yml", "/lib/systemd/system/loopsentry.service",
+                     "/usr/share/loopsentry/deploy/prometheus/loopsentry.rules.yml", "/usr/share/loopsentry/deploy/alertmanager/alertmanager.yml"] {
             #expect(FileManager.default.fileExists(atPath: root.path + file), "missing \(file)")
         }
         // Removing keeps the conffile; purging removes it.
