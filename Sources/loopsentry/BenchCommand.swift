@@ -51,11 +51,13 @@ struct BenchBPFCommand: ParsableCommand {
     }
 
     /// VXLAN packets (VNI 5000 watched) with a 60-byte inner broadcast frame: IPv4 and IPv6 outer,
-    /// an inner 802.1Q tag, and an unwatched VNI.
+    /// an inner 802.1Q tag, and an unwatched VNI; and a plain untagged frame measured in the same
+    /// run as the baseline (the machine's load moves every figure).
     static func vxlanCases(src: MACAddress) -> [(String, [UInt8])] {
         let inner = EthernetFrame(destination: .broadcast, source: src)
         let tagged = EthernetFrame(destination: .broadcast, source: src, tags: [VLANTag(vid: 30)])
         return [
+            ("baseline: untagged, not VXLAN (60B)", EthernetFrame(destination: .broadcast, source: src).bytes()),
             ("VXLAN IPv4 VNI broadcast (110B)", VXLANFrame(vni: VNI(5000)!, inner: inner).bytes()),
             ("VXLAN IPv6 VNI broadcast (130B)", VXLANFrame(outer: .testIPv6, vni: VNI(5000)!, inner: inner).bytes()),
             ("VXLAN IPv4 VNI + inner 802.1Q (110B)", VXLANFrame(vni: VNI(5000)!, inner: tagged).bytes()),
