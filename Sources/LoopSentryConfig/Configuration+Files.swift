@@ -104,10 +104,13 @@ extension Configuration {
             if !i.overrides.isEmpty { line += "; overrides for VLANs " + i.overrides.map { "\($0.vlans)" }.joined(separator: " ") }
             line += i.probeVLANs.isEmpty ? "; no probes" : "; probes on \(i.probeVLANs)"
             if i.countInner { line += "; QinQ pairs counted" }
+            if !i.vnis.isEmpty { line += "; VXLAN (UDP \(i.vxlanPort)) VNIs \(i.vnis) counted" }
+            if !i.vniOverrides.isEmpty { line += "; overrides for VNIs " + i.vniOverrides.map { "\($0.vnis)" }.joined(separator: " ") }
             out.append(line)
         }
         for t in tenants {
-            let where_ = t.vlans.map { "\($0.interface) VLANs \($0.vlans)" }.joined(separator: ", ")
+            let where_ = (t.vlans.map { "\($0.interface) VLANs \($0.vlans)" } + t.vnis.map { "\($0.interface) VNIs \($0.vnis)" })
+                .joined(separator: ", ")
             var line = "tenant \(t.name) (\(t.policy)): \(where_)"
             switch t.policy {
             case .auto: line += " — cut at once"

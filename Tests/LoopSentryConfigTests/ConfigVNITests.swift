@@ -63,3 +63,11 @@ import Testing
         #expect(got.contains(message), "got \(got)")
     }
 }
+
+extension ConfigVNITests {
+    @Test func theExplanationNamesWatchedVNIsTheirOverridesAndTenantVNIs() throws {
+        let lines = try ConfigLoader.parse(Self.underlay).explanation()
+        #expect(lines.contains { $0.hasPrefix("interface underlay0:") && $0.contains("; VXLAN (UDP 8472) VNIs 5000-5099,6000 counted; overrides for VNIs 5000-5009") })
+        #expect(lines.contains { $0.hasPrefix("tenant org-w (alarm): underlay0 VLANs 10, underlay0 VNIs 6000") })
+    }
+}
