@@ -60,4 +60,24 @@ final class MonitorVXLANCountsTests {
         #expect(m.stop() == 0)
         #expect(vniRows(report).mapValues(\.framesTotal) == [1: 50, 2: 50, 3: 50, 4: 9])
     }
+
+    @Test("a VXLAN flood in one VNI is detected as a storm on that VNI, not on a VLAN or a neighbouring VNI")
+    func floodInOneVNIIsDetectedOnThatVNI() throws {
+        let m = try MonitorUnderTest(lab: lab, extra: ["--vni", "5000", "5001", "--rising", "200", "--falling", "100",
+                                                       "--sustain", "200", "--clear", "500"])
+        try lab.send(["--vni", "5000", "--count", "1500", "--rate", "1000"])     // 1.5 s at 1000 packets/s
+        try lab.send(["--vni", "5001", "--count", "20", "--rate", "50"])         // the neighbour stays quiet
+        let process = m.process
+        func events() -> [MonitorEvent] {
+            process.stdoutLines.compactMap { try? JSONDecoder().decode(MonitorReport.self, from: Data($0.utf8)) }.flatMap(\.events)
+        }
+        let cleared = eventually(timeout: 10) { events().contains { $0.event == "stormCleared" } }
+        #expect(m.stop() == 0)
+        #expect(cleared, "no stormCleared: \(events())")
+        let seen = events()
+        #expect(seen.map(\.event) == ["stormDetected", "stormCleared"])
+        #expect(seen.allSatisfy { $0.vni == 5000 && $0.vlan == nil })
+        #expect(seen.first?.line.hasPrefix("STORM DETECTED  \(lab.trunk) VNI 5000: broadcast") == true)
+    }
 }
+
