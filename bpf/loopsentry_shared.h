@@ -31,13 +31,20 @@ enum ls_global_index {
     LS_G_MALFORMED = 2,        /* truncated inside the Ethernet header or a VLAN tag */
     LS_G_QINQ_OVERFLOW = 3,    /* (outer, inner) pairs not counted: ls_qinq_stats full */
     LS_G_DROPPED = 4,          /* tagged frames dropped after counting */
-    LS_G_SLOTS = 5,
+    LS_G_VXLAN_MALFORMED = 5,  /* UDP to the VXLAN port, but the VXLAN header or the inner Ethernet
+                                * header (or its tag) is cut, or the VNI-valid (I) flag is clear */
+    LS_G_VNI_UNWATCHED = 6,    /* VXLAN frames of a VNI that is not watched (not in ls_vni_stats) */
+    LS_G_VNI_OVERFLOW = 7,     /* VNIs or (VNI, inner VLAN) pairs not counted: their map is full */
+    LS_G_SLOTS = 8,
 };
 
 /* Flags in ls_config[0].flags, written by user space. */
 #define LS_CFG_DROP_TAGGED  (1u << 0)  /* drop tagged frames after counting (protects the host) */
 #define LS_CFG_COUNT_INNER  (1u << 1)  /* also count QinQ frames per (outer, inner) VLAN pair */
 #define LS_CFG_PROBES       (1u << 2)  /* count and drop returning self-probes (see probe_prefix) */
+#define LS_CFG_VXLAN        (1u << 3)  /* count VXLAN per VNI: untagged IPv4/IPv6 UDP to vxlan_port */
+#define LS_CFG_VXLAN_LEARN  (1u << 4)  /* count every VNI seen (up to the map's size), not only the
+                                        * VNIs user space put into ls_vni_stats */
 
 struct ls_config {
     ls_u32 flags;
@@ -45,6 +52,9 @@ struct ls_config {
      * prefix, this sensor's id SS, and the probe's VLAN in the low 12 bits. probe_prefix holds
      * the first four bytes (prefix + id) as a big-endian number. */
     ls_u32 probe_prefix;
+    /* VXLAN's UDP destination port, host byte order (IANA: 4789). */
+    ls_u32 vxlan_port;
+    ls_u32 reserved;
 };
 
 /* Value of the per-CPU array `ls_probe_stats`, indexed by the VLAN encoded in the probe's MAC. */
@@ -56,6 +66,16 @@ struct ls_probe_counters {
 /* Key of `ls_qinq_stats`: (outer << 12) | inner. */
 #define LS_QINQ_KEY(outer, inner) ((((ls_u32)(outer)) << 12) | ((ls_u32)(inner) & 0xfff))
 #define LS_QINQ_MAX_PAIRS 16384
+
+/* VXLAN (RFC 7348): the per-CPU hash `ls_vni_stats` is keyed by the 24-bit VNI and holds
+ * struct ls_vlan_counters for the inner frames (inner Ethernet header to the end: the tenant's
+ * bytes). Its size is set by user space before load (the watched VNIs, or the learn capacity). */
+#define LS_VXLAN_DEFAULT_PORT 4789
+#define LS_VNI_MAX 0xffffffu
+#define LS_VNI_DEFAULT_SLOTS 4096
+/* Key of `ls_vni_vlan_stats` (inner frames with an 802.1Q tag): (VNI << 12) | inner VLAN. */
+#define LS_VNI_VLAN_KEY(vni, vlan) ((((ls_u64)(vni)) << 12) | ((ls_u64)(vlan) & 0xfff))
+#define LS_VNI_VLAN_MAX_PAIRS 16384
 
 /* tc filter identity: LoopSentry owns this (handle, priority) on the clsact ingress hook. */
 #define LS_TC_HANDLE   0x4c53u   /* "LS" */

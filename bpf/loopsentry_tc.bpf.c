@@ -11,6 +11,10 @@
  * LS_CFG_DROP_TAGGED, tagged frames are dropped after counting so a storm cannot
  * load the sensor host (the paper's protection); otherwise they continue to the
  * next tc filter (TC_ACT_UNSPEC), so other tools' filters still see them.
+ * VXLAN (LS_CFG_VXLAN): an untagged IPv4 or IPv6 UDP packet to the configured port is
+ * VXLAN; its inner frame is counted per 24-bit VNI (and per (VNI, inner VLAN) when the inner
+ * frame is tagged and LS_CFG_COUNT_INNER is set), in hash maps sized for the watched VNIs.
+ * VXLAN frames are always passed: the sensor may sit on a VTEP's own underlay port.
  * Counters are per CPU, without atomics; user space sums them. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -46,6 +50,21 @@ struct {
     __type(value, struct ls_probe_counters);
 } ls_probe_stats SEC(".maps");
 
+/* Per-VNI counters of inner frames; max_entries is set by user space before load. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+    __uint(max_entries, LS_VNI_DEFAULT_SLOTS);
+    __type(key, __u32);
+    __type(value, struct ls_vlan_counters);
+} ls_vni_stats SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+    __uint(max_entries, LS_VNI_VLAN_MAX_PAIRS);
+    __type(key, __u64);
+    __type(value, struct ls_vlan_counters);
+} ls_vni_vlan_stats SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1);
@@ -68,23 +87,105 @@ static __always_inline void ls_counters_add(struct ls_vlan_counters *c, int bcas
     c->bytes += len;
 }
 
-static __always_inline void ls_count_pair(__u32 outer, __u32 inner, int bcast, int mcast, __u64 len)
+/* Counts into the row `key` of the per-CPU hash `map`, inserting the row when it is new.
+ * Returns 0, or -1 when the map is full (the caller counts the overflow). */
+static __always_inline int ls_count_learned(void *map, void *key, int bcast, int mcast, __u64 len)
 {
-    __u32 key = LS_QINQ_KEY(outer, inner);
-    struct ls_vlan_counters *c = bpf_map_lookup_elem(&ls_qinq_stats, &key);
+    struct ls_vlan_counters *c = bpf_map_lookup_elem(map, key);
     if (c) {
         ls_counters_add(c, bcast, mcast, len);
-        return;
+        return 0;
     }
     struct ls_vlan_counters fresh = {};
     ls_counters_add(&fresh, bcast, mcast, len);
-    if (bpf_map_update_elem(&ls_qinq_stats, &key, &fresh, BPF_NOEXIST) != 0) {
+    if (bpf_map_update_elem(map, key, &fresh, BPF_NOEXIST) != 0) {
         /* Lost a race with another CPU inserting the key, or the map is full. */
-        c = bpf_map_lookup_elem(&ls_qinq_stats, &key);
-        if (c)
-            ls_counters_add(c, bcast, mcast, len);
+        c = bpf_map_lookup_elem(map, key);
+        if (!c)
+            return -1;
+        ls_counters_add(c, bcast, mcast, len);
+    }
+    return 0;
+}
+
+static __always_inline void ls_count_pair(__u32 outer, __u32 inner, int bcast, int mcast, __u64 len)
+{
+    __u32 key = LS_QINQ_KEY(outer, inner);
+    if (ls_count_learned(&ls_qinq_stats, &key, bcast, mcast, len) != 0)
+        ls_global_add(LS_G_QINQ_OVERFLOW, 1);
+}
+
+/* Broadcast / multicast (group bit, not broadcast) classification of a destination MAC. */
+static __always_inline void ls_classify(const __u8 *dest, int *bcast, int *mcast)
+{
+    *bcast = 0;
+    *mcast = 0;
+    if (dest[0] & 1) {
+        if (dest[0] == 0xff && dest[1] == 0xff && dest[2] == 0xff && dest[3] == 0xff && dest[4] == 0xff &&
+            dest[5] == 0xff)
+            *bcast = 1;
         else
-            ls_global_add(LS_G_QINQ_OVERFLOW, 1);
+            *mcast = 1;
+    }
+}
+
+/* An untagged frame of type `proto` whose IP header starts at the cursor: when it is UDP to the
+ * VXLAN port, counts its inner frame on its VNI. Anything else is left alone. */
+static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_cursor *cur, __u16 proto,
+                                           struct ls_config *cfg, __u32 flags)
+{
+    struct udphdr *udp;
+    if (proto == ETH_P_IP)
+        udp = ls_parse_ipv4_udp(cur);
+    else if (proto == ETH_P_IPV6)
+        udp = ls_parse_ipv6_udp(cur);
+    else
+        return;
+    if (!udp || !cfg || udp->dest != bpf_htons((__u16)cfg->vxlan_port))
+        return;
+
+    struct ls_vxlan_hdr *vx = ls_parse_vxlan(cur);
+    if (!vx || !(vx->flags & LS_VXLAN_FLAG_I)) {
+        ls_global_add(LS_G_VXLAN_MALFORMED, 1);
+        return;
+    }
+    __u32 vni = ((__u32)vx->vni[0] << 16) | ((__u32)vx->vni[1] << 8) | vx->vni[2];
+    struct ethhdr *inner = ls_parse_eth(cur);
+    if (!inner) {
+        ls_global_add(LS_G_VXLAN_MALFORMED, 1);
+        return;
+    }
+    int have_vlan = 0;
+    __u32 vlan = 0;
+    if (bpf_ntohs(inner->h_proto) == ETH_P_8021Q) {
+        struct ls_vlan_hdr *vh = ls_parse_vlan(cur);
+        if (!vh) {
+            ls_global_add(LS_G_VXLAN_MALFORMED, 1);
+            return;
+        }
+        have_vlan = 1;
+        vlan = bpf_ntohs(vh->tci) & 0x0fff;
+    }
+    int bcast, mcast;
+    ls_classify(inner->h_dest, &bcast, &mcast);
+    /* The tenant's frame: from the inner Ethernet header to the end (64-bit pointer difference;
+     * the verifier refuses 32-bit pointer arithmetic). */
+    __u64 inner_len = (__u64)skb->len - (__u64)((long)inner - (long)skb->data);
+
+    struct ls_vlan_counters *c = bpf_map_lookup_elem(&ls_vni_stats, &vni);
+    if (c) {
+        ls_counters_add(c, bcast, mcast, inner_len);
+    } else if (!(flags & LS_CFG_VXLAN_LEARN)) {
+        ls_global_add(LS_G_VNI_UNWATCHED, 1);
+        return;
+    } else if (ls_count_learned(&ls_vni_stats, &vni, bcast, mcast, inner_len) != 0) {
+        ls_global_add(LS_G_VNI_OVERFLOW, 1);
+        return;
+    }
+    if (have_vlan && (flags & LS_CFG_COUNT_INNER)) {
+        __u64 key = LS_VNI_VLAN_KEY(vni, vlan);
+        if (ls_count_learned(&ls_vni_vlan_stats, &key, bcast, mcast, inner_len) != 0)
+            ls_global_add(LS_G_VNI_OVERFLOW, 1);
     }
 }
 
@@ -131,14 +232,8 @@ int ls_tc_ingress(struct __sk_buff *skb)
         return TC_ACT_UNSPEC;
     }
 
-    int bcast = 0, mcast = 0;
-    if (eth->h_dest[0] & 1) {
-        if (eth->h_dest[0] == 0xff && eth->h_dest[1] == 0xff && eth->h_dest[2] == 0xff &&
-            eth->h_dest[3] == 0xff && eth->h_dest[4] == 0xff && eth->h_dest[5] == 0xff)
-            bcast = 1;
-        else
-            mcast = 1;
-    }
+    int bcast, mcast;
+    ls_classify(eth->h_dest, &bcast, &mcast);
 
     __u64 wire_len = skb->len;
     __u16 proto = bpf_ntohs(eth->h_proto);
@@ -166,6 +261,8 @@ int ls_tc_ingress(struct __sk_buff *skb)
             return TC_ACT_SHOT;
         ls_global_add(LS_G_UNTAGGED_FRAMES, 1);
         ls_global_add(LS_G_UNTAGGED_BYTES, wire_len);
+        if (flags & LS_CFG_VXLAN)
+            ls_count_vxlan(skb, &cur, proto, cfg, flags);
         return TC_ACT_UNSPEC;
     }
 

@@ -6,6 +6,10 @@
 
 #include <linux/types.h>
 #include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 
 #ifndef ETH_P_8021Q
@@ -49,6 +53,58 @@ static __always_inline struct ls_vlan_hdr *ls_parse_vlan(struct ls_cursor *c)
         return 0;
     c->pos = vh + 1;
     return vh;
+}
+
+/* The 8-byte VXLAN header (RFC 7348): flags (I = 0x08: the VNI is valid), the 24-bit VNI. */
+struct ls_vxlan_hdr {
+    __u8 flags;
+    __u8 reserved1[3];
+    __u8 vni[3];
+    __u8 reserved2;
+};
+#define LS_VXLAN_FLAG_I 0x08
+
+/* Moves past an IPv4 header (options included) to a UDP header. Returns NULL when the packet
+ * is not UDP, is a later fragment (no UDP header in it), or is cut before the UDP header ends. */
+static __always_inline struct udphdr *ls_parse_ipv4_udp(struct ls_cursor *c)
+{
+    struct iphdr *ip = c->pos;
+    if ((void *)(ip + 1) > c->end)
+        return 0;
+    if (ip->version != 4 || ip->ihl < 5 || ip->protocol != IPPROTO_UDP)
+        return 0;
+    if (ip->frag_off & bpf_htons(0x1fff))
+        return 0;
+    struct udphdr *udp = c->pos + ((__u32)ip->ihl << 2);
+    if ((void *)(udp + 1) > c->end)
+        return 0;
+    c->pos = udp + 1;
+    return udp;
+}
+
+/* Moves past a fixed IPv6 header whose next header is UDP (extension headers are not followed). */
+static __always_inline struct udphdr *ls_parse_ipv6_udp(struct ls_cursor *c)
+{
+    struct ipv6hdr *ip6 = c->pos;
+    if ((void *)(ip6 + 1) > c->end)
+        return 0;
+    if (ip6->version != 6 || ip6->nexthdr != IPPROTO_UDP)
+        return 0;
+    struct udphdr *udp = (void *)(ip6 + 1);
+    if ((void *)(udp + 1) > c->end)
+        return 0;
+    c->pos = udp + 1;
+    return udp;
+}
+
+/* The VXLAN header, or NULL when it is cut. */
+static __always_inline struct ls_vxlan_hdr *ls_parse_vxlan(struct ls_cursor *c)
+{
+    struct ls_vxlan_hdr *vx = c->pos;
+    if ((void *)(vx + 1) > c->end)
+        return 0;
+    c->pos = vx + 1;
+    return vx;
 }
 
 #endif

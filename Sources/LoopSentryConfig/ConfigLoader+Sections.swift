@@ -5,10 +5,10 @@ import Yams
 extension ConfigLoader {
     static let sensorKeys = ["poll_interval_ms", "drop_tagged", "probe_interval_ms", "sensor_id",
                              "probe_sender_ip", "probe_target_ip", "name"]
-    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id"]
+    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id", "vnis", "vxlan_port"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
-                             "vlans", "remediation", "webhooks"]
+                             "vlans", "vnis", "remediation", "webhooks"]
     static let webhookKeys = ["url", "secret_file", "timeout_s"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
                              "timeout_s", "snmp"]
@@ -39,13 +39,31 @@ extension ConfigLoader {
         if let v = r.bool(m["count_inner"], "\(path).count_inner") { i.countInner = v }
         if let d = m["detection"] { i.detection = readDetection(d, "\(path).detection", r) }
         for (o, opath) in r.sequence(m["overrides"], "\(path).overrides") {
-            guard let om = r.mapping(o, opath, allowed: ["vlans", "detection"]),
-                  let set = vlanSet(r.require(om, "vlans", opath, o), "\(opath).vlans", r),
+            guard let om = r.mapping(o, opath, allowed: ["vlans", "vnis", "detection"]) else { continue }
+            if om["vnis"] != nil && om["vlans"] != nil {
+                r.fail(opath, o, "an override names either vlans or vnis, not both")
+                continue
+            }
+            if let vnis = om["vnis"] {
+                guard let set = vniSet(vnis, "\(opath).vnis", r),
+                      let d = readDetection(r.require(om, "detection", opath, o), "\(opath).detection", r) else { continue }
+                i.vniOverrides.append(VNIThresholdOverride(vnis: set, thresholds: d))
+                continue
+            }
+            guard let set = vlanSet(r.require(om, "vlans", opath, o), "\(opath).vlans", r),
                   let d = readDetection(r.require(om, "detection", opath, o), "\(opath).detection", r) else { continue }
             i.overrides.append(VLANThresholdOverride(vlans: set, thresholds: d))
         }
         if let p = m["probe_vlans"], let set = vlanSet(p, "\(path).probe_vlans", r) { i.probeVLANs = set }
         if let v = r.int(m["sensor_id"], "\(path).sensor_id", range: 0...255) { i.sensorID = UInt8(v) }
+        if let v = m["vnis"], let set = vniSet(v, "\(path).vnis", r) {
+            if set.count > maxWatchedVNIs {
+                r.fail("\(path).vnis", v, "\(set.count) VNIs; at most \(maxWatchedVNIs) can be watched on one interface")
+            } else {
+                i.vnis = set
+            }
+        }
+        if let p = r.int(m["vxlan_port"], "\(path).vxlan_port", range: 1...65535) { i.vxlanPort = UInt16(p) }
         return i
     }
 
@@ -88,11 +106,17 @@ extension ConfigLoader {
             t.onDeadline = v
         }
         t.hardLimit = r.double(m["hard_limit_pps"], "\(path).hard_limit_pps", min: 1)
-        for (v, vpath) in r.sequence(r.require(m, "vlans", path, node), "\(path).vlans") {
+        for (v, vpath) in r.sequence(m["vnis"] == nil ? r.require(m, "vlans", path, node) : m["vlans"], "\(path).vlans") {
             guard let vm = r.mapping(v, vpath, allowed: ["interface", "vlans"]),
                   let iface = r.string(r.require(vm, "interface", vpath, v), "\(vpath).interface"),
                   let set = vlanSet(r.require(vm, "vlans", vpath, v), "\(vpath).vlans", r) else { continue }
             t.vlans.append(TenantVLANs(interface: iface, vlans: set, line: v.mark?.line))
+        }
+        for (v, vpath) in r.sequence(m["vnis"], "\(path).vnis") {
+            guard let vm = r.mapping(v, vpath, allowed: ["interface", "vnis"]),
+                  let iface = r.string(r.require(vm, "interface", vpath, v), "\(vpath).interface"),
+                  let set = vniSet(r.require(vm, "vnis", vpath, v), "\(vpath).vnis", r) else { continue }
+            t.vnis.append(TenantVNIs(interface: iface, vnis: set, line: v.mark?.line))
         }
         if let tm = r.mapping(m["remediation"], "\(path).remediation", allowed: targetKeys) {
             t.remediation = readTarget(tm, "\(path).remediation", m["remediation"], r)
@@ -259,6 +283,15 @@ extension ConfigLoader {
         guard let node else { return nil }
         guard let text = node.scalar?.string else { r.fail(path, node, "must be a VLAN list like \"10,20-30\""); return nil }
         do { return try VLANSet(parsing: text) } catch { r.fail(path, node, "\(error)"); return nil }
+    }
+
+    /// The most VNIs one interface's sensor map is sized for.
+    static let maxWatchedVNIs = 65536
+
+    static func vniSet(_ node: Node?, _ path: String, _ r: ConfigReader) -> VNISet? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string else { r.fail(path, node, "must be a VNI list like \"5000,6000-6099\""); return nil }
+        do { return try VNISet(parsing: text) } catch { r.fail(path, node, "\(error)"); return nil }
     }
 
     static func ipv4(_ node: Node?, _ path: String, _ r: ConfigReader) -> [UInt8]? {

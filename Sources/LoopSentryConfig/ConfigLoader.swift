@@ -90,26 +90,48 @@ public enum ConfigLoader {
                 r.add(ConfigError(path: "tenants[\(ti)].vlans[\(vi)].interface", line: v.line,
                                             message: "interface '\(v.interface)' is not in interfaces (\(names.sorted().joined(separator: ", ")))"))
             }
+            for (vi, v) in t.vnis.enumerated() {
+                guard let iface = c.interfaces.first(where: { $0.name == v.interface }) else {
+                    r.add(ConfigError(path: "tenants[\(ti)].vnis[\(vi)].interface", line: v.line,
+                                      message: "interface '\(v.interface)' is not in interfaces (\(names.sorted().joined(separator: ", ")))"))
+                    continue
+                }
+                // Watched ranges are merged: a tenant range is watched when one of them holds both ends.
+                let unwatched = v.vnis.ranges.first { want in
+                    !iface.vnis.ranges.contains { $0.contains(want.lowerBound) && $0.contains(want.upperBound) }
+                }
+                if let unwatched {
+                    r.add(ConfigError(path: "tenants[\(ti)].vnis[\(vi)].vnis", line: v.line,
+                                      message: "VNIs \(VNISet([unwatched])) are not all watched on \(v.interface) (add them to interfaces[].vnis)"))
+                }
+            }
             if t.policy != .alarm && t.remediation == nil {
                 r.add(ConfigError(path: "tenants[\(ti)].remediation", line: t.line,
                                             message: "is required for policy \(t.policy) (a cut needs a target)"))
             }
         }
-        for a in 0..<c.tenants.count {
-            for b in (a + 1)..<max(a + 1, c.tenants.count) {
-                for va in c.tenants[a].vlans {
-                    for vb in c.tenants[b].vlans where va.interface == vb.interface {
-                        if let shared = va.vlans.firstCommonVLAN(with: vb.vlans) {
-                            r.add(ConfigError(
-                                path: "tenants[\(b)].vlans", line: vb.line,
-                                message: "VLAN \(shared) on \(vb.interface) belongs to both '\(c.tenants[a].name)' (line \(va.line ?? 0)) and '\(c.tenants[b].name)': tenant VLANs must not overlap"))
-                        }
-                    }
+        // Two tenants never share a segment: VLANs per interface, VNIs per interface.
+        for (a, b) in c.tenants.indices.flatMap({ a in (a + 1..<c.tenants.count).map { (a, $0) } }) {
+            let (ta, tb) = (c.tenants[a], c.tenants[b])
+            func clash(_ kind: String, _ key: String, _ iface: String, _ shared: String, _ lineA: Int?, _ lineB: Int?) {
+                r.add(ConfigError(
+                    path: "tenants[\(b)].\(key)", line: lineB,
+                    message: "\(kind) \(shared) on \(iface) belongs to both '\(ta.name)' (line \(lineA ?? 0)) and '\(tb.name)': tenant \(kind)s must not overlap"))
+            }
+            for va in ta.vlans {
+                for vb in tb.vlans where va.interface == vb.interface {
+                    if let shared = va.vlans.firstCommonVLAN(with: vb.vlans) { clash("VLAN", "vlans", vb.interface, "\(shared)", va.line, vb.line) }
+                }
+            }
+            for va in ta.vnis {
+                for vb in tb.vnis where va.interface == vb.interface {
+                    if let shared = va.vnis.firstCommonVNI(with: vb.vnis) { clash("VNI", "vnis", vb.interface, "\(shared)", va.line, vb.line) }
                 }
             }
         }
         for (i, iface) in c.interfaces.enumerated() {
-            let policy = InterfaceDetectionPolicy(defaults: iface.detection, overrides: iface.overrides)
+            let policy = InterfaceDetectionPolicy(defaults: iface.detection, overrides: iface.overrides,
+                                                  vniOverrides: iface.vniOverrides)
             // Threshold values were checked where they were read; what is left is overlap between
             // a interface's VLAN overrides.
             for e in DetectionPolicy(defaults: DetectionThresholds(), interfaces: [iface.name: policy]).validationErrors()

@@ -106,10 +106,13 @@ extension Configuration {
             line += i.probeVLANs.isEmpty ? "; no probes" : "; probes on \(i.probeVLANs)"
             line += " (probe id \(probeID(ofInterfaceAt: index)))"
             if i.countInner { line += "; QinQ pairs counted" }
+            if !i.vnis.isEmpty { line += "; VXLAN (UDP \(i.vxlanPort)) VNIs \(i.vnis) counted" }
+            if !i.vniOverrides.isEmpty { line += "; overrides for VNIs " + i.vniOverrides.map { "\($0.vnis)" }.joined(separator: " ") }
             out.append(line)
         }
         for t in tenants {
-            let where_ = t.vlans.map { "\($0.interface) VLANs \($0.vlans)" }.joined(separator: ", ")
+            let where_ = (t.vlans.map { "\($0.interface) VLANs \($0.vlans)" } + t.vnis.map { "\($0.interface) VNIs \($0.vnis)" })
+                .joined(separator: ", ")
             var line = "tenant \(t.name) (\(t.policy)): \(where_)"
             switch t.policy {
             case .auto: line += " — cut at once"

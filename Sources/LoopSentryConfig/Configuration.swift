@@ -20,7 +20,8 @@ public struct Configuration: Equatable, Sendable {
     public var detectionPolicy: DetectionPolicy {
         var p = DetectionPolicy(defaults: DetectionThresholds())
         for i in interfaces {
-            p.interfaces[i.name] = InterfaceDetectionPolicy(defaults: i.detection, overrides: i.overrides)
+            p.interfaces[i.name] = InterfaceDetectionPolicy(defaults: i.detection, overrides: i.overrides,
+                                                            vniOverrides: i.vniOverrides)
         }
         return p
     }
@@ -53,9 +54,15 @@ public struct InterfaceConfig: Equatable, Sendable {
     public var countInner = false
     public var detection: DetectionThresholds?
     public var overrides: [VLANThresholdOverride] = []
+    /// Per-VNI threshold overrides (an `overrides` entry with `vnis:`).
+    public var vniOverrides: [VNIThresholdOverride] = []
     public var probeVLANs = VLANSet()
     /// This interface's probe id (in its probe MACs); nil: `sensor.sensor_id` + its position.
     public var sensorID: UInt8?
+    /// VXLAN VNIs counted on this (underlay) interface; empty: VXLAN is not counted.
+    public var vnis = VNISet()
+    /// VXLAN's UDP destination port on this interface.
+    public var vxlanPort: UInt16 = VXLANWatch.defaultPort
     public var line: Int?
     public init(name: String) { self.name = name }
 }
@@ -74,6 +81,18 @@ public struct TenantVLANs: Equatable, Sendable {
     public init(interface: String, vlans: VLANSet, line: Int? = nil) {
         self.interface = interface
         self.vlans = vlans
+        self.line = line
+    }
+}
+
+/// One tenant VNI list on one (underlay) interface.
+public struct TenantVNIs: Equatable, Sendable {
+    public var interface: String
+    public var vnis: VNISet
+    public var line: Int?
+    public init(interface: String, vnis: VNISet, line: Int? = nil) {
+        self.interface = interface
+        self.vnis = vnis
         self.line = line
     }
 }
@@ -143,11 +162,22 @@ public struct TenantConfig: Equatable, Sendable {
     /// Broadcast frames/s above which an ack policy cuts at once.
     public var hardLimit: Double?
     public var vlans: [TenantVLANs] = []
+    /// VXLAN segments the tenant owns, per underlay interface.
+    public var vnis: [TenantVNIs] = []
     public var remediation: RemediationTarget?
     /// Where each notification about the tenant's VLANs is POSTed, signed (docs/webhooks.md).
     public var webhooks: [WebhookConfig] = []
     public var line: Int?
     public init(name: String) { self.name = name }
+
+    /// True when `key`'s segment (a QinQ pair by its outer VLAN) is one of the tenant's.
+    public func owns(_ key: DetectionKey) -> Bool {
+        switch key.segment {
+        case .vlan(let v): vlans.contains { $0.interface == key.interface && $0.vlans.contains(v) }
+        case .pair(let p): vlans.contains { $0.interface == key.interface && $0.vlans.contains(p.outer) }
+        case .vni(let n): vnis.contains { $0.interface == key.interface && $0.vnis.contains(n) }
+        }
+    }
 }
 
 /// One tenant webhook: an http(s) URL and the file holding the signing secret (mode 0600).

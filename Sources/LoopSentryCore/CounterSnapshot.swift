@@ -9,14 +9,21 @@ public struct CounterSnapshot: Sendable {
     public var global: GlobalCounters
     /// Returned self-probes per VLAN they were sent on (non-zero rows only).
     public var probes: [VLANID: ProbeCounters]
+    /// VXLAN inner-frame counters per VNI (watched VNIs; zero rows included once seeded).
+    public var vnis: [VNI: VLANCounters]
+    /// VXLAN inner frames with an 802.1Q tag, per (VNI, inner VLAN), when inner counting is on.
+    public var vniPairs: [VNIVLANPair: VLANCounters]
 
     public init(monotonicNanos: UInt64, vlans: [VLANID: VLANCounters] = [:],
                 pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
-                probes: [VLANID: ProbeCounters] = [:]) {
+                probes: [VLANID: ProbeCounters] = [:], vnis: [VNI: VLANCounters] = [:],
+                vniPairs: [VNIVLANPair: VLANCounters] = [:]) {
         self.monotonicNanos = monotonicNanos
         self.vlans = vlans
         self.pairs = pairs
         self.global = global
         self.probes = probes
+        self.vnis = vnis
+        self.vniPairs = vniPairs
     }
 }

@@ -1,44 +1,58 @@
-/// What detection is keyed by: an interface and its outer VLAN, plus the inner VLAN for QinQ pairs.
+/// What detection is keyed by: an interface and a segment on it (a VLAN, a QinQ pair or a VNI).
+/// The one identity of a segment from the sensor's maps to the journal.
 public struct DetectionKey: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The trunk interface name, e.g. `eth1`.
+    /// The trunk or underlay interface name, e.g. `eth1`.
     public var interface: String
-    /// The outer (802.1Q or 802.1ad service) VLAN.
-    public var outer: VLANID
-    /// The inner (customer) VLAN for a QinQ pair key; nil for a plain VLAN key.
-    public var inner: VLANID?
+    /// The VLAN, QinQ pair or VXLAN VNI.
+    public var segment: Segment
 
-    /// A key for a plain (outer) VLAN.
-    public init(interface: String, vlan: VLANID) {
+    /// A key for any segment.
+    public init(interface: String, segment: Segment) {
         self.interface = interface
-        self.outer = vlan
-        self.inner = nil
+        self.segment = segment
     }
 
+    /// A key for a plain (outer) VLAN.
+    public init(interface: String, vlan: VLANID) { self.init(interface: interface, segment: .vlan(vlan)) }
+
     /// A key for a QinQ (outer, inner) pair.
-    public init(interface: String, pair: VLANPair) {
-        self.interface = interface
-        self.outer = pair.outer
-        self.inner = pair.inner
+    public init(interface: String, pair: VLANPair) { self.init(interface: interface, segment: .pair(pair)) }
+
+    /// A key for a VXLAN VNI on an underlay interface.
+    public init(interface: String, vni: VNI) { self.init(interface: interface, segment: .vni(vni)) }
+
+    /// The (outer) VLAN of a VLAN or QinQ key; nil for a VNI key.
+    public var outer: VLANID? { segment.vlan }
+    /// The inner (customer) VLAN for a QinQ pair key; nil otherwise.
+    public var inner: VLANID? { segment.inner }
+    /// The VNI of a VXLAN key; nil otherwise.
+    public var vni: VNI? { segment.vni }
+
+    /// The (outer) VLAN of a key on the incident path (incident book, journal, cut drivers,
+    /// ACTION syslog). That path takes VLAN and QinQ keys only: the coordinator does not open
+    /// incidents for VNI keys (no per-VNI journal columns, MIB rows or cut drivers yet).
+    public var incidentVLAN: VLANID {
+        guard let vlan = outer else { preconditionFailure("incident path reached by a VNI key: \(self)") }
+        return vlan
     }
 
     /// True for a QinQ pair key.
-    public var isPair: Bool { inner != nil }
+    public var isPair: Bool { segment.kind == .qinq }
 
-    /// Orders by interface, then outer VLAN, then inner VLAN (plain VLAN keys first).
+    /// The key a status row is kept under: a pair's outer VLAN, else the key itself.
+    public var rowKey: DetectionKey {
+        if case .pair(let p) = segment { return DetectionKey(interface: interface, vlan: p.outer) }
+        return self
+    }
+
+    /// Orders by interface, then segment (VLANs, their pairs after them, then VNIs).
     public static func < (a: DetectionKey, b: DetectionKey) -> Bool {
         if a.interface != b.interface { return a.interface < b.interface }
-        if a.outer != b.outer { return a.outer < b.outer }
-        switch (a.inner, b.inner) {
-        case let (x?, y?): return x < y
-        case (nil, _?): return true
-        default: return false
-        }
+        return a.segment < b.segment
     }
 
-    /// `eth1 VLAN 20`, or `eth1 VLAN 100.20` for a pair.
-    public var description: String {
-        inner.map { "\(interface) VLAN \(outer).\($0)" } ?? "\(interface) VLAN \(outer)"
-    }
+    /// `eth1 VLAN 20`, `eth1 VLAN 100.20` for a pair, `eth1 VNI 5000`.
+    public var description: String { "\(interface) \(segment)" }
 }
 
 /// Rates of one QinQ (outer, inner) pair over one poll interval, for pair-keyed detection.

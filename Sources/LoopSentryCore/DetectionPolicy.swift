@@ -12,17 +12,39 @@ public struct VLANThresholdOverride: Equatable, Sendable {
     }
 }
 
-/// One interface's thresholds: its own defaults (or the global ones) and per-VLAN overrides.
+/// Thresholds that apply to one list of VXLAN VNIs on one underlay interface.
+public struct VNIThresholdOverride: Equatable, Sendable {
+    /// The VNIs this override covers.
+    public var vnis: VNISet
+    /// The thresholds those VNIs get instead of the interface's defaults.
+    public var thresholds: DetectionThresholds
+
+    public init(vnis: VNISet, thresholds: DetectionThresholds) {
+        self.vnis = vnis
+        self.thresholds = thresholds
+    }
+}
+
+/// One interface's thresholds: its own defaults (or the global ones) and per-VLAN and per-VNI overrides.
 public struct InterfaceDetectionPolicy: Equatable, Sendable {
-    /// Thresholds for VLANs no override covers; nil uses the policy's global defaults.
+    /// Thresholds for segments no override covers; nil uses the policy's global defaults.
     public var defaults: DetectionThresholds?
     /// Per-VLAN-list overrides; they must not overlap.
     public var overrides: [VLANThresholdOverride]
+    /// Per-VNI-list overrides; they must not overlap.
+    public var vniOverrides: [VNIThresholdOverride]
 
     /// Creates an interface policy.
-    public init(defaults: DetectionThresholds? = nil, overrides: [VLANThresholdOverride] = []) {
+    public init(defaults: DetectionThresholds? = nil, overrides: [VLANThresholdOverride] = [],
+                vniOverrides: [VNIThresholdOverride] = []) {
         self.defaults = defaults
         self.overrides = overrides
+        self.vniOverrides = vniOverrides
+    }
+
+    /// The thresholds for `vni`: its override, else this interface's defaults, else `fallback`.
+    public func thresholds(for vni: VNI, fallback: DetectionThresholds) -> DetectionThresholds {
+        vniOverrides.first { $0.vnis.contains(vni) }?.thresholds ?? defaults ?? fallback
     }
 
     /// The thresholds for `vlan`: its override, else this interface's defaults, else `fallback`.
@@ -37,7 +59,7 @@ public struct InterfaceDetectionPolicy: Equatable, Sendable {
 /// Which thresholds each (interface, VLAN) gets; the most specific setting wins:
 /// a VLAN override on the interface, then the interface's defaults, then the global defaults.
 ///
-/// QinQ pair keys use the thresholds of their outer VLAN.
+/// QinQ pair keys use the thresholds of their outer VLAN; VNI keys the interface's VNI overrides.
 public struct DetectionPolicy: Equatable, Sendable {
     /// Thresholds for interfaces and VLANs nothing more specific covers.
     public var defaults: DetectionThresholds
@@ -53,7 +75,11 @@ public struct DetectionPolicy: Equatable, Sendable {
 
     /// The thresholds that apply to `key` (its outer VLAN decides for QinQ pairs).
     public func thresholds(for key: DetectionKey) -> DetectionThresholds {
-        thresholds(interface: key.interface, vlan: key.outer)
+        switch key.segment {
+        case .vlan(let vlan): thresholds(interface: key.interface, vlan: vlan)
+        case .pair(let pair): thresholds(interface: key.interface, vlan: pair.outer)
+        case .vni(let vni): interfaces[key.interface]?.thresholds(for: vni, fallback: defaults) ?? defaults
+        }
     }
 
     /// The thresholds that apply to `vlan` on `interface`.
@@ -89,6 +115,15 @@ public struct DetectionPolicy: Equatable, Sendable {
                     if let common = earlier.vlans.firstCommonVLAN(with: override.vlans) {
                         errors.append(.init(field: "\(path).overrides",
                                             message: "VLANs \(earlier.vlans) and \(override.vlans) overlap at VLAN \(common)"))
+                    }
+                }
+            }
+            for (index, override) in interface.vniOverrides.enumerated() {
+                errors += override.thresholds.validationErrors(prefix: "\(path).overrides[vnis \(override.vnis)].")
+                for earlier in interface.vniOverrides[..<index] {
+                    if let common = earlier.vnis.firstCommonVNI(with: override.vnis) {
+                        errors.append(.init(field: "\(path).overrides",
+                                            message: "VNIs \(earlier.vnis) and \(override.vnis) overlap at VNI \(common)"))
                     }
                 }
             }

@@ -1,5 +1,6 @@
 /// Detection on one interface, as the daemon and `loopsentry monitor` both run it: a poll's
-/// VLAN rates, QinQ pair rates (when the interface counts them) and returned probes go to the
+/// VLAN rates, QinQ pair rates (when the interface counts them), VNI rates (when it watches
+/// VXLAN) and returned probes go to the
 /// Detector; VLANs whose rate is rising and not yet confirmed as a loop are named for an extra
 /// probe, so a returned probe confirms the loop within one poll. Pure, like the Detector.
 public struct DetectionStage: Sendable {
@@ -15,10 +16,14 @@ public struct DetectionStage: Sendable {
     }
 
     /// One poll measured at `at` (monotonic ns): the detection events, and the VLANs to probe now.
+    /// `vniRates` (VXLAN, when the interface is an underlay watched for VNIs) go through the same
+    /// Detector as the VLANs.
     public mutating func observe(rates: [VLANRate], pairRates: [VLANPairRate], probeReturns: [VLANID: UInt64],
+                                 vniRates: [VNIRate] = [], watchesVNIs: Bool = false,
                                  at: UInt64) -> (events: [DetectionEvent], probeSoon: [VLANID]) {
         var events = detector.observe(rates, interface: interface, at: at)
         if countsPairs { events += detector.observePairs(pairRates, interface: interface, at: at) }
+        if watchesVNIs { events += detector.observeVNIs(vniRates, interface: interface, at: at) }
         events += detector.observeProbeReturns(probeReturns, interface: interface, at: at)
         let rising = rates.filter { rate in
             let key = DetectionKey(interface: interface, vlan: rate.vlan)

@@ -57,12 +57,9 @@ extension Detector {
         lastBatch[stream] = now
         // Hold-downs that ended before this interval began can no longer matter.
         if !suppressions.isEmpty { suppressions = suppressions.filter { intervalStart < $0.value } }
-        let interfacePolicy = policy.interfaces[stream.interface]
-        var missing = Set(states.keys.lazy.filter { $0.interface == stream.interface && $0.isPair == stream.pairs })
+        var missing = Set(states.keys.lazy.filter { $0.interface == stream.interface && $0.segment.kind == stream.kind })
         var events: [DetectionEvent] = []
-        func thresholds(_ key: DetectionKey) -> DetectionThresholds {
-            interfacePolicy?.thresholds(for: key.outer, fallback: policy.defaults) ?? policy.defaults
-        }
+        func thresholds(_ key: DetectionKey) -> DetectionThresholds { policy.thresholds(for: key) }
         for sample in samples {
             missing.remove(sample.key)
             if let event = step(sample, thresholds: thresholds(sample.key), intervalStart: intervalStart, now: now) {
@@ -137,10 +134,10 @@ struct RateSample {
     func rate(of kind: StormKind) -> Double { kind == .broadcast ? broadcast : multicast }
 }
 
-/// The batches of one interface at one level (VLANs or QinQ pairs), which share a poll clock.
+/// The batches of one interface at one level (VLANs, QinQ pairs or VNIs), which share a poll clock.
 struct BatchStream: Hashable {
     var interface: String
-    var pairs: Bool
+    var kind: Segment.Kind
 }
 
 /// Nanoseconds from `start` to `end`, 0 if the clock passed in went backwards.

@@ -1,4 +1,4 @@
-/// Turns per-VLAN rates and returned self-probes into storm and loop verdicts, RMON style
+/// Turns per-segment (VLAN, QinQ pair, VNI) rates and returned self-probes into storm and loop verdicts, RMON style
 /// (RFC 2819 rising/falling alarms with hysteresis) with a sustain and a clear time.
 ///
 /// A value type with no I/O: the shell passes every observation with `now`, a monotonic clock
@@ -34,7 +34,7 @@ public struct Detector: Sendable {
         observe(rates.lazy.map {
             RateSample(key: DetectionKey(interface: interface, vlan: $0.vlan),
                        broadcast: $0.broadcastPerSecond, multicast: $0.multicastPerSecond)
-        }, stream: BatchStream(interface: interface, pairs: false), at: now)
+        }, stream: BatchStream(interface: interface, kind: .vlan), at: now)
     }
 
     /// Feeds one batch of QinQ pair rates from `interface` at `now` (monotonic ns); pair keys
@@ -44,7 +44,17 @@ public struct Detector: Sendable {
         observe(rates.lazy.map {
             RateSample(key: DetectionKey(interface: interface, pair: $0.pair),
                        broadcast: $0.broadcastPerSecond, multicast: $0.multicastPerSecond)
-        }, stream: BatchStream(interface: interface, pairs: true), at: now)
+        }, stream: BatchStream(interface: interface, kind: .qinq), at: now)
+    }
+
+    /// Feeds one batch of per-VNI rates (VXLAN inner frames) from the underlay `interface` at
+    /// `now` (monotonic ns): the same states and thresholds as VLANs, with the interface's VNI
+    /// overrides, on their own poll clock. Returns the events, ordered by key.
+    public mutating func observeVNIs(_ rates: [VNIRate], interface: String, at now: UInt64) -> [DetectionEvent] {
+        observe(rates.lazy.map {
+            RateSample(key: DetectionKey(interface: interface, vni: $0.vni),
+                       broadcast: $0.broadcastPerSecond, multicast: $0.multicastPerSecond)
+        }, stream: BatchStream(interface: interface, kind: .vni), at: now)
     }
 
     /// Records `count` of this sensor's probes returning on `key` since the last report, at `now`

@@ -10,6 +10,8 @@ public struct EventRecord: Codable, Equatable, Sendable {
     public var monotonicNanos: UInt64
     public var interface: String?
     public var vlan: Int?
+    /// The VXLAN VNI, for a VNI segment (then `vlan` is absent).
+    public var vni: Int?
     public var tenant: String?
     /// The incident state after the event (`transition`, `notification`).
     public var state: String?
@@ -31,7 +33,7 @@ public struct EventRecord: Codable, Equatable, Sendable {
     public var sensor: String?
 
     enum CodingKeys: String, CodingKey {
-        case event, time, interface, vlan, tenant, state, incident, rate, threshold, notification, storm, from, detail, author, sensor
+        case event, time, interface, vlan, vni, tenant, state, incident, rate, threshold, notification, storm, from, detail, author, sensor
         case monotonicNanos = "monotonic_ns"
     }
 
@@ -56,11 +58,12 @@ public struct EventRecord: Codable, Equatable, Sendable {
         self.author = author
     }
 
-    /// A record about one (interface, VLAN).
+    /// A record about one (interface, segment): `vlan` for a VLAN or QinQ key (its outer VLAN), `vni` for a VNI.
     public init(_ event: String, key: DetectionKey, at monotonicNanos: UInt64, tenant: String? = nil, state: String? = nil,
                 incident: UInt64? = nil, rate: Double? = nil, threshold: Double? = nil, detail: String? = nil,
                 author: String? = nil) {
-        self.init(event, at: monotonicNanos, interface: key.interface, vlan: Int(key.outer.value), tenant: tenant,
+        self.init(event, at: monotonicNanos, interface: key.interface, vlan: key.outer.map { Int($0.value) }, tenant: tenant,
                   state: state, incident: incident, rate: rate, threshold: threshold, detail: detail, author: author)
+        vni = key.vni.map { Int($0.value) }
     }
 }

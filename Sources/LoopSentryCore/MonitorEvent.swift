@@ -3,8 +3,11 @@ public struct MonitorEvent: Codable, Equatable, Sendable {
     /// `stormDetected`, `loopConfirmed` or `stormCleared`.
     public var event: String
     public var interface: String
-    public var vlan: Int
+    /// The (outer) VLAN of a VLAN or QinQ segment.
+    public var vlan: Int?
     public var inner: Int?
+    /// The VNI of a VXLAN segment.
+    public var vni: Int?
     public var kind: String?
     public var rate: Double?
     public var threshold: Double?
@@ -14,15 +17,16 @@ public struct MonitorEvent: Codable, Equatable, Sendable {
     public var monotonicNanos: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case event, interface, vlan, inner, kind, rate, threshold
+        case event, interface, vlan, inner, vni, kind, rate, threshold
         case probesReturned = "probes_returned", durationMilliseconds = "duration_ms", monotonicNanos = "monotonic_ns"
     }
 
     public init(_ e: DetectionEvent) {
         let key = e.key
         interface = key.interface
-        vlan = Int(key.outer.value)
+        vlan = key.outer.map { Int($0.value) }
         inner = key.inner.map { Int($0.value) }
+        vni = key.vni.map { Int($0.value) }
         monotonicNanos = e.at
         switch e {
         case let .stormDetected(_, kind, rate, threshold, _):
@@ -43,14 +47,20 @@ public struct MonitorEvent: Codable, Equatable, Sendable {
 
     /// One line for a terminal.
     public var line: String {
-        let v = inner.map { "\(vlan).\($0)" } ?? "\(vlan)"
+        let v = segment
         switch event {
         case "stormDetected":
-            return "STORM DETECTED  \(interface) VLAN \(v): \(kind ?? "") \(Int(rate ?? 0))/s ≥ \(Int(threshold ?? 0))/s"
+            return "STORM DETECTED  \(interface) \(v): \(kind ?? "") \(Int(rate ?? 0))/s ≥ \(Int(threshold ?? 0))/s"
         case "loopConfirmed":
-            return "LOOP CONFIRMED  \(interface) VLAN \(v): \(probesReturned ?? 0) own probe(s) returned"
+            return "LOOP CONFIRMED  \(interface) \(v): \(probesReturned ?? 0) own probe(s) returned"
         default:
-            return "STORM CLEARED   \(interface) VLAN \(v): peak \(Int(rate ?? 0))/s, lasted \(Int(durationMilliseconds ?? 0)) ms"
+            return "STORM CLEARED   \(interface) \(v): peak \(Int(rate ?? 0))/s, lasted \(Int(durationMilliseconds ?? 0)) ms"
         }
+    }
+
+    /// `VLAN 20`, `VLAN 100.20` or `VNI 5000`, from the fields (so a decoded event prints too).
+    private var segment: String {
+        if let vni { return "VNI \(vni)" }
+        return "VLAN " + (inner.map { "\(vlan ?? 0).\($0)" } ?? "\(vlan ?? 0)")
     }
 }

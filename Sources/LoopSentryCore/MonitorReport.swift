@@ -1,7 +1,9 @@
 /// One monitor interval as scripts see it (`loopsentry monitor --json`, one object per line).
 public struct MonitorReport: Codable, Equatable, Sendable {
+    /// One segment's rates and totals: a VLAN row (`vlan` set) or a VXLAN VNI row (`vni` set).
     public struct Row: Codable, Equatable, Sendable {
-        public var vlan: Int
+        public var vlan: Int?
+        public var vni: Int?
         public var broadcastPerSecond: Double
         public var multicastPerSecond: Double
         public var framesPerSecond: Double
@@ -12,7 +14,7 @@ public struct MonitorReport: Codable, Equatable, Sendable {
         public var bytesTotal: UInt64
 
         enum CodingKeys: String, CodingKey {
-            case vlan
+            case vlan, vni
             case broadcastPerSecond = "broadcast_pps", multicastPerSecond = "multicast_pps"
             case framesPerSecond = "frames_pps", bytesPerSecond = "bytes_ps"
             case broadcastTotal = "broadcast_total", multicastTotal = "multicast_total"
@@ -27,6 +29,11 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     public var vlans: [Row]
     /// VLANs with traffic since attach (rows beyond `--top` included in this count).
     public var activeVLANs: Int
+    /// Watched (or, when learning, seen) VXLAN VNIs, busiest first, at most `--top` rows.
+    public var vnis: [Row] = []
+    /// UDP to the VXLAN port with a cut or invalid VXLAN header, and frames of unwatched VNIs.
+    public var vxlanMalformedTotal: UInt64 = 0
+    public var vniUnwatchedTotal: UInt64 = 0
     public var untaggedFramesTotal: UInt64
     public var malformedTotal: UInt64
     public var droppedTotal: UInt64
@@ -42,20 +49,22 @@ public struct MonitorReport: Codable, Equatable, Sendable {
 
     /// A storm or loop in progress.
     public struct Storm: Codable, Equatable, Sendable {
-        public var vlan: Int
+        public var vlan: Int?
         public var inner: Int?
+        public var vni: Int?
         public var kind: String?
         public var loopConfirmed: Bool
         public var peakRate: Double
 
         enum CodingKeys: String, CodingKey {
-            case vlan, inner, kind
+            case vlan, inner, vni, kind
             case loopConfirmed = "loop_confirmed", peakRate = "peak_rate"
         }
 
         public init(_ s: ActiveStorm) {
-            vlan = Int(s.key.outer.value)
+            vlan = s.key.outer.map { Int($0.value) }
             inner = s.key.inner.map { Int($0.value) }
+            vni = s.key.vni.map { Int($0.value) }
             kind = s.kind?.rawValue
             loopConfirmed = s.loopConfirmed
             peakRate = s.peakRate.rounded()
@@ -63,7 +72,8 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, interface, vlans, events, storms
+        case time, interface, vlans, vnis, events, storms
+        case vxlanMalformedTotal = "vxlan_malformed_total", vniUnwatchedTotal = "vni_unwatched_total"
         case probesSentTotal = "probes_sent_total", probesReturnedTotal = "probes_returned_total"
         case probesLeakedTotal = "probes_leaked_total"
         case intervalMilliseconds = "interval_ms", activeVLANs = "active_vlans"
@@ -73,20 +83,18 @@ public struct MonitorReport: Codable, Equatable, Sendable {
 
     /// Builds a report from one interval's rates; `top` limits the rows, busiest first.
     public init(time: String, interface: String, intervalNanos: UInt64, rates: [VLANRate],
-                global: GlobalCounters, top: Int) {
+                global: GlobalCounters, top: Int, vniRates: [VNIRate] = []) {
         self.time = time
         self.interface = interface
         intervalMilliseconds = (Double(intervalNanos) / 1e6 * 10).rounded() / 10
         activeVLANs = rates.count
-        vlans = RateCalculator.busiestFirst(rates).prefix(max(0, top)).map {
-            Row(vlan: Int($0.vlan.value), broadcastPerSecond: $0.broadcastPerSecond.rounded(),
-                multicastPerSecond: $0.multicastPerSecond.rounded(), framesPerSecond: $0.framesPerSecond.rounded(),
-                bytesPerSecond: $0.bytesPerSecond.rounded(), broadcastTotal: $0.totals.broadcast,
-                multicastTotal: $0.totals.multicast, framesTotal: $0.totals.frames, bytesTotal: $0.totals.bytes)
-        }
+        vlans = RateCalculator.busiestFirst(rates).prefix(max(0, top)).map { Row($0, vlan: Int($0.key.value)) }
+        vnis = RateCalculator.busiestFirst(vniRates).prefix(max(0, top)).map { Row($0, vni: Int($0.key.value)) }
         untaggedFramesTotal = global.untaggedFrames
         malformedTotal = global.malformed
         droppedTotal = global.dropped
+        vxlanMalformedTotal = global.vxlanMalformed
+        vniUnwatchedTotal = global.vniUnwatched
     }
 
     /// A fixed-width table for a terminal.
@@ -96,23 +104,33 @@ public struct MonitorReport: Codable, Equatable, Sendable {
                      + "  dropped \(droppedTotal)"]
         lines.append(Self.pad(["VLAN", "bcast/s", "mcast/s", "frames/s", "bytes/s", "frames"], widths: Self.widths))
         for r in vlans {
-            lines.append(Self.pad([String(r.vlan), Self.si(r.broadcastPerSecond), Self.si(r.multicastPerSecond),
+            lines.append(Self.pad([String(r.vlan ?? 0), Self.si(r.broadcastPerSecond), Self.si(r.multicastPerSecond),
                                    Self.si(r.framesPerSecond), Self.si(r.bytesPerSecond), String(r.framesTotal)],
                                   widths: Self.widths))
         }
         if vlans.isEmpty { lines.append("(no tagged frames yet)") }
+        if !vnis.isEmpty {
+            lines.append(Self.pad(["VNI", "bcast/s", "mcast/s", "frames/s", "bytes/s", "frames"], widths: Self.vniWidths))
+            for r in vnis {
+                lines.append(Self.pad([String(r.vni ?? 0), Self.si(r.broadcastPerSecond), Self.si(r.multicastPerSecond),
+                                       Self.si(r.framesPerSecond), Self.si(r.bytesPerSecond), String(r.framesTotal)],
+                                      widths: Self.vniWidths))
+            }
+            lines.append("VXLAN malformed \(vxlanMalformedTotal), unwatched VNIs \(vniUnwatchedTotal)")
+        }
         if probesSentTotal > 0 || probesReturnedTotal > 0 {
             lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)"
                 + (probesLeakedTotal > 0 ? ", leaked to another VLAN \(probesLeakedTotal)" : ""))
         }
         for s in storms {
-            let v = s.inner.map { "\(s.vlan).\($0)" } ?? "\(s.vlan)"
-            lines.append("STORM on VLAN \(v): peak \(Int(s.peakRate))/s" + (s.loopConfirmed ? ", loop confirmed by probe" : ""))
+            let v = s.vni.map { "VNI \($0)" } ?? "VLAN " + (s.inner.map { "\(s.vlan ?? 0).\($0)" } ?? "\(s.vlan ?? 0)")
+            lines.append("STORM on \(v): peak \(Int(s.peakRate))/s" + (s.loopConfirmed ? ", loop confirmed by probe" : ""))
         }
         return lines.joined(separator: "\n")
     }
 
     static let widths = [6, 10, 10, 10, 11, 14]
+    static let vniWidths = [9, 10, 10, 10, 11, 14]
 
     static func pad(_ cells: [String], widths: [Int]) -> String {
         zip(cells, widths).map { cell, w in
@@ -128,5 +146,15 @@ public struct MonitorReport: Codable, Equatable, Sendable {
             return "\(scaled)\(suffix)"
         }
         return String(Int(v.rounded()))
+    }
+}
+
+extension MonitorReport.Row {
+    /// A row from one segment's rates (rounded to whole units) and totals.
+    init<Key>(_ r: SegmentRate<Key>, vlan: Int? = nil, vni: Int? = nil) {
+        self.init(vlan: vlan, vni: vni, broadcastPerSecond: r.broadcastPerSecond.rounded(),
+                  multicastPerSecond: r.multicastPerSecond.rounded(), framesPerSecond: r.framesPerSecond.rounded(),
+                  bytesPerSecond: r.bytesPerSecond.rounded(), broadcastTotal: r.totals.broadcast,
+                  multicastTotal: r.totals.multicast, framesTotal: r.totals.frames, bytesTotal: r.totals.bytes)
     }
 }

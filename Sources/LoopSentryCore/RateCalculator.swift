@@ -1,6 +1,6 @@
-/// Per-VLAN rates over one poll interval.
-public struct VLANRate: Equatable, Sendable {
-    public var vlan: VLANID
+/// Rates of one segment (a VLAN, a VNI) over one poll interval.
+public struct SegmentRate<Key: Hashable & Comparable & Sendable>: Equatable, Sendable {
+    public var key: Key
     public var broadcastPerSecond: Double
     public var multicastPerSecond: Double
     public var framesPerSecond: Double
@@ -8,15 +8,33 @@ public struct VLANRate: Equatable, Sendable {
     /// Counters since the sensor attached (the snapshot's values).
     public var totals: VLANCounters
 
-    public init(vlan: VLANID, broadcastPerSecond: Double, multicastPerSecond: Double,
+    public init(key: Key, broadcastPerSecond: Double, multicastPerSecond: Double,
                 framesPerSecond: Double, bytesPerSecond: Double, totals: VLANCounters) {
-        self.vlan = vlan
+        self.key = key
         self.broadcastPerSecond = broadcastPerSecond
         self.multicastPerSecond = multicastPerSecond
         self.framesPerSecond = framesPerSecond
         self.bytesPerSecond = bytesPerSecond
         self.totals = totals
     }
+}
+
+/// Per-VLAN rates over one poll interval.
+public typealias VLANRate = SegmentRate<VLANID>
+/// Per-VNI rates (VXLAN inner frames) over one poll interval.
+public typealias VNIRate = SegmentRate<VNI>
+
+extension SegmentRate where Key == VLANID {
+    public var vlan: VLANID { key }
+    public init(vlan: VLANID, broadcastPerSecond: Double, multicastPerSecond: Double,
+                framesPerSecond: Double, bytesPerSecond: Double, totals: VLANCounters) {
+        self.init(key: vlan, broadcastPerSecond: broadcastPerSecond, multicastPerSecond: multicastPerSecond,
+                  framesPerSecond: framesPerSecond, bytesPerSecond: bytesPerSecond, totals: totals)
+    }
+}
+
+extension SegmentRate where Key == VNI {
+    public var vni: VNI { key }
 }
 
 /// Turns successive counter snapshots into rates. Pure: the caller passes the snapshots.
@@ -31,6 +49,8 @@ public struct RateCalculator: Sendable {
     public private(set) var pairRates: [VLANPairRate] = []
     /// Self-probes returned since the previous snapshot, per VLAN they were sent on.
     public private(set) var probeReturns: [VLANID: UInt64] = [:]
+    /// Per-VNI rates (VXLAN) from the last `update`.
+    public private(set) var vniRates: [VNIRate] = []
 
     public init() {}
 
@@ -40,6 +60,7 @@ public struct RateCalculator: Sendable {
         defer { previous = snapshot }
         pairRates = []
         probeReturns = [:]
+        vniRates = []
         guard let prev = previous, snapshot.monotonicNanos > prev.monotonicNanos else { return [] }
         let seconds = Double(snapshot.monotonicNanos - prev.monotonicNanos) / 1e9
         for (pair, now) in snapshot.pairs {
@@ -55,17 +76,24 @@ public struct RateCalculator: Sendable {
             let d = UInt64(Self.delta(now.returned, prev.probes[vlan]?.returned ?? 0))
             if d > 0 { probeReturns[vlan] = d }
         }
-        var rates: [VLANRate] = []
-        rates.reserveCapacity(snapshot.vlans.count)
-        for (vlan, now) in snapshot.vlans {
-            let before = prev.vlans[vlan] ?? .zero
-            rates.append(VLANRate(
-                vlan: vlan,
-                broadcastPerSecond: Self.delta(now.broadcast, before.broadcast) / seconds,
-                multicastPerSecond: Self.delta(now.multicast, before.multicast) / seconds,
-                framesPerSecond: Self.delta(now.frames, before.frames) / seconds,
-                bytesPerSecond: Self.delta(now.bytes, before.bytes) / seconds,
-                totals: now))
+        vniRates = Self.rates(snapshot.vnis, before: prev.vnis, seconds: seconds)
+        return Self.rates(snapshot.vlans, before: prev.vlans, seconds: seconds)
+    }
+
+    /// Rates of every row of `now` against `before` over `seconds`.
+    static func rates<Key>(_ now: [Key: VLANCounters], before: [Key: VLANCounters],
+                           seconds: Double) -> [SegmentRate<Key>] {
+        var rates: [SegmentRate<Key>] = []
+        rates.reserveCapacity(now.count)
+        for (key, counters) in now {
+            let b = before[key] ?? .zero
+            rates.append(SegmentRate(
+                key: key,
+                broadcastPerSecond: delta(counters.broadcast, b.broadcast) / seconds,
+                multicastPerSecond: delta(counters.multicast, b.multicast) / seconds,
+                framesPerSecond: delta(counters.frames, b.frames) / seconds,
+                bytesPerSecond: delta(counters.bytes, b.bytes) / seconds,
+                totals: counters))
         }
         return rates
     }
@@ -75,12 +103,12 @@ public struct RateCalculator: Sendable {
         now >= before ? Double(now - before) : Double(now)
     }
 
-    /// Orders rates busiest first: frames/s, then total frames, then VLAN ID.
-    public static func busiestFirst(_ rates: [VLANRate]) -> [VLANRate] {
+    /// Orders rates busiest first: frames/s, then total frames, then the segment's number.
+    public static func busiestFirst<Key>(_ rates: [SegmentRate<Key>]) -> [SegmentRate<Key>] {
         rates.sorted {
             if $0.framesPerSecond != $1.framesPerSecond { return $0.framesPerSecond > $1.framesPerSecond }
             if $0.totals.frames != $1.totals.frames { return $0.totals.frames > $1.totals.frames }
-            return $0.vlan < $1.vlan
+            return $0.key < $1.key
         }
     }
 }

@@ -70,7 +70,7 @@ public struct StatusBoard: Sendable {
             }
         }
         // Rows of this interface absent from the poll had no traffic this interval.
-        for (k, _) in rows where k.interface == interface && !seen.contains(k.outer) {
+        for (k, _) in rows where k.interface == interface && !(k.outer.map(seen.contains) ?? true) {
             rows[k]?.broadcastRate = 0
             rows[k]?.multicastRate = 0
             rows[k]?.frameRate = 0
@@ -104,15 +104,14 @@ public struct StatusBoard: Sendable {
     }
 
     /// The row key of a (possibly QinQ) key: rows are per outer VLAN.
-    private func plain(_ key: DetectionKey) -> DetectionKey {
-        key.inner == nil ? key : DetectionKey(interface: key.interface, vlan: key.outer)
-    }
+    private func plain(_ key: DetectionKey) -> DetectionKey { key.rowKey }
 
     /// Makes the row of `key` if the interface is watched and the VLAN can be a table row.
     private mutating func ensureRow(_ key: DetectionKey, _ now: UTCTimestamp) -> Bool {
         guard let ifIndex = interfaces[key.interface] else { return false }
-        guard VLANID.validRange.contains(Int(key.outer.value)) else { return false }
-        let index = VLANStatusKey(ifIndex: ifIndex, vlan: key.outer)
+        // VNI segments have no row in the per-VLAN table.
+        guard let vlan = key.outer, VLANID.validRange.contains(Int(vlan.value)) else { return false }
+        let index = VLANStatusKey(ifIndex: ifIndex, vlan: vlan)
         if rows[key] == nil {
             let p = policy(key)
             rows[key] = VLANStatusRow(key: index, ifName: key.interface, risingThreshold: VLANStatusRow.gauge(p.rising),

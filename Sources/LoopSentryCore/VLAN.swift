@@ -52,14 +52,24 @@ public struct GlobalCounters: Equatable, Sendable {
     public var malformed: UInt64 = 0
     public var qinqOverflow: UInt64 = 0
     public var dropped: UInt64 = 0
+    /// UDP to the VXLAN port whose VXLAN or inner Ethernet header is cut, or without the I flag.
+    public var vxlanMalformed: UInt64 = 0
+    /// VXLAN frames of VNIs that are not watched.
+    public var vniUnwatched: UInt64 = 0
+    /// VNIs or (VNI, inner VLAN) pairs not counted because their map was full.
+    public var vniOverflow: UInt64 = 0
 
     public init(untaggedFrames: UInt64 = 0, untaggedBytes: UInt64 = 0, malformed: UInt64 = 0,
-                qinqOverflow: UInt64 = 0, dropped: UInt64 = 0) {
+                qinqOverflow: UInt64 = 0, dropped: UInt64 = 0, vxlanMalformed: UInt64 = 0,
+                vniUnwatched: UInt64 = 0, vniOverflow: UInt64 = 0) {
         self.untaggedFrames = untaggedFrames
         self.untaggedBytes = untaggedBytes
         self.malformed = malformed
         self.qinqOverflow = qinqOverflow
         self.dropped = dropped
+        self.vxlanMalformed = vxlanMalformed
+        self.vniUnwatched = vniUnwatched
+        self.vniOverflow = vniOverflow
     }
 }
 

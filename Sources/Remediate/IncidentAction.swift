@@ -73,8 +73,6 @@ public struct OperatorRefusal: Error, Equatable, Sendable, CustomStringConvertib
 }
 
 extension DetectionKey {
-    /// `VLAN 20 on eth1`, or `VLAN 100.20 on eth1` for a QinQ pair.
-    var spoken: String {
-        "VLAN \(outer)\(inner.map { ".\($0)" } ?? "") on \(interface)"
-    }
+    /// `VLAN 20 on eth1`, `VLAN 100.20 on eth1` for a QinQ pair, `VNI 5000 on eth1`.
+    var spoken: String { "\(segment) on \(interface)" }
 }

@@ -75,7 +75,7 @@ extension IncidentStateMachine {
         case .cutFailed: phase = .cutFailed
         case .restoring(let after): phase = .restoring(afterCutFailed: after == .cutFailed)
         }
-        return IncidentSnapshot(incident: incidentID ?? 0, interface: key.interface, vlan: key.outer.value,
+        return IncidentSnapshot(incident: incidentID ?? 0, interface: key.interface, vlan: key.incidentVLAN.value,
                                 innerVLAN: key.inner?.value, tenant: tenant.name, phase: phase,
                                 cutAuthor: cutAuthor, restoreAuthor: restoreAuthor)
     }

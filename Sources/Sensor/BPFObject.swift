@@ -7,8 +7,9 @@ import Foundation
 public final class BPFObject {
     let handle: OpaquePointer
 
-    /// Opens and loads an object. On any failure the half-built object is closed.
-    public init(bytes: [UInt8], name: String) throws {
+    /// Opens and loads an object, first sizing the maps named in `maxEntries`
+    /// (`bpf_map__set_max_entries`). On any failure the half-built object is closed.
+    public init(bytes: [UInt8], name: String, maxEntries: [String: UInt32] = [:]) throws {
         LibBPFLog.enableCapture()
         // libbpf reads the buffer until load finishes: open and load inside one borrow.
         handle = try bytes.withUnsafeBytes { raw in
@@ -20,6 +21,12 @@ public final class BPFObject {
                     bpf_object__open_mem(raw.baseAddress, raw.count, &opts)
                 }
                 do {
+                    for (map, entries) in maxEntries.sorted(by: { $0.key < $1.key }) {
+                        let handle = try libbpfPointer("bpf_object__find_map_by_name(\(map))") {
+                            bpf_object__find_map_by_name(opened, map)
+                        }
+                        try libbpfCall("bpf_map__set_max_entries(\(map))") { bpf_map__set_max_entries(handle, entries) }
+                    }
                     try libbpfCall("bpf_object__load") { bpf_object__load(opened) }
                 } catch {
                     bpf_object__close(opened)

@@ -12,6 +12,8 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
     case permissionDenied(String)
     case filterSlotTaken(interface: String, program: String)
     case invalidFrame(String)
+    /// A setting the loaded program cannot take (e.g. more VNIs than its per-VNI map holds).
+    case invalidSetting(String)
     /// A plain libc call (socket, bind, send) failed.
     case system(SystemCallError)
 
@@ -20,6 +22,8 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
         case let .libbpf(function, errno, detail):
             let base = "\(function) failed: \(SystemCallError.describe(errno: errno))"
             return detail.isEmpty ? base : "\(base) (\(detail))"
+        case let .invalidSetting(message):
+            return message
         case let .interfaceNotFound(name):
             return "interface '\(name)' not found"
         case let .namespaceNotFound(name):

@@ -32,7 +32,7 @@ public final class SensorSession {
         let r = rates.update(snap)
         lastSnapshot = snap
         return SensorPoll(snapshot: snap, rates: r, pairRates: rates.pairRates, probeReturns: rates.probeReturns,
-                          intervalNanos: interval)
+                          intervalNanos: interval, vniRates: rates.vniRates)
     }
 
     /// What `ensureAttached` found.
@@ -71,4 +71,6 @@ public struct SensorPoll: Sendable {
     public var pairRates: [VLANPairRate]
     public var probeReturns: [VLANID: UInt64]
     public var intervalNanos: UInt64
+    /// Per-VNI rates of VXLAN inner frames (empty unless the settings watch VXLAN).
+    public var vniRates: [VNIRate] = []
 }

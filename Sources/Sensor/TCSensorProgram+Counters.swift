@@ -76,7 +76,7 @@ extension TCSensorProgram {
         return out
     }
 
-    /// Global counters (untagged, malformed, overflow, dropped), each summed over CPUs.
+    /// Global counters (untagged, malformed, overflow, dropped, VXLAN's malformed/unwatched/overflow), each summed over CPUs.
     func readGlobal() throws -> GlobalCounters {
         var per = [UInt64](repeating: 0, count: cpus)
         func read(_ index: ls_global_index) throws -> UInt64 {
@@ -90,6 +90,9 @@ extension TCSensorProgram {
                               untaggedBytes: try read(LS_G_UNTAGGED_BYTES),
                               malformed: try read(LS_G_MALFORMED),
                               qinqOverflow: try read(LS_G_QINQ_OVERFLOW),
-                              dropped: try read(LS_G_DROPPED))
+                              dropped: try read(LS_G_DROPPED),
+                              vxlanMalformed: try read(LS_G_VXLAN_MALFORMED),
+                              vniUnwatched: try read(LS_G_VNI_UNWATCHED),
+                              vniOverflow: try read(LS_G_VNI_OVERFLOW))
     }
 }

@@ -17,17 +17,23 @@ public struct TCSensorSettings: Equatable, Sendable {
     public var countInnerVLAN: Bool
     /// Count and drop this sensor's returning self-probes; nil leaves probes alone.
     public var probes: ProbeIdentity?
+    /// Count VXLAN per VNI on this (underlay) interface; nil leaves VXLAN uncounted.
+    public var vxlan: VXLANWatch?
 
-    public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false, probes: ProbeIdentity? = nil) {
+    public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false, probes: ProbeIdentity? = nil,
+                vxlan: VXLANWatch? = nil) {
         self.taggedFrames = taggedFrames
         self.countInnerVLAN = countInnerVLAN
         self.probes = probes
+        self.vxlan = vxlan
     }
 
     var flags: UInt32 {
         (taggedFrames == .drop ? UInt32(LS_CFG_DROP_TAGGED) : 0)
             | (countInnerVLAN ? UInt32(LS_CFG_COUNT_INNER) : 0)
             | (probes != nil ? UInt32(LS_CFG_PROBES) : 0)
+            | (vxlan != nil ? UInt32(LS_CFG_VXLAN) : 0)
+            | (vxlan?.vnis.isEmpty == true ? UInt32(LS_CFG_VXLAN_LEARN) : 0)
     }
 }
 
@@ -43,24 +49,37 @@ public final class TCSensorProgram {
     let globalStatsFD: Int32
     let configFD: Int32
     let probeStatsFD: Int32
+    let vniStatsFD: Int32
+    let vniVLANStatsFD: Int32
+    /// Rows of the per-VNI map, fixed at load from the settings' `vxlan.mapSlots`.
+    public let vniSlots: Int
     let cpus: Int
 
+    /// Loads the program; the per-VNI map is sized for `settings.vxlan` (its VNIs, or its learn
+    /// capacity), so later settings can watch at most that many VNIs.
     public init(settings: TCSensorSettings = TCSensorSettings()) throws {
-        object = try BPFObject(bytes: EmbeddedBPF.loopsentryTc, name: "loopsentry_tc")
+        vniSlots = settings.vxlan?.mapSlots ?? 1
+        object = try BPFObject(bytes: EmbeddedBPF.loopsentryTc, name: "loopsentry_tc",
+                               maxEntries: ["ls_vni_stats": UInt32(vniSlots)])
         programFD = try object.programFD(Self.programName)
         vlanStatsFD = try object.mapFD("ls_vlan_stats")
         qinqStatsFD = try object.mapFD("ls_qinq_stats")
         globalStatsFD = try object.mapFD("ls_global_stats")
         configFD = try object.mapFD("ls_config")
         probeStatsFD = try object.mapFD("ls_probe_stats")
+        vniStatsFD = try object.mapFD("ls_vni_stats")
+        vniVLANStatsFD = try object.mapFD("ls_vni_vlan_stats")
         cpus = try possibleCPUs()
         try apply(settings)
     }
 
-    /// Writes the settings map (`bpf_map_update_elem` on `ls_config`); takes effect on the next frame.
+    /// Writes the settings map (`bpf_map_update_elem` on `ls_config`) after adding rows for the
+    /// watched VNIs; takes effect on the next frame.
     public func apply(_ settings: TCSensorSettings) throws {
+        if let vxlan = settings.vxlan { try watch(vxlan.vnis) }
         var key: UInt32 = 0
-        var value = ls_config(flags: settings.flags, probe_prefix: settings.probes?.matchValue ?? 0)
+        var value = ls_config(flags: settings.flags, probe_prefix: settings.probes?.matchValue ?? 0,
+                              vxlan_port: UInt32(settings.vxlan?.port ?? 0), reserved: 0)
         try libbpfCall("bpf_map_update_elem(ls_config)") {
             bpf_map_update_elem(configFD, &key, &value, UInt64(BPF_ANY))
         }
@@ -72,7 +91,9 @@ public final class TCSensorProgram {
                         vlans: try readVLANs(),
                         pairs: try readPairs(),
                         global: try readGlobal(),
-                        probes: try readProbes())
+                        probes: try readProbes(),
+                        vnis: try readVNIs(),
+                        vniPairs: try readVNIPairs())
     }
 
     /// Runs the program once on `frame` with `bpf_prog_test_run_opts` (no network needed).

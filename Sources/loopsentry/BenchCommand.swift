@@ -19,6 +19,9 @@ struct BenchBPFCommand: ParsableCommand {
     @Option(name: .long, help: "Measurements per case; the median is reported.")
     var samples: Int = 5
 
+    @Flag(name: .long, help: "Measure the VXLAN cases (per-VNI counting) instead of the 802.1Q/QinQ ones.")
+    var vxlan = false
+
     func validate() throws {
         guard self.repeat >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard (1...100).contains(samples) else { throw ValidationError("--samples must be 1-100") }
@@ -26,7 +29,7 @@ struct BenchBPFCommand: ParsableCommand {
 
     func run() throws {
         let src = MACAddress([0x02, 0, 0, 0, 0, 1])
-        let cases: [(String, [UInt8])] = [
+        let cases: [(String, [UInt8])] = vxlan ? Self.vxlanCases(src: src) : [
             ("untagged broadcast 60B", EthernetFrame(destination: .broadcast, source: src).bytes()),
             ("802.1Q broadcast 60B", EthernetFrame(destination: .broadcast, source: src, tags: [VLANTag(vid: 20)]).bytes()),
             ("802.1Q broadcast 100B", EthernetFrame(destination: .broadcast, source: src, tags: [VLANTag(vid: 20)]).bytes(length: 100)),
@@ -34,7 +37,8 @@ struct BenchBPFCommand: ParsableCommand {
                 tags: [VLANTag(tpid: VLANTag.tpid8021AD, vid: 100), VLANTag(vid: 200)]).bytes()),
         ]
         for verdict in TaggedFrameVerdict.allCases {
-            let program = try TCSensorProgram(settings: TCSensorSettings(taggedFrames: verdict, countInnerVLAN: true))
+            let program = try TCSensorProgram(settings: TCSensorSettings(
+                taggedFrames: verdict, countInnerVLAN: true, vxlan: VXLANWatch(vnis: [VNI(5000)!, VNI(5001)!])))
             for (name, frame) in cases {
                 var ns: [UInt32] = []
                 for _ in 0..<samples { ns.append(try program.testRun(frame: frame, repeat: self.repeat).nanos) }
@@ -44,5 +48,20 @@ struct BenchBPFCommand: ParsableCommand {
                 print(line)
             }
         }
+    }
+
+    /// VXLAN packets (VNI 5000 watched) with a 60-byte inner broadcast frame: IPv4 and IPv6 outer,
+    /// an inner 802.1Q tag, and an unwatched VNI; and a plain untagged frame measured in the same
+    /// run as the baseline (the machine's load moves every figure).
+    static func vxlanCases(src: MACAddress) -> [(String, [UInt8])] {
+        let inner = EthernetFrame(destination: .broadcast, source: src)
+        let tagged = EthernetFrame(destination: .broadcast, source: src, tags: [VLANTag(vid: 30)])
+        return [
+            ("baseline: untagged, not VXLAN (60B)", EthernetFrame(destination: .broadcast, source: src).bytes()),
+            ("VXLAN IPv4 VNI broadcast (110B)", VXLANFrame(vni: VNI(5000)!, inner: inner).bytes()),
+            ("VXLAN IPv6 VNI broadcast (130B)", VXLANFrame(outer: .testIPv6, vni: VNI(5000)!, inner: inner).bytes()),
+            ("VXLAN IPv4 VNI + inner 802.1Q (110B)", VXLANFrame(vni: VNI(5000)!, inner: tagged).bytes()),
+            ("VXLAN IPv4 unwatched VNI (110B)", VXLANFrame(vni: VNI(7)!, inner: inner).bytes()),
+        ]
     }
 }

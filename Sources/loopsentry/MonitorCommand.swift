@@ -8,7 +8,7 @@ import Sensor
 struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
-        abstract: "Show live per-VLAN broadcast, multicast and frame rates on an interface."
+        abstract: "Show live per-VLAN (and per-VXLAN-VNI) broadcast, multicast and frame rates on an interface."
     )
 
     @Option(name: .long, help: "Interface to watch (the trunk).")
@@ -32,6 +32,16 @@ struct MonitorCommand: ParsableCommand {
     @Flag(name: .long, help: "Also count QinQ frames per (outer, inner) VLAN pair.")
     var countInner = false
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "VXLAN VNIs (0-16777215) to count on this underlay interface; with --vxlan and no VNIs, every VNI seen.")
+    var vni: [Int] = []
+
+    @Flag(name: .long, help: "Count VXLAN per VNI (implied by --vni).")
+    var vxlan = false
+
+    @Option(name: .long, help: "VXLAN UDP destination port.")
+    var vxlanPort: Int = Int(VXLANWatch.defaultPort)
+
     @Option(name: .long, help: "Stop after this many seconds (default: until SIGINT/SIGTERM).")
     var duration: Double?
 
@@ -45,7 +55,15 @@ struct MonitorCommand: ParsableCommand {
         guard (1...4096).contains(top) else { throw ValidationError("--top must be 1-4096, got \(top)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive, got \(duration)") }
         guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
+        for v in vni where VNI(v) == nil { throw ValidationError("--vni \(v) is outside 0-16777215") }
+        guard (1...65535).contains(vxlanPort) else { throw ValidationError("--vxlan-port must be 1-65535, got \(vxlanPort)") }
         try detection.validate()
+    }
+
+    /// The VXLAN watch the options ask for, or nil.
+    var vxlanWatch: VXLANWatch? {
+        guard vxlan || !vni.isEmpty else { return nil }
+        return VXLANWatch(port: UInt16(vxlanPort), vnis: vni.compactMap(VNI.init))
     }
 
     func run() throws {
@@ -54,7 +72,8 @@ struct MonitorCommand: ParsableCommand {
         let probeVLANs = try detection.probeVLANs()
         let pipeline = try SensorPipeline(
             interface: interface,
-            settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner),
+            settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner,
+                                       vxlan: vxlanWatch),
             probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(),
             probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000)
         if pipeline.session.attachment.replacedStaleFilter {
@@ -79,10 +98,11 @@ struct MonitorCommand: ParsableCommand {
             if next < MonotonicClock.nanos() { next = MonotonicClock.nanos() + step }  // missed polls: realign
             let poll = try pipeline.read()
             let (events, rising) = stage.observe(rates: poll.rates, pairRates: poll.pairRates, probeReturns: poll.probeReturns,
+                                                 vniRates: poll.vniRates, watchesVNIs: vxlanWatch != nil,
                                                  at: poll.snapshot.monotonicNanos)
             for vlan in rising { pipeline.probeSoon(vlan, now: poll.snapshot.monotonicNanos) }
             var report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: poll.intervalNanos,
-                                       rates: poll.rates, global: poll.snapshot.global, top: top)
+                                       rates: poll.rates, global: poll.snapshot.global, top: top, vniRates: poll.vniRates)
             report.events = events.map(MonitorEvent.init)
             report.storms = stage.detector.activeStorms.map(MonitorReport.Storm.init)
             report.probesReturnedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.returned }

@@ -9,7 +9,7 @@ import Testing
         let detection = DetectionPolicy(defaults: DetectionThresholds(
             broadcast: RateThreshold(rising: 1000, falling: falling)))
         return IncidentBook(nextIncidentID: 1, detection: detection, unassigned: unassigned) { key in
-            key.outer.value == 20 ? acme(.auto) : nil
+            key.outer?.value == 20 ? acme(.auto) : nil
         }
     }
 

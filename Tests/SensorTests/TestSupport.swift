@@ -13,13 +13,17 @@ struct CounterDelta: Equatable, CustomStringConvertible {
     var pairs: [VLANPair: VLANCounters] = [:]
     var global = GlobalCounters()
     var probes: [VLANID: ProbeCounters] = [:]
+    var vnis: [VNI: VLANCounters] = [:]
+    var vniPairs: [VNIVLANPair: VLANCounters] = [:]
 
     init(vlans: [VLANID: VLANCounters] = [:], pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
-         probes: [VLANID: ProbeCounters] = [:]) {
+         probes: [VLANID: ProbeCounters] = [:], vnis: [VNI: VLANCounters] = [:], vniPairs: [VNIVLANPair: VLANCounters] = [:]) {
         self.vlans = vlans
         self.pairs = pairs
         self.global = global
         self.probes = probes
+        self.vnis = vnis
+        self.vniPairs = vniPairs
     }
 
     init(from a: CounterSnapshot, to b: CounterSnapshot) {
@@ -35,6 +39,14 @@ struct CounterDelta: Equatable, CustomStringConvertible {
             let d = diff(a.pairs[k] ?? .zero, v)
             if !d.isZero { pairs[k] = d }
         }
+        for (k, v) in b.vnis {
+            let d = diff(a.vnis[k] ?? .zero, v)
+            if !d.isZero { vnis[k] = d }
+        }
+        for (k, v) in b.vniPairs {
+            let d = diff(a.vniPairs[k] ?? .zero, v)
+            if !d.isZero { vniPairs[k] = d }
+        }
         for (k, v) in b.probes {
             let x = a.probes[k] ?? ProbeCounters()
             let d = ProbeCounters(returned: v.returned - x.returned, leaked: v.leaked - x.leaked)
@@ -44,10 +56,16 @@ struct CounterDelta: Equatable, CustomStringConvertible {
                                 untaggedBytes: b.global.untaggedBytes - a.global.untaggedBytes,
                                 malformed: b.global.malformed - a.global.malformed,
                                 qinqOverflow: b.global.qinqOverflow - a.global.qinqOverflow,
-                                dropped: b.global.dropped - a.global.dropped)
+                                dropped: b.global.dropped - a.global.dropped,
+                                vxlanMalformed: b.global.vxlanMalformed - a.global.vxlanMalformed,
+                                vniUnwatched: b.global.vniUnwatched - a.global.vniUnwatched,
+                                vniOverflow: b.global.vniOverflow - a.global.vniOverflow)
     }
 
-    var description: String { "vlans=\(vlans) pairs=\(pairs) global=\(global) probes=\(probes)" }
+    var description: String {
+        "vlans=\(vlans) pairs=\(pairs) global=\(global) probes=\(probes) vnis=\(vnis) vniPairs=\(vniPairs)"
+    }
 }
 
 func vid(_ v: Int) -> VLANID { VLANID(v)! }
+func vni(_ v: Int) -> VNI { VNI(v)! }

@@ -59,7 +59,7 @@ extension Coordinator {
                 opened.insert(t.incident)
                 let tenant = policy.tenant(t.key)?.config
                 writes.append(.openIncident(JournalIncident(
-                    id: t.incident, interface: t.key.interface, vlan: Int(t.key.outer.value), inner: t.key.inner.map { Int($0.value) },
+                    id: t.incident, interface: t.key.interface, vlan: Int(t.key.incidentVLAN.value), inner: t.key.inner.map { Int($0.value) },
                     tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: date,
                     state: t.from.description, snapshot: data)))
             }

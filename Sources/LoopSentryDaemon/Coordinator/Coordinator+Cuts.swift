@@ -30,7 +30,7 @@ extension Coordinator {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         for d in scheduler.next(at: now) {
             guard let first = d.jobs.first, let (tenant, r) = policy.target(first.key) else { continue }
-            let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.outer, $0.incident) }, tenant: tenant.name)
+            let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.incidentVLAN, $0.incident) }, tenant: tenant.name)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             let what = d.work == .persist ? "persist \(d.action)" : d.work.rawValue
@@ -54,13 +54,13 @@ extension Coordinator {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         var effects: [Effect] = d.work == .cut ? [.pollSoon] : []
         let finished: [Journal.Write] = zip(d.jobs, runs).filter { $0.1 >= 0 }.map { j, run in
-            .finishRun(run: run, at: date, succeeded: outcome.failures[j.key.outer] == nil, changed: outcome.changed ? 1 : 0,
-                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? outcome.line(for: j.key.outer) : outcome.output)
+            .finishRun(run: run, at: date, succeeded: outcome.failures[j.key.incidentVLAN] == nil, changed: outcome.changed ? 1 : 0,
+                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? outcome.line(for: j.key.incidentVLAN) : outcome.output)
         }
         if !finished.isEmpty { effects.append(.journal(finished)) }
         var notes: [Journal.Write] = []
         for j in d.jobs {
-            let vlan = j.key.outer
+            let vlan = j.key.incidentVLAN
             let ok = outcome.failures[vlan] == nil
             let line = outcome.line(for: vlan)
             effects.append(.record(EventRecord(d.work == .persist ? "persistFinished" : "cutFinished", key: j.key, at: now,

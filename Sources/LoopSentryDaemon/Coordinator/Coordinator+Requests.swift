@@ -85,12 +85,12 @@ extension Coordinator {
         guard board.watches(key.interface) else {
             return (ControlResponse(ok: false, message: "interface \(key.interface) is not watched by this daemon"), [])
         }
-        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: key.outer, rising: rising, falling: falling) {
+        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: key.incidentVLAN, rising: rising, falling: falling) {
             return (ControlResponse(ok: false, message: refusal), [])
         }
         board.setThresholds(key, rising: rising, falling: falling, at: wall)
         let record = EventRecord("thresholds", key: key, at: now, detail: "rising \(Int(rising)) falling \(Int(falling))", author: author)
-        return (ControlResponse(ok: true, message: "thresholds of VLAN \(key.outer) on \(key.interface): rising \(Int(rising)), falling \(Int(falling))"),
+        return (ControlResponse(ok: true, message: "thresholds of \(key.segment) on \(key.interface): rising \(Int(rising)), falling \(Int(falling))"),
                 [.record(record), .publish])
     }
 }

@@ -25,6 +25,8 @@ public struct Coordinator: Sendable {
     public internal(set) var journalHealth = JournalHealth()
     /// Interfaces that send probes.
     let probeInterfaces: Set<String>
+    /// Underlay interfaces whose VXLAN VNIs are watched.
+    let vniInterfaces: Set<String>
     /// Incidents whose last cut or restore a native driver made and no playbook persisted yet.
     var nativeDone: [UInt64: PlaybookAction] = [:]
     /// Incidents whose opening row the journal has.
@@ -42,6 +44,7 @@ public struct Coordinator: Sendable {
         policy = directory
         journalPath = config.journal.path
         probeInterfaces = Set(config.interfaces.filter { !$0.probeVLANs.isEmpty }.map(\.name))
+        vniInterfaces = Set(config.interfaces.filter { !$0.vnis.isEmpty }.map(\.name))
         for i in config.interfaces {
             detectors[i.name] = DetectionStage(interface: i.name, policy: directory.detection, countsPairs: i.countInner)
         }
@@ -71,15 +74,17 @@ public struct Coordinator: Sendable {
             board.update(interface: p.interface, rates: p.rates, probes: p.probes, now: wall)
             for r in p.rates { rates[DetectionKey(interface: p.interface, vlan: r.vlan)] = r.broadcastPerSecond }
             let (events, rising) = detectors[p.interface]!.observe(rates: p.rates, pairRates: p.pairRates,
-                                                                  probeReturns: p.probeReturns, at: p.at)
+                                                                  probeReturns: p.probeReturns, vniRates: p.vniRates,
+                                                                  watchesVNIs: vniInterfaces.contains(p.interface), at: p.at)
             if probeInterfaces.contains(p.interface) {
                 effects += rising.map { .probeSoon(interface: p.interface, vlan: $0, at: p.at) }
             }
             for e in events {
                 effects.append(.record(record(e)))
                 // QinQ (outer, inner) pairs are detected and logged; incidents, notifications and
-                // cuts act on the outer (service) VLAN, which is what a trunk can drop.
-                if e.key.inner == nil { effects += carryOut(book.handle(e), cause: e, now: now, wall: wall) }
+                // cuts act on the outer (service) VLAN, which is what a trunk can drop. VNIs are
+                // detected and logged; their incidents (journal, MIB rows, cut) are not built yet.
+                if e.key.segment.kind == .vlan { effects += carryOut(book.handle(e), cause: e, now: now, wall: wall) }
             }
         }
         var actions: [IncidentAction] = []
@@ -115,10 +120,11 @@ public struct Coordinator: Sendable {
     func record(_ e: DetectionEvent) -> EventRecord {
         let m = MonitorEvent(e)
         var detail = m.probesReturned.map { "\($0) probe(s) returned" } ?? m.kind
-        if let inner = m.inner { detail = "QinQ pair \(m.vlan).\(inner)" + (detail.map { ": \($0)" } ?? "") }
+        if let inner = m.inner { detail = "QinQ pair \(m.vlan ?? 0).\(inner)" + (detail.map { ": \($0)" } ?? "") }
         var r = EventRecord(m.event, at: m.monotonicNanos, interface: m.interface, vlan: m.vlan,
-                            tenant: policy.tenant(DetectionKey(interface: e.key.interface, vlan: e.key.outer))?.config.name,
+                            tenant: policy.tenant(e.key.rowKey)?.config.name,
                             rate: m.rate, threshold: m.threshold, detail: detail)
+        r.vni = m.vni
         r.storm = m.kind
         return r
     }

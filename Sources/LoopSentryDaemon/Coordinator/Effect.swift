@@ -52,9 +52,12 @@ public struct InterfacePoll: Sendable {
     public var probeReturns: [VLANID: UInt64]
     /// Own probes returned (and leaked) since the sensor attached.
     public var probes: [VLANID: ProbeCounters]
+    /// Per-VNI rates (VXLAN inner frames) on an underlay interface that watches VNIs.
+    public var vniRates: [VNIRate]
 
     public init(interface: String, at: UInt64, rates: [VLANRate], pairRates: [VLANPairRate] = [],
-                probeReturns: [VLANID: UInt64] = [:], probes: [VLANID: ProbeCounters] = [:]) {
+                probeReturns: [VLANID: UInt64] = [:], probes: [VLANID: ProbeCounters] = [:], vniRates: [VNIRate] = []) {
+        self.vniRates = vniRates
         self.interface = interface
         self.at = at
         self.rates = rates

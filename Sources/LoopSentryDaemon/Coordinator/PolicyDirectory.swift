@@ -29,9 +29,9 @@ public struct PolicyDirectory: Sendable {
         }
     }
 
-    /// The tenant that owns `key`'s (outer) VLAN, if any.
+    /// The tenant that owns `key`'s (outer) VLAN, or its VNI, if any.
     public func tenant(_ key: DetectionKey) -> Tenant? {
-        tenants.first { t in t.config.vlans.contains { $0.interface == key.interface && $0.vlans.contains(key.outer) } }
+        tenants.first { t in t.config.owns(key) }
     }
 
     /// The owner's name, "" for a VLAN no tenant claims.

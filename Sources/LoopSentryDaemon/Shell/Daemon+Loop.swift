@@ -60,7 +60,7 @@ extension Daemon {
         for (i, pipeline) in sensors {
             let p = try pipeline.read()
             polls.append(InterfacePoll(interface: i.name, at: p.snapshot.monotonicNanos, rates: p.rates, pairRates: p.pairRates,
-                                       probeReturns: p.probeReturns, probes: p.snapshot.probes))
+                                       probeReturns: p.probeReturns, probes: p.snapshot.probes, vniRates: p.vniRates))
         }
         perform(coordinator.poll(polls, now: MonotonicClock.nanos(), wall: Self.wallNow()))
     }

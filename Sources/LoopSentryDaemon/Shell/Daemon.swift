@@ -68,7 +68,8 @@ final class Daemon: @unchecked Sendable {
             let pipeline = try NetworkNamespace.run(in: i.netns) {
                 try SensorPipeline(
                     interface: i.name,
-                    settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner),
+                    settings: TCSensorSettings(taggedFrames: s.dropTagged ? .drop : .pass, countInnerVLAN: i.countInner,
+                                               vxlan: i.vnis.isEmpty ? nil : VXLANWatch(port: i.vxlanPort, vnis: i.vnis.members)),
                     probeVLANs: Array(i.probeVLANs),
                     probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: probeID),
                                            senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),

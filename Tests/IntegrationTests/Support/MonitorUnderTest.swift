@@ -38,7 +38,7 @@ struct MonitorUnderTest {
 
 /// A report's rows by VLAN.
 func totals(_ r: MonitorReport) -> [Int: MonitorReport.Row] {
-    Dictionary(uniqueKeysWithValues: r.vlans.map { ($0.vlan, $0) })
+    Dictionary(uniqueKeysWithValues: r.vlans.map { ($0.vlan ?? -1, $0) })
 }
 
 extension VethLab {
