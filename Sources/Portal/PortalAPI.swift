@@ -72,7 +72,7 @@ final class PortalAPI: Sendable {
         let byKey = Dictionary(open.map { ("\($0.interface)/\($0.vlan)", $0) }, uniquingKeysWith: { a, b in a.id > b.id ? a : b })
         let rows = sink.currentRows.filter { caller.sees($0.tenant) }
             .map { PortalVLAN($0, incident: byKey["\($0.ifName)/\($0.key.vlan.value)"]) }
-        return Self.json(.ok, ["vlans": rows])
+        return Self.json(.ok, PortalVLANList(sensor: backend.sensor, vlans: rows))
     }
 
     func incidents(_ caller: Caller) async throws -> Response {

@@ -4,6 +4,8 @@ import LoopSentryCore
 /// main loop for actions. Calls may block (a journal read, the loop's answer); the server makes
 /// them off its event loops.
 public protocol PortalBackend: Sendable {
+    /// This sensor's name in the fleet (`sensor.name`), in `/api/v1/vlans`.
+    var sensor: String { get }
     /// Who owns `vlan` on `interface` by the configuration.
     func owner(interface: String, vlan: Int) -> VLANOwner
     /// The open incident of each (interface, VLAN) that has one, with its ack deadline.

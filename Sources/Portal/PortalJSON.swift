@@ -47,6 +47,12 @@ public struct PortalIncident: Codable, Equatable, Sendable {
     }
 }
 
+/// `/api/v1/vlans`: the sensor that answers (one portal per sensor) and the caller's rows.
+struct PortalVLANList: Codable, Equatable, Sendable {
+    var sensor: String
+    var vlans: [PortalVLAN]
+}
+
 /// One VLAN row of `/api/v1/vlans`.
 struct PortalVLAN: Codable, Equatable, Sendable {
     struct Rates: Codable, Equatable, Sendable {

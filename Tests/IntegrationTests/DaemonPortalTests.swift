@@ -22,6 +22,8 @@ final class DaemonPortalTests {
         let port = 30000 + Int(getpid() % 20000)
         let d = try VethDaemon(lab: lab, playbooks: ["noop.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"],
                                target: "playbook: noop.yml, host: localhost, port: \(lab.trunk)", extra: """
+                               sensor:
+                                 name: edge-7
                                portal:
                                  listen: "127.0.0.1:\(port)"
                                  tokens:
@@ -37,6 +39,7 @@ final class DaemonPortalTests {
 
         let (s1, own) = try call("GET", "\(base)/api/v1/vlans", token: b.token)
         #expect(s1 == 200 && own.contains(#""vlan":20"#) && !own.contains(#""vlan":30"#), "\(own)")
+        #expect(own.hasPrefix(#"{"sensor":"edge-7","vlans":["#), "\(own)")
         let (s2, refused) = try call("POST", "\(base)/api/v1/vlans/\(lab.trunk)/20/ack", token: b.token)
         #expect(s2 == 409)
         #expect(refused == #"{"error":"VLAN 20 on \#(lab.trunk) is normal, not pendingAck: nothing to acknowledge"}"#)

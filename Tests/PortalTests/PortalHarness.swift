@@ -14,6 +14,8 @@ final class FakeBackend: PortalBackend, @unchecked Sendable {
 
     var asked: [OperatorCommand] { lock.withLock { commands } }
 
+    let sensor = "edge-1"
+
     func owner(interface: String, vlan: Int) -> VLANOwner {
         guard interface == "trunk0" else { return .notWatched }
         return vlan == 10 ? .tenant("org-a") : vlan == 20 ? .tenant("org-b") : .nobody

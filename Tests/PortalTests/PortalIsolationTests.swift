@@ -30,9 +30,9 @@ import Testing
         defer { p.stop() }
         let a = try await p.get("/api/v1/vlans", as: "org-a")
         #expect(a.status == 200 && a.headers["content-type"] == "application/json")
-        #expect(a.body == #"{"vlans":[{"interface":"trunk0","last_change":"2025-11-30T01:00:00.000Z","policy":"auto","rates":{"broadcast_pps":5,"frames_pps":10,"multicast_pps":0},"state":"normal","tenant":"org-a","thresholds":{"falling_pps":500,"rising_pps":1000},"vlan":10}]}"#)
+        #expect(a.body == #"{"sensor":"edge-1","vlans":[{"interface":"trunk0","last_change":"2025-11-30T01:00:00.000Z","policy":"auto","rates":{"broadcast_pps":5,"frames_pps":10,"multicast_pps":0},"state":"normal","tenant":"org-a","thresholds":{"falling_pps":500,"rising_pps":1000},"vlan":10}]}"#)
         let b = try await p.get("/api/v1/vlans", as: "org-b")
-        #expect(b.body == #"{"vlans":[{"incident":{"ack_deadline":"2026-11-30T01:05:00.000Z","id":1},"interface":"trunk0","last_change":"2025-11-30T01:00:00.000Z","policy":"ack","rates":{"broadcast_pps":3000,"frames_pps":6000,"multicast_pps":0},"state":"pendingAck","tenant":"org-b","thresholds":{"falling_pps":500,"rising_pps":1000},"vlan":20}]}"#)
+        #expect(b.body == #"{"sensor":"edge-1","vlans":[{"incident":{"ack_deadline":"2026-11-30T01:05:00.000Z","id":1},"interface":"trunk0","last_change":"2025-11-30T01:00:00.000Z","policy":"ack","rates":{"broadcast_pps":3000,"frames_pps":6000,"multicast_pps":0},"state":"pendingAck","tenant":"org-b","thresholds":{"falling_pps":500,"rising_pps":1000},"vlan":20}]}"#)
         let noc = object(try await p.get("/api/v1/vlans", as: "noc").body)["vlans"] as? [[String: Any]]
         #expect(noc?.compactMap { $0["vlan"] as? Int } == [10, 20, 30])
     }

@@ -11,6 +11,8 @@ struct DaemonPortalBackend: PortalBackend {
     let journal: JournalQueries
     let inbox: Inbox
 
+    var sensor: String { config.sensor.effectiveName }
+
     func owner(interface: String, vlan: Int) -> VLANOwner {
         guard config.interfaces.contains(where: { $0.name == interface }) else { return .notWatched }
         guard let id = VLANID(vlan), let t = config.tenant(interface: interface, vlan: id) else { return .nobody }
