@@ -62,11 +62,12 @@ final class OVSFixture: @unchecked Sendable {
     }
 
     /// Frames per VLAN that reached the receiver while `during` ran, counted by tcpdump from its
-    /// capture (an oracle independent of LoopSentry): tcpdump listens on `rx`'s eth0 first,
+    /// capture (an oracle independent of LoopSentry): tcpdump listens on `rx`'s eth0 first (in
+    /// immediate mode, so a frame is written when it arrives, not when a ring block retires),
     /// `during` runs, then it is stopped and its file read with a `vlan N` filter per VLAN.
     func delivered(_ vlans: [Int], during: () async throws -> Void) async throws -> [Int: Int] {
         let pcap = ovs.file("rx-\(UInt32.random(in: 0...999_999)).pcap"), log = pcap + ".log"
-        let dump = try ChildProcess.spawn(.init(["ip", "netns", "exec", rx, "tcpdump", "-i", "eth0", "-U", "-n", "-w", pcap],
+        let dump = try ChildProcess.spawn(.init(["ip", "netns", "exec", rx, "tcpdump", "-i", "eth0", "--immediate-mode", "-U", "-n", "-w", pcap],
                                                 stdout: .file(log, append: false), stderr: .sameAsStdout, ownProcessGroup: true))
         defer { dump.stop(grace: .seconds(2)) }
         let clock = ContinuousClock()
@@ -81,7 +82,8 @@ final class OVSFixture: @unchecked Sendable {
         for v in vlans {
             let r = try ChildProcess.run(["tcpdump", "-r", pcap, "-n", "vlan \(v)"])
             guard r.exit.status == 0 else { throw AnsibleTestFailure("tcpdump -r: \(r.text)") }
-            counts[v] = r.text.split(separator: "\n").filter { !$0.hasPrefix("reading from") }.count
+            // One line per frame starts with its timestamp; hex dumps of the payload are indented.
+            counts[v] = r.text.split(separator: "\n").filter { $0.first?.isNumber == true }.count
         }
         return counts
     }
