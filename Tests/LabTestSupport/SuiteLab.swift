@@ -31,11 +31,15 @@ public struct SuiteLab: Sendable {
         return r.output
     }
 
-    /// Builds the lab (VLANs 10, 20, 30 by default, no tenant traffic unless `trafficRate`).
-    public func up(vlans: String = "10,20,30", trafficRate: Int = 0) throws {
+    /// Builds the lab (VLANs 10, 20, 30 by default, no tenant traffic unless `trafficRate`; with
+    /// `ovs`, switch 1 is a private Open vSwitch).
+    public func up(vlans: String = "10,20,30", trafficRate: Int = 0, ovs: Bool = false) throws {
         down()
-        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)])
+        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)] + (ovs ? ["--ovs"] : []))
     }
+
+    /// The lab's Open vSwitch database (`lab up --ovs`).
+    public var ovsDatabase: String { LabPlan.ovsDatabase(names) }
 
     public func down() { _ = try? run(["down"]) }
 
