@@ -1,6 +1,6 @@
 import Foundation
 import LoopSentryCore
-import Remediate
+@testable import Remediate
 import Testing
 
 /// The native `ovs` driver against a real Open vSwitch (private ovsdb-server + ovs-vswitchd,
@@ -127,5 +127,22 @@ final class OVSDriverTests {
         let retry = await driver(timeout: 15_000).apply(batch(.cut, v(20)))
         #expect(retry.succeeded && !retry.changed, "\(retry.detail)")
         #expect(try ovs.get("trunk", "trunks") == "[10, 30]")
+    }
+
+    @Test("another writer between the read and the transaction: the guarded transaction is refused and the other writer's trunks stay; the next batch plans from them")
+    func concurrentWriter() async throws {
+        let d = driver()
+        let db = try OVSDBConnection(path: ovs.ovs.socket, deadline: ContinuousClock.now.advanced(by: .seconds(5)))
+        let stale = try d.readPort(db)
+        try ovs.ovs.vsctl(["set", "Port", "trunk", "trunks=10,20,30,40"])   // the other writer
+        let b = batch(.cut, v(20))
+        let plan = OVSTrunkPlan(row: stale, action: .cut, vlans: b.vlans, port: "trunk")
+        #expect(throws: OVSDBError.refused("timed out: \"where\" clause test failed")) {
+            try d.commit(db, row: stale, plan: plan, batch: b)
+        }
+        #expect(try ovs.get("trunk", "trunks") == "[10, 20, 30, 40]")
+        #expect(try ovs.get("trunk", "external_ids") == "{}")
+        let cut = await d.apply(b)
+        #expect(cut.succeeded && cut.detail.contains("trunks 10,20,30,40 -> 10,30,40"), "\(cut.detail)")
     }
 }
