@@ -56,8 +56,9 @@ final class OVSDriverTests {
         try ovs.send([10, 20], count: 5)   // MAC learning and flows settle
         let fixture = ovs, cutter = driver(), cutBatch = batch(.cut, v(20))
         let during = try await fixture.delivered([10, 20]) {
-            let sender = Task.detached { try fixture.send([10, 20], count: 1000, rate: 1000) }
-            try await Task.sleep(for: .milliseconds(600))
+            let before = try fixture.receivedFrames()
+            let sender = Task.detached { try fixture.send([10, 20], count: 1000, rate: 400) }
+            try fixture.waitForFrames(200, from: before)   // the stream flows: cut in its middle (it lasts 5 s)
             let cut = await cutter.apply(cutBatch)
             #expect(cut.succeeded, "\(cut.detail)")
             try await sender.value

@@ -88,6 +88,24 @@ final class OVSFixture: @unchecked Sendable {
         return counts
     }
 
+    /// Frames the receiver's eth0 has received so far (the kernel's counter); throws when `ip` fails.
+    func receivedFrames() throws -> Int {
+        let json = try AnsibleTestShell.must(["ip", "-n", rx, "-s", "-j", "link", "show", "eth0"])
+        guard let links = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]],
+              let stats = links.first?["stats64"] as? [String: Any], let rxStats = stats["rx"] as? [String: Any],
+              let packets = rxStats["packets"] as? Int else { throw AnsibleTestFailure("no rx counter in: \(json)") }
+        return packets
+    }
+
+    /// Waits until the receiver has received `more` frames beyond `from` (at most 20 s).
+    func waitForFrames(_ more: Int, from: Int) throws {
+        let clock = ContinuousClock(), until = clock.now.advanced(by: .seconds(20))
+        while try receivedFrames() < from + more {
+            guard clock.now < until else { throw AnsibleTestFailure("the receiver got fewer than \(more) frames in 20 s") }
+            usleep(20_000)
+        }
+    }
+
     /// Sends `count` broadcasts on each of `vlans` from the sender into port `trunk` (round robin).
     func send(_ vlans: [Int], count: Int, rate: Int = 1000) throws {
         try AnsibleTestShell.must([AnsibleTestEnv.loopsentry, "lab", "send", "--netns", tx, "--interface", "eth0", "--vlan"]
