@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "LabTests", dependencies: ["Lab", "LoopSentryCore"]),
         .testTarget(name: "LoopSentryConfigTests", dependencies: ["LoopSentryConfig", "LoopSentryCore"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "LoopSentryCore", "CLoopSentryBPF"]),
-        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore", "LabTestSupport"]),
+        .testTarget(name: "RemediateTests", dependencies: ["Remediate", "LoopSentryCore", "LabTestSupport", "Lab"]),
         .testTarget(name: "NOCBridgeTests", dependencies: ["NOCBridge", "LoopSentryCore", "LoopSentrySystem"]),
         .testTarget(name: "SyslogTests", dependencies: ["NOCBridge", "LoopSentryCore", "LoopSentrySystem",
                                                         .product(name: "Logging", package: "swift-log")]),

@@ -12,6 +12,12 @@ DRIVERS = [
 if os.path.exists(os.path.join(playbooks, "linux-bridge-vlan-fast.yml")):
     DRIVERS.append(("ansible linux-bridge-vlan-fast.yml",
                     "{ playbook: linux-bridge-vlan-fast.yml, host: lsl-sw1, port: trunk, netns: lsl-sw1 }"))
+# BENCH_LAB=ovs (bench/ovs.sh): switch 1 is an Open vSwitch (`lab up --ovs`); the ovs driver and its playbook.
+OVS = os.environ.get("BENCH_LAB") == "ovs"
+if OVS:
+    OVS_TARGET = "host: lsl-sw1, port: trunk, netns: lsl-sw1, ovs: { database: unix:/run/loopsentry-lab/lsl-ovs/db.sock }"
+    DRIVERS = [("ovs (OVSDB transaction in-process)", f"{{ driver: ovs, playbook: ovs-trunk-vlan.yml, {OVS_TARGET} }}"),
+               ("ansible ovs-trunk-vlan.yml", f"{{ playbook: ovs-trunk-vlan.yml, {OVS_TARGET} }}")]
 # BENCH_DRIVERS=nftables,fast keeps only the drivers whose label contains one of the words.
 if os.environ.get("BENCH_DRIVERS"):
     words = os.environ["BENCH_DRIVERS"].split(",")
@@ -124,9 +130,18 @@ def single():
             d.stop()
         medians[label] = statistics.median(verified) if verified else None
         rows.append((label, detect, finished, verified, missed))
-    print("## Remediation latency on the lab: one looping VLAN, each driver")
-    print()
-    print(f"Command: `bench/remediation.sh` (RUNS={runs}); policy auto on VLAN 20, the cut on lsl-sw1's trunk port; "
+    if OVS:
+        print("## Open vSwitch: one looping VLAN cut on an OVS switch, native driver and playbook")
+        print()
+        print(f"Command: `bench/ovs.sh` (RUNS={runs}); `loopsentry lab up --ovs`: lsl-sw1 is a private Open vSwitch "
+              "(ovsdb-server + ovs-vswitchd, userspace datapath, bridge datapath_type=netdev); the cut removes VLAN 20 "
+              "from the `trunks` of its port `trunk` (driver ovs: one OVSDB transaction over db.sock, then waits for "
+              "ovs-vswitchd's cur_cfg; ansible: ovs-trunk-vlan.yml); ", end="")
+    else:
+        print("## Remediation latency on the lab: one looping VLAN, each driver")
+        print()
+        print(f"Command: `bench/remediation.sh` (RUNS={runs}); ", end="")
+    print("policy auto on VLAN 20, the cut on lsl-sw1's trunk port; "
           "verification waits for the sensor's own VLAN 20 rate to fall to the falling threshold (500/s). "
           "Times from the loop opening, in ms: median / p95 (min–max); with 10 runs the p95 (nearest rank) is the largest.")
     print()
@@ -141,6 +156,8 @@ def single():
             print(f"- {label}: median loop-opened → verified {m:.0f} ms, {base / m:.1f}× faster than the Ansible playbook"
                   if label != DRIVERS[1][0] else f"- {label}: median loop-opened → verified {m:.0f} ms")
     print()
+    if OVS:
+        return
     print("Goals: nftables median < 500 ms and p95 < 800 ms (detection, ≈250 ms, is the floor); "
           "the Ansible Linux path median < 1500 ms.")
     print()

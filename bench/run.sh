@@ -12,7 +12,7 @@ swift build -c release --product loopsentry >/dev/null
 export LOOPSENTRY_BENCH_BIN="$(swift build -c release --show-bin-path)/loopsentry"
 source bench/lib.sh
 ALL=(bench/sensor.sh bench/capture.sh bench/cpu.sh bench/detection.sh bench/remediation.sh
-     bench/snmp.sh bench/notifications.sh bench/memory.sh bench/portal.sh bench/fleet.sh bench/vxlan.sh)
+     bench/snmp.sh bench/notifications.sh bench/memory.sh bench/portal.sh bench/fleet.sh bench/vxlan.sh bench/ovs.sh)
 selected=("$@")
 ((${#selected[@]})) || selected=("${ALL[@]}")
 for s in "${selected[@]}"; do

@@ -15,6 +15,11 @@ import LoopSentryCore
 /// between the switches that lets only VLAN N through: a broadcast on N then circulates for ever.
 /// The loop link is shaped with TBF at both ends so a storm stays bounded; IPv6 is off in every
 /// namespace so the kernel sends nothing of its own.
+///
+/// With `ovs`, switch 1 is an Open vSwitch instead (`LabPlan+OVS.swift`): a private ovs-vswitchd
+/// in `P-sw1` with bridge `br0` of the userspace datapath, whose trunk port's allowed VLANs are
+/// its `trunks`; the sensor, host B and the loop links end on it the same way.
+
 /// One command of a plan: its arguments, optional standard input, and whether a failure is
 /// expected and harmless (removing what may already be gone).
 public struct LabStep: Equatable, Sendable, CustomStringConvertible {
@@ -51,18 +56,25 @@ public struct LabPlan: Sendable {
     public var names: LabNamespaces
     /// A second sensor port on switch 2 (`trunk1` in the sensor namespace).
     public var secondSensor: Bool
+    /// Switch 1 is an Open vSwitch (userspace datapath) instead of a Linux bridge.
+    public var ovs: Bool
 
-    public init(vlans: [VLANID], loopRate: String = "8mbit", names: LabNamespaces = .standard, secondSensor: Bool = false) {
+    public init(vlans: [VLANID], loopRate: String = "8mbit", names: LabNamespaces = .standard, secondSensor: Bool = false,
+                ovs: Bool = false) {
         self.vlans = vlans.sorted()
         self.loopRate = loopRate
         self.names = names
         self.secondSensor = secondSensor
+        self.ovs = ovs
     }
 
     public static func loopInterface(_ vlan: VLANID) -> String { "lp\(vlan.value)" }
 
-    /// Commands that build the lab from nothing.
-    public func up() -> [LabStep] {
+    /// Commands that build the lab from nothing (with `ovs`, its daemons start between the two halves).
+    public func up() -> [LabStep] { namespacesUp() + switchesUp() }
+
+    /// The namespaces, with IPv6 off and loopback up.
+    public func namespacesUp() -> [LabStep] {
         var c: [LabStep] = []
         for ns in names.all {
             c.append(LabStep(["ip", "netns", "add", ns]))
@@ -70,16 +82,26 @@ public struct LabPlan: Sendable {
                       "net.ipv6.conf.default.disable_ipv6=1"])
             c.append(LabStep(["ip", "-n", ns, "link", "set", "lo", "up"]))
         }
+        return c
+    }
+
+    /// The switches, the trunk between them, and the sensor's and hosts' links.
+    public func switchesUp() -> [LabStep] {
+        var c: [LabStep] = []
         for sw in [names.switch1, names.switch2] {
+            if isOVS(sw) {
+                c.append(ovsctl(["add-br", "br0", "--", "set", "Bridge", "br0", "datapath_type=netdev", "fail_mode=standalone"]))
+                continue
+            }
             c.append(LabStep(["ip", "-n", sw, "link", "add", "br0", "type", "bridge", "stp_state", "0"]))
             c.append(LabStep(["ip", "-n", sw, "link", "set", "br0", "up"]))
         }
-        c += link(names.switch1, "trunk", names.switch2, "trunk")
+        c += link(names.switch1, "trunk", names.switch2, "trunk", trunks: vlans)
         c += link(names.switch1, "sensor", names.sensor, Self.sensorInterface, bridgeB: false)
         if secondSensor { c += link(names.switch2, "sensor", names.sensor, Self.secondSensorInterface, bridgeB: false) }
         c += link(names.switch2, "ha", names.hostA, Self.hostInterface, bridgeB: false)
         c += link(names.switch1, "hb", names.hostB, Self.hostInterface, bridgeB: false)
-        for sw in [names.switch1, names.switch2] {
+        for sw in [names.switch1, names.switch2] where !isOVS(sw) {
             c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftTrunk()))
         }
         return c
@@ -94,11 +116,11 @@ public struct LabPlan: Sendable {
         let vlans = vlans.sorted()
         let vlan = vlans[0]
         let lp = Self.loopInterface(vlan)
-        var c = link(names.switch1, lp, names.switch2, lp, up: false)
+        var c = link(names.switch1, lp, names.switch2, lp, up: false, trunks: vlans)
         for sw in [names.switch1, names.switch2] {
             c.append(["ip", "netns", "exec", sw, "tc", "qdisc", "add", "dev", lp, "root", "tbf",
                       "rate", loopRate, "burst", "16kb", "latency", "20ms"])
-            c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftLoop(vlans)))
+            if !isOVS(sw) { c.append(LabStep(["ip", "netns", "exec", sw, "nft", "-f", "-"], input: nftLoop(vlans))) }
         }
         for sw in [names.switch1, names.switch2] { c.append(["ip", "-n", sw, "link", "set", lp, "up"]) }
         return c
@@ -107,8 +129,9 @@ public struct LabPlan: Sendable {
     /// Commands that close the loop on `vlan` (deleting one end removes the veth pair).
     public func unloop(_ vlan: VLANID) -> [LabStep] {
         let lp = Self.loopInterface(vlan)
-        return [LabStep(["ip", "-n", names.switch1, "link", "del", lp])]
-            + [names.switch1, names.switch2].map {
+        return (ovs ? [ovsctl(["--if-exists", "del-port", "br0", lp])] : [])
+            + [LabStep(["ip", "-n", names.switch1, "link", "del", lp])]
+            + [names.switch1, names.switch2].filter { !isOVS($0) }.map {
                 LabStep(["ip", "netns", "exec", $0, "nft", "delete", "chain", "bridge", Self.table, "loop\(vlan.value)"])
             }
     }
@@ -154,12 +177,13 @@ public struct LabPlan: Sendable {
         """
     }
 
-    /// A veth pair between two namespaces; ends on a switch are enslaved to its bridge.
+    /// A veth pair between two namespaces; ends on a switch are enslaved to its bridge (an Open
+    /// vSwitch end becomes a port of it, with `trunks` when given, else carrying every VLAN).
     func link(_ nsA: String, _ ifA: String, _ nsB: String, _ ifB: String,
-              bridgeB: Bool = true, up: Bool = true) -> [LabStep] {
-        var c = [LabStep(["ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB]),
-                 LabStep(["ip", "-n", nsA, "link", "set", ifA, "master", "br0"])]
-        if bridgeB { c.append(LabStep(["ip", "-n", nsB, "link", "set", ifB, "master", "br0"])) }
+              bridgeB: Bool = true, up: Bool = true, trunks: [VLANID]? = nil) -> [LabStep] {
+        var c = [LabStep(["ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB])]
+        c.append(isOVS(nsA) ? ovsPort(ifA, trunks: trunks) : LabStep(["ip", "-n", nsA, "link", "set", ifA, "master", "br0"]))
+        if bridgeB { c.append(isOVS(nsB) ? ovsPort(ifB, trunks: trunks) : LabStep(["ip", "-n", nsB, "link", "set", ifB, "master", "br0"])) }
         if up {
             c.append(LabStep(["ip", "-n", nsA, "link", "set", ifA, "up"]))
             c.append(LabStep(["ip", "-n", nsB, "link", "set", ifB, "up"]))

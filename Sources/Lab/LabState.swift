@@ -10,11 +10,14 @@ public struct LabState: Codable, Equatable, Sendable {
     public var vlans: [Int]
     public var openLoops: [Int]
     public var trafficPID: Int32?
+    /// Switch 1 is an Open vSwitch (`lab up --ovs`); absent in files of labs without it.
+    public var ovs: Bool?
 
-    public init(vlans: [Int], openLoops: [Int] = [], trafficPID: Int32? = nil) {
+    public init(vlans: [Int], openLoops: [Int] = [], trafficPID: Int32? = nil, ovs: Bool? = nil) {
         self.vlans = vlans
         self.openLoops = openLoops
         self.trafficPID = trafficPID
+        self.ovs = ovs
     }
 
     public static func load(_ names: LabNamespaces) -> LabState? {

@@ -11,7 +11,8 @@ extension ConfigLoader {
                              "vlans", "vnis", "remediation", "webhooks"]
     static let webhookKeys = ["url", "secret_file", "timeout_s"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
-                             "timeout_s", "snmp"]
+                             "timeout_s", "snmp", "ovs"]
+    static let ovsTargetKeys = ["database", "timeout_ms"]
     static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
                                   "dismiss_hold_down_s", "max_concurrent_playbooks", "playbook_batch_window_ms"]
@@ -183,9 +184,21 @@ extension ConfigLoader {
             }
             target.persist = v && driver.isNative
         }
+        if tm["ovs"] != nil || driver == .ovs {
+            if driver != .ovs && driver != .ansible {
+                r.fail("\(tp).ovs", tm["ovs"], "is only read with driver ovs (or ansible, for the playbook's database)")
+            } else {
+                target.ovs = readOVSTarget(tm["ovs"], "\(tp).ovs", r)
+            }
+        }
         switch driver {
         case .ansible:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
+        case .ovs:
+            if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
+            if !InterfaceName.isValid(port) || port.contains("\"") {
+                r.fail("\(tp).port", tm["port"], "'\(port)' is not an Open vSwitch port name (\(InterfaceName.rule); no quotes)")
+            }
         case .nftables:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
             if !InterfaceName.isValid(port) || port.contains("\"") {
@@ -210,6 +223,23 @@ extension ConfigLoader {
             }
         }
         return target
+    }
+
+    /// A tenant's `remediation.ovs`: the database socket (`unix:/PATH`) and the driver's timeout;
+    /// absent, the system's socket and 5000 ms.
+    static func readOVSTarget(_ node: Node?, _ path: String, _ r: ConfigReader) -> OVSCutTarget {
+        var o = OVSCutTarget()
+        guard let node, let m = r.mapping(node, path, allowed: ovsTargetKeys) else { return o }
+        if let db = r.string(m["database"], "\(path).database") {
+            let ok = db.hasPrefix("unix:/") && db.count <= 200 && db.dropFirst(5).unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_./-".unicodeScalars.contains($0)
+            }
+            if ok { o.database = db } else {
+                r.fail("\(path).database", m["database"], "must be unix:/PATH (the ovsdb-server socket; letters, digits, _ . / -); got '\(db)'")
+            }
+        }
+        if let v = r.int(m["timeout_ms"], "\(path).timeout_ms", range: 100...60_000) { o.timeoutMilliseconds = v }
+        return o
     }
 
     static func readRemediation(_ m: [String: Node], _ r: ConfigReader, _ c: inout RemediationConfig) {

@@ -145,6 +145,8 @@ extension Configuration {
             line = "via playbook \(r.playbook ?? "?") on \(r.host) port \(r.port)"
         case .nftables:
             line = "via driver nftables (in-process nftables rules on bridge port \(r.port)\(r.netns.map { " in netns \($0)" } ?? ""))"
+        case .ovs:
+            line = "via driver ovs (OVSDB transaction on \((r.ovs ?? OVSCutTarget()).database): trunks of port \(r.port))"
         case .snmp:
             let s = r.snmp
             line = "via driver snmp (SET of \(s?.mib == .qBridge ? "Q-BRIDGE-MIB dot1qVlanStaticEgressPorts" : "CISCO-VTP-MIB vlanTrunkPortVlansEnabled") "

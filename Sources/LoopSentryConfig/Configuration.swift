@@ -101,7 +101,7 @@ public struct TenantVNIs: Equatable, Sendable {
 /// that cuts (driver `ansible`), or persists and audits a native cut, or takes over when the native
 /// driver gave up (`fallback: ansible`).
 public struct RemediationTarget: Equatable, Sendable {
-    /// Which mechanism cuts: `ansible` (default), `nftables`, `snmp`.
+    /// Which mechanism cuts: `ansible` (default), `nftables`, `snmp`, `ovs`.
     public var driver: CutDriverKind = .ansible
     /// Tried after the native driver's last attempt failed (only `ansible`).
     public var fallback: CutDriverKind?
@@ -125,6 +125,8 @@ public struct RemediationTarget: Equatable, Sendable {
     public var persist = false
     /// The SNMP agent, credentials and port for driver `snmp`.
     public var snmp: SNMPCutTarget?
+    /// The Open vSwitch database for driver `ovs` (and the `ovsdb` variable of its playbook).
+    public var ovs: OVSCutTarget?
     /// The line of the `playbook` key, for the unknown-playbook error.
     public var playbookLine: Int?
     /// The line of the `remediation` mapping.
@@ -149,7 +151,7 @@ public struct RemediationTarget: Equatable, Sendable {
 
     /// A key identifying the trunk port this target cuts on: batches coalesce per key.
     public var portKey: String {
-        "\(driver)|\(host)|\(netns ?? "")|\(port)|\(snmp.map { "\($0.address)|\($0.portIndex)" } ?? "")"
+        "\(driver)|\(host)|\(netns ?? "")|\(port)|\(snmp.map { "\($0.address)|\($0.portIndex)" } ?? "")\(ovs.map { "|\($0.database)" } ?? "")"
     }
 }
 

@@ -9,6 +9,9 @@ public enum CutDriverKind: String, Equatable, Hashable, Sendable, CaseIterable, 
     case nftables
     /// One SNMP SET on the switch (CISCO-VTP-MIB trunk bitmap or Q-BRIDGE-MIB egress ports).
     case snmp
+    /// One OVSDB transaction (JSON-RPC, RFC 7047) on an Open vSwitch database's Unix socket: the
+    /// VLANs leave the Port's `trunks`; milliseconds, and waits until ovs-vswitchd applied it.
+    case ovs
 
     public var description: String { rawValue }
 
@@ -54,4 +57,23 @@ public struct SNMPCutTarget: Equatable, Hashable, Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.retries = retries
     }
+}
+
+/// Where an Open vSwitch cut goes: the database socket and how long one cut may take.
+public struct OVSCutTarget: Equatable, Hashable, Sendable {
+    /// The system's OVSDB socket as the OVS tools name it.
+    public static let defaultDatabase = "unix:/var/run/openvswitch/db.sock"
+    /// The database as the OVS tools name it: `unix:/PATH` (the Unix socket of ovsdb-server).
+    public var database: String
+    /// How long one batch may take: connect, read, transaction, and ovs-vswitchd applying it.
+    public var timeoutMilliseconds: Int
+
+    /// Creates a target; defaults: the system's socket, 5000 ms.
+    public init(database: String = OVSCutTarget.defaultDatabase, timeoutMilliseconds: Int = 5000) {
+        self.database = database
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
+    /// The socket's path (the database without `unix:`).
+    public var socketPath: String { database.hasPrefix("unix:") ? String(database.dropFirst(5)) : database }
 }

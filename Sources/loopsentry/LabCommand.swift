@@ -50,6 +50,8 @@ struct LabUpCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Also a sensor port on switch 2: trunk1 in P-sensor (two sensors, one per switch).")
     var secondSensor = false
+    @Flag(name: .long, help: "Switch 1 (trunk, sensor, host B, loops) is a private Open vSwitch (userspace datapath) instead of a Linux bridge.")
+    var ovs = false
 
     func validate() throws {
         _ = try LabVLANs.parse(vlans)
@@ -62,11 +64,17 @@ struct LabUpCommand: ParsableCommand {
             throw LabError.alreadyUp
         }
         let list = try LabVLANs.parse(vlans)
-        let plan = LabPlan(vlans: list, names: names, secondSensor: secondSensor)
+        let plan = LabPlan(vlans: list, names: names, secondSensor: secondSensor, ovs: ovs)
         do {
-            try LabRunner().run(plan.up())
+            try LabRunner().run(plan.namespacesUp())
+            if ovs {
+                let switch1 = PrivateOVS(directory: LabPlan.ovsDirectory(names), netns: names.switch1)
+                try switch1.start()
+                switch1.leaveRunning()
+            }
+            try LabRunner().run(plan.switchesUp())
             try LabRunner().waitUntilForwarding(in: [names.switch1, names.switch2])
-            var state = LabState(vlans: list.map { Int($0.value) })
+            var state = LabState(vlans: list.map { Int($0.value) }, ovs: ovs ? true : nil)
             try state.save(names)
             if trafficRate > 0 {
                 state.trafficPID = try LabTraffic.start(names, vlans: state.vlans, ratePerVLAN: trafficRate)
@@ -78,7 +86,8 @@ struct LabUpCommand: ParsableCommand {
         }
         let sensors = secondSensor ? "sensor interfaces \(LabPlan.sensorInterface) (sw1) and \(LabPlan.secondSensorInterface) (sw2)"
             : "sensor interface \(LabPlan.sensorInterface)"
-        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); \(sensors) in netns \(names.sensor)")
+        print("lab up: VLANs \(list.map { String($0.value) }.joined(separator: ",")); \(sensors) in netns \(names.sensor)"
+              + (ovs ? "; switch \(names.switch1) is Open vSwitch, database \(LabPlan.ovsDatabase(names))" : ""))
     }
 }
 
@@ -100,7 +109,7 @@ struct LabLoopCommand: ParsableCommand {
         for v in ids where !state.vlans.contains(Int(v.value)) { throw LabError.unknownVLAN(Int(v.value), state.vlans) }
         guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
         let id = ids[0]
-        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names)
+        let plan = LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names, ovs: state.ovs ?? false)
         let opened: UInt64
         do {
             // The loop opens with the last step (its second end coming up): stamp just before it.
@@ -131,7 +140,7 @@ struct LabUnloopCommand: ParsableCommand {
         guard var state = LabState.load(names) else { throw LabError.notUp }
         let vlan = Int(try LabVLANs.parse(vlans)[0].value)
         guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
-        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names).unloop(id))
+        try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names, ovs: state.ovs ?? false).unloop(id))
         let closed = MonotonicClock.nanos()
         state.openLoops.removeAll { $0 == vlan }
         try state.save(names)
@@ -164,6 +173,7 @@ enum LabVLANs {
 enum LabTeardown {
     static func run(_ names: LabNamespaces) {
         if let pid = LabState.load(names)?.trafficPID { LabTraffic.stop(pid: pid) }
+        PrivateOVS.stop(directory: LabPlan.ovsDirectory(names))   // before its namespace goes
         try? LabRunner().run(LabPlan.down(names))
         LabState.remove(names)
     }

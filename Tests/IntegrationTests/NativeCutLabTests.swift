@@ -33,18 +33,7 @@ final class NativeCutLabTests {
     func nativeCutAndRestore() throws {
         let d = try DaemonHarness(lab: lab, tenants: tenant20Native, probeVLANs: "20,30")
         try d.start()
-        let rx = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.names.hostB, "--interface", "eth0", "--json",
-                                        "--interval", "100", "--top", "10", "--drop-tagged"], name: "receiver")
-        #expect(eventually(timeout: 10) { !rx.stdoutLines.isEmpty })
-        let sender = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0",
-                                            "--vlan", "10", "--count", "1000", "--rate", "200"], name: "vlan10")
-        usleep(300_000)
-        try lab.run(["loop", "20"])
-        try d.waitFor(timeout: 30, "cutApplied on VLAN 20") { !d.notifications("cutApplied", vlan: 20).isEmpty }
-        try d.waitFor(timeout: 60, "persistence finished") { !d.events("persistFinished", vlan: 20).isEmpty }
-        #expect(sender.wait(timeout: 15) == 0)
-        usleep(500_000)
-        let got = try delivered(rx, vlan: 10)
+        let got = try d.loopVLAN20CountingVLAN10(lab)
         print("VLAN 10 frames delivered during the VLAN 20 storm and native cut: \(got) of 1000")
         #expect(got == 1000, "VLAN 10 delivered \(got) of 1000")
 

@@ -31,11 +31,16 @@ public struct SuiteLab: Sendable {
         return r.output
     }
 
-    /// Builds the lab (VLANs 10, 20, 30 by default, no tenant traffic unless `trafficRate`).
-    public func up(vlans: String = "10,20,30", trafficRate: Int = 0, secondSensor: Bool = false) throws {
+    /// Builds the lab (VLANs 10, 20, 30 by default, no tenant traffic unless `trafficRate`; with
+    /// `ovs`, switch 1 is a private Open vSwitch; `secondSensor` adds trunk1 on switch 2).
+    public func up(vlans: String = "10,20,30", trafficRate: Int = 0, secondSensor: Bool = false, ovs: Bool = false) throws {
         down()
-        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)] + (secondSensor ? ["--second-sensor"] : []))
+        try run(["up", "--vlans", vlans, "--traffic-rate", String(trafficRate)] + (secondSensor ? ["--second-sensor"] : [])
+                + (ovs ? ["--ovs"] : []))
     }
+
+    /// The lab's Open vSwitch database (`lab up --ovs`).
+    public var ovsDatabase: String { LabPlan.ovsDatabase(names) }
 
     public func down() { _ = try? run(["down"]) }
 

@@ -29,9 +29,13 @@ struct Drivers {
             // The loader refuses driver snmp without its settings; a target without them cannot cut.
             guard let target = r.snmp else { return UnavailableDriver(kind: .snmp, reason: "remediation.snmp is not configured") }
             return SNMPCutDriver(target: target)
+        case .ovs:
+            return OVSCutDriver(target: r.ovs ?? OVSCutTarget(), port: r.port)
         case .ansible:
-            return AnsibleCutDriver(runner: runner, playbook: r.playbook ?? "-", host: r.host, port: r.port, netns: r.netns,
-                                    inventory: r.inventory, saveConfig: r.saveConfig, timeout: .seconds(r.timeoutSeconds))
+            var driver = AnsibleCutDriver(runner: runner, playbook: r.playbook ?? "-", host: r.host, port: r.port, netns: r.netns,
+                                          inventory: r.inventory, saveConfig: r.saveConfig, timeout: .seconds(r.timeoutSeconds))
+            if let ovs = r.ovs { driver.extra["ovsdb"] = .string(ovs.database) }
+            return driver
         }
     }
 }

@@ -17,6 +17,8 @@ public struct AnsibleCutDriver: CutDriver {
     public var inventory: String?
     public var saveConfig: Bool
     public var timeout: Duration
+    /// Further playbook variables (e.g. `ovsdb`, the Open vSwitch database of ovs-trunk-vlan.yml).
+    public var extra: [String: PlaybookVariableValue] = [:]
 
     public init(runner: AnsibleRunner, playbook: String, host: String, port: String, netns: String?,
                 inventory: String?, saveConfig: Bool, timeout: Duration) {
@@ -41,7 +43,7 @@ public struct AnsibleCutDriver: CutDriver {
             playbook: playbook,
             variables: PlaybookVariables(action: batch.action, vlans: batch.vlans, targetHost: host, port: port,
                                          interface: port, tenant: batch.tenant, incidentID: incident,
-                                         netns: netns, saveConfig: saveConfig),
+                                         netns: netns, saveConfig: saveConfig, extra: extra),
             inventory: inventory, timeout: timeout)
     }
 
