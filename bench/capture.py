@@ -163,19 +163,19 @@ def report(results, plot, step_s, max_frames, buffer_kib, kernel, clk_tck):
     xs = list(range(len(rates)))
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.5))
     ebpf = [min(r["ebpf"] / r["sent"] for r in main if r["rate"] == rate) for rate in rates]
-    ax.plot(xs, ebpf, "o-", label="eBPF sensor (lowest of the steps)")
-    for c, marker in (("pcap", "s-"), ("classify", "^-"), ("tcpdump", "v-")):
+    ax.plot(xs, ebpf, "o-", color="C0", label="eBPF sensor (lowest of the steps)")
+    for c, marker, color in (("pcap", "s-", "C1"), ("classify", "^-", "C2"), ("tcpdump", "v-", "C3")):
         if c in captures:
             pts = [next((r["delivered"] / r["sent"] for r in main if r["rate"] == rate and r["capture"] == c), None)
                    for rate in rates]
-            ax.plot(xs, pts, marker, label=SHORT[c])
+            ax.plot(xs, pts, marker, color=color, label=SHORT[c])
             costs = [next((us(r["cap_ticks"], r) for r in main if r["rate"] == rate and r["capture"] == c), None)
                      for rate in rates]
-            bx.plot(xs, costs, marker, label=f"{SHORT[c]} (process)")
+            bx.plot(xs, costs, marker, color=color, label=f"{SHORT[c]} (process)")
     softirq = [next((us(r["softirq_ticks"], r) for r in main if r["rate"] == rate and r["capture"] == "none"), None)
                for rate in rates]
     if "none" in captures:
-        bx.plot(xs, softirq, "o--", label="CPU 1 softirq, eBPF sensor alone")
+        bx.plot(xs, softirq, "o--", color="C0", label="CPU 1 softirq, eBPF sensor alone")
     for a in (ax, bx):
         a.set_xticks(xs)
         a.set_xticklabels(labels)
