@@ -32,6 +32,26 @@ bench_veth() {
   ip -n "$b" link set "$ib" up
 }
 
+# bench_snmpd DIR: a private snmpd in the background — AgentX master on DIR/agentx.sock, v2c
+# community "public" on a free loopback UDP port — waiting for its socket; sets SNMP_PORT and
+# SNMPD_PID (the caller stops it).
+bench_snmpd() {
+  local dir=$1
+  SNMP_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$dir/persist"
+  cat > "$dir/snmpd.conf" <<EOF
+master agentx
+agentXSocket $dir/agentx.sock
+agentXPerms 0600 0700
+rocommunity public 127.0.0.1
+EOF
+  SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" MIBS="" \
+    timeout 7200 /usr/sbin/snmpd -f -Lf "$dir/snmpd.log" -C -c "$dir/snmpd.conf" -I -smux "udp:127.0.0.1:$SNMP_PORT" &
+  SNMPD_PID=$!
+  for _ in $(seq 100); do [[ -S $dir/agentx.sock ]] && return 0; sleep 0.1; done
+  echo "bench: snmpd did not open $dir/agentx.sock" >&2; return 1
+}
+
 machine_line() {
   echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r), $(swift --version 2>&1 | head -1)"
 }

@@ -22,17 +22,8 @@ trap cleanup EXIT INT TERM
 bench_veth "$NSA" "$NSB" lsmem0 lsmem1
 
 # A private snmpd as AgentX master (the daemon's subagent registers with it and serves 4094 rows).
-snmp_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/persist"
-cat > "$work/snmpd.conf" <<EOF
-master agentx
-agentXSocket $work/agentx.sock
-agentXPerms 0600 0700
-rocommunity public 127.0.0.1
-EOF
-SNMP_PERSISTENT_DIR="$work/persist" SNMPCONFPATH="$work" MIBS="" \
-  timeout 600 /usr/sbin/snmpd -f -Lf "$work/snmpd.log" -C -c "$work/snmpd.conf" -I -smux "udp:127.0.0.1:$snmp_port" &
-SNMPD_PID=$!
+bench_snmpd "$work"
+snmp_port=$SNMP_PORT
 
 cat > "$work/loopsentry.yaml" <<EOF
 sensor: { poll_interval_ms: 100, drop_tagged: true }
@@ -129,5 +120,6 @@ if crashed == "1":
     print(f"Goal: under 64 MiB resident. Not established: the daemon did not run for the whole {seconds} s "
           f"(peak before it died: {mib(hwm)}).")
 else:
-    print(f"Goal: under 64 MiB resident. The peak resident size ({mib(hwm)}) {verdict} it.")
+    print(f"Goal: under 64 MiB resident. The peak resident size ({mib(hwm)}) {verdict} it: "
+          f"{'**met**' if verdict == 'meets' else '**missed**'}, {int(hwm) / (64 * 1024):.2f}× the limit.")
 PY

@@ -7,7 +7,7 @@
 #  3. the SNMP SET cost against snmpsim (bench/snmp-set.sh), when snmpsim is installed.
 # Prints a Markdown section on stdout.
 source "$(dirname "$0")/lib.sh"
-RUNS=${RUNS:-10}
+RUNS=${RUNS:-20}
 "$BIN" lab down >/dev/null 2>&1 || true
 trap '"$BIN" lab down >/dev/null 2>&1 || true; bench_cleanup' EXIT INT TERM
 "$BIN" lab up --vlans 10,20,30 --traffic-rate 20 >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes BENCHMARKS.md at the top of the repository. Needs root.
-#   bench/run.sh                          every section, a new BENCHMARKS.md
+#   bench/run.sh                          every section, a new BENCHMARKS.md and plots (bench/*.png);
+#                                         the soak runs SOAK_SECONDS (default an hour)
 #   bench/run.sh bench/remediation.sh ... only these sections, replaced in place in BENCHMARKS.md
 # Each section's output sits between `<!-- section: SCRIPT, DATE -->` markers, so a partial run
 # keeps the other sections (and their dates) as they were.
@@ -12,7 +13,8 @@ swift build -c release --product loopsentry >/dev/null
 export LOOPSENTRY_BENCH_BIN="$(swift build -c release --show-bin-path)/loopsentry"
 source bench/lib.sh
 ALL=(bench/sensor.sh bench/capture.sh bench/cpu.sh bench/detection.sh bench/remediation.sh
-     bench/snmp.sh bench/notifications.sh bench/memory.sh bench/portal.sh bench/fleet.sh bench/vxlan.sh bench/ovs.sh)
+     bench/snmp.sh bench/notifications.sh bench/memory.sh bench/portal.sh bench/fleet.sh bench/vxlan.sh bench/ovs.sh
+     bench/soak.sh)
 selected=("$@")
 ((${#selected[@]})) || selected=("${ALL[@]}")
 for s in "${selected[@]}"; do

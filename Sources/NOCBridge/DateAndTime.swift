@@ -4,16 +4,23 @@ import LoopSentryCore
 /// hour, minutes, seconds, deci-seconds, then the UTC offset `+ 0 0`, 11 octets in all.
 enum DateAndTime {
     static func octets(_ t: UTCTimestamp) -> [UInt8] {
+        withOctets(t) { Array($0) }
+    }
+
+    /// Calls `body` with the 11 octets in a buffer on the stack (the read path stores them in a
+    /// varbind without allocating).
+    static func withOctets<R>(_ t: UTCTimestamp, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let ms = t.millisecondsSince1970
         let days = floorDiv(ms, 86_400_000)
         let msOfDay = ms - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
         let clampedYear = UInt16(clamping: max(0, min(65535, year)))
-        return [
+        var octets: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
             UInt8(clampedYear >> 8), UInt8(clampedYear & 0xff), UInt8(month), UInt8(day),
             UInt8(msOfDay / 3_600_000), UInt8(msOfDay / 60_000 % 60), UInt8(msOfDay / 1000 % 60),
-            UInt8(msOfDay % 1000 / 100), UInt8(ascii: "+"), 0, 0,
-        ]
+            UInt8(msOfDay % 1000 / 100), UInt8(ascii: "+"), 0, 0
+        )
+        return try withUnsafeBytes(of: &octets, body)
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -12,6 +12,35 @@ struct ScalarValues: Equatable, Sendable {
     var sensorName: String = ""
 }
 
+/// Where a GETNEXT lands: a scalar, or a cell (a column and an index into the table's rows).
+enum MIBPosition: Equatable {
+    case scalar(LoopSentryMIB.Scalar)
+    case cell(LoopSentryMIB.Column, Int)
+
+    /// A `hint` for `MIBView.locate` that names no row.
+    static let noHint = -1
+}
+
+/// A cell's value as the row holds it: strings stay `String`s and the time stays a timestamp
+/// until they are stored in a varbind, so answering copies no bytes into new arrays.
+enum CellValue: Equatable {
+    case integer(Int32)
+    case gauge32(UInt32)
+    case counter64(UInt64)
+    case text(String)
+    case dateAndTime(UTCTimestamp)
+
+    var snmpValue: SNMPValue {
+        switch self {
+        case .integer(let i): .integer(i)
+        case .gauge32(let u): .gauge32(u)
+        case .counter64(let u): .counter64(u)
+        case .text(let s): .string(s)
+        case .dateAndTime(let t): .octetString(DateAndTime.octets(t))
+        }
+    }
+}
+
 /// What a GET finds at an OID.
 enum GetResult: Equatable {
     case value(SNMPValue)
@@ -42,9 +71,15 @@ struct MIBView: Sendable {
 
     /// The value of one cell; nil for the not-accessible index columns.
     static func value(_ column: LoopSentryMIB.Column, _ row: VLANStatusRow) -> SNMPValue? {
+        cell(column, row)?.snmpValue
+    }
+
+    /// The value of one cell without copying its bytes (the read path stores it in the varbind
+    /// directly); nil for the not-accessible index columns.
+    static func cell(_ column: LoopSentryMIB.Column, _ row: VLANStatusRow) -> CellValue? {
         switch column {
         case .ifIndex, .vlanId: nil
-        case .ifName: .string(row.ifName)
+        case .ifName: .text(row.ifName)
         case .broadcastFrames: .counter64(row.counters.broadcast)
         case .multicastFrames: .counter64(row.counters.multicast)
         case .taggedFrames: .counter64(row.counters.frames)
@@ -54,65 +89,102 @@ struct MIBView: Sendable {
         case .frameRate: .gauge32(row.frameRate)
         case .risingThreshold: .gauge32(row.risingThreshold)
         case .fallingThreshold: .gauge32(row.fallingThreshold)
-        case .tenant: .string(row.tenant)
+        case .tenant: .text(row.tenant)
         case .policy: .integer(Int32(row.policy.rawValue))
         case .state: .integer(Int32(row.state.rawValue))
-        case .lastChange: .octetString(DateAndTime.octets(row.lastChange))
+        case .lastChange: .dateAndTime(row.lastChange)
         case .action: .integer(Int32(row.lastAction?.rawValue ?? 1))
-        case .actionResult: .string(row.lastActionResult)
-        case .actionAuthor: .string(row.lastActionAuthor)
+        case .actionResult: .text(row.lastActionResult)
+        case .actionAuthor: .text(row.lastActionAuthor)
         }
     }
 
     /// GET of the instance at `suffix`.
     func get(_ suffix: ArraySlice<UInt>) -> GetResult {
-        let s = Array(suffix)
+        switch suffix.withUnsafeBufferPointer({ find($0) }) {
+        case .noSuchObject: return .noSuchObject
+        case .noSuchInstance: return .noSuchInstance
+        case .found(.scalar(let scalar)): return .value(value(scalar))
+        case .found(.cell(let column, let i)): return .value(Self.value(column, table.rows[i])!)
+        }
+    }
+
+    /// What a GET of `s` finds, without allocating: a scalar or cell, or why none.
+    func find(_ s: UnsafeBufferPointer<UInt>) -> Found {
         if s.first == LoopSentryMIB.scalarsArc {
             guard s.count >= 2, let scalar = LoopSentryMIB.Scalar(rawValue: s[1]) else { return .noSuchObject }
-            return s.count == 3 && s[2] == 0 ? .value(value(scalar)) : .noSuchInstance
+            return s.count == 3 && s[2] == 0 ? .found(.scalar(scalar)) : .noSuchInstance
         }
-        guard s.count >= 3, s[0...1] == LoopSentryMIB.entry[...],
+        guard s.count >= 3, compareOID(s.prefix(2), LoopSentryMIB.entry) == 0,
               let column = LoopSentryMIB.Column(rawValue: s[2]), column.rawValue >= 3
         else { return .noSuchObject }
-        guard let key = Self.key(s[3...]), let row = table.row(key), let v = Self.value(column, row)
-        else { return .noSuchInstance }
-        return .value(v)
+        guard let key = Self.key(s[3...]), let i = table.index(key) else { return .noSuchInstance }
+        return .found(.cell(column, i))
+    }
+
+    /// What `find` finds.
+    enum Found: Equatable {
+        case found(MIBPosition)
+        case noSuchObject
+        case noSuchInstance
     }
 
     /// GETNEXT: the first instance after `suffix` (at or after it when `inclusive`, which
     /// AgentX asks for when a search range starts at our registration), or nil past the end.
     func next(after suffix: ArraySlice<UInt>, inclusive: Bool) -> (suffix: LoopSentryMIB.OID, value: SNMPValue)? {
+        var hint = MIBPosition.noHint
+        let found = suffix.withUnsafeBufferPointer { locate(after: $0, inclusive: inclusive, hint: &hint) }
+        switch found {
+        case nil: return nil
+        case .scalar(let scalar): return (scalar.suffix, value(scalar))
+        case .cell(let column, let i):
+            let row = table.rows[i]
+            return (column.suffix(Self.arcs(row.key)), Self.value(column, row)!)
+        }
+    }
+
+    /// GETNEXT without allocating: where the first instance after `suffix` lies (at or after it
+    /// when `inclusive`), or nil past the end. `hint` is the row the previous answer came from
+    /// (`MIBPosition.noHint` for none): a walk asks for the row after the one it was given, so
+    /// when `suffix` names exactly that row the answer is the next one, without a search.
+    /// Updated to the row answered.
+    func locate(after suffix: UnsafeBufferPointer<UInt>, inclusive: Bool, hint: inout Int) -> MIBPosition? {
         func follows(_ candidate: LoopSentryMIB.OID) -> Bool {
             let c = compareOID(candidate, suffix)
             return inclusive ? c >= 0 : c > 0
         }
-        for scalar in LoopSentryMIB.Scalar.allCases where follows(scalar.suffix) {
-            return (scalar.suffix, value(scalar))
+        for scalar in Self.scalars where follows(scalar.suffix) {
+            return .scalar(scalar)
         }
         // Where a column lies relative to the start: 1 after it, 0 containing it, -1 before it.
         let entryOrder = compareOID(LoopSentryMIB.entry, suffix.prefix(2))
         func order(_ column: LoopSentryMIB.Column) -> Int {
             if entryOrder != 0 { return entryOrder }
             guard suffix.count >= 3 else { return 1 }  // the start is the entry itself
-            let arc = suffix[suffix.startIndex + 2]
+            let arc = suffix[2]
             return column.rawValue == arc ? 0 : column.rawValue > arc ? 1 : -1
         }
+        let rows = table.rows.count
         for column in LoopSentryMIB.Column.accessible {
-            let row: VLANStatusRow?
+            let i: Int
             switch order(column) {
-            case 0: row = table.firstRow(after: suffix.dropFirst(3), inclusive: inclusive)
-            case 1: row = table.rows.first
-            default: row = nil
+            case 0: i = table.firstIndex(after: UnsafeBufferPointer(rebasing: suffix[3...]), inclusive: inclusive, hint: hint)
+            case 1: i = 0
+            default: i = rows
             }
-            if let row, let v = Self.value(column, row) {
-                return (column.suffix(Self.arcs(row.key)), v)
+            if i < rows {
+                hint = i
+                return .cell(column, i)
             }
         }
         return nil
     }
 
+    /// The scalars in OID order.
+    private static let scalars = LoopSentryMIB.Scalar.allCases
+
     /// The row key named by index arcs (ifIndex, VLAN), if exactly two valid arcs.
-    static func key(_ arcs: ArraySlice<UInt>) -> VLANStatusKey? {
+    static func key(_ arcs: some BidirectionalCollection<UInt>) -> VLANStatusKey? {
         guard arcs.count == 2, let ifIndex = arcs.first, let vlanArc = arcs.last,
               (1...UInt(Int32.max)).contains(ifIndex), VLANID.validRange.contains(Int(clamping: vlanArc)),
               let vlan = VLANID(Int(vlanArc))

@@ -8,17 +8,23 @@ extension SNMPSubagent {
     typealias RequestList = UnsafeMutablePointer<netsnmp_request_info>
 
     func serve(_ reqinfo: UnsafeMutablePointer<netsnmp_agent_request_info>, _ first: RequestList?) {
-        let requests = sequence(first: first) { $0?.pointee.next }.compactMap { $0 }
-            .filter { $0.pointee.processed == 0 && $0.pointee.requestvb != nil }
         let mode = Int32(reqinfo.pointee.mode)
-        let transaction = ls_request_transid(reqinfo)
         switch mode {
         case LS_MODE_GET:
             let view = currentView()
-            for r in requests { answer(reqinfo, r) { () throws(NetSNMPError) in try answerGet(r, view) } }
+            forEachRequest(first) { r in answer(reqinfo, r) { () throws(NetSNMPError) in try answerGet(r, view) } }
+            return
         case LS_MODE_GETNEXT, LS_MODE_GETBULK:
             let view = currentView()
-            for r in requests { answer(reqinfo, r) { () throws(NetSNMPError) in try answerGetNext(r, view) } }
+            forEachRequest(first) { r in answer(reqinfo, r) { () throws(NetSNMPError) in try answerGetNext(r, view) } }
+            return
+        default:
+            break
+        }
+        let requests = sequence(first: first) { $0?.pointee.next }.compactMap { $0 }
+            .filter { $0.pointee.processed == 0 && $0.pointee.requestvb != nil }
+        let transaction = ls_request_transid(reqinfo)
+        switch mode {
         case LS_MODE_SET_RESERVE1:
             let varbinds = requests.map { SetVarbind(suffix: suffix($0), value: SNMPValue($0.pointee.requestvb)) }
             let table = shared.withLock { $0.table }
@@ -61,43 +67,88 @@ extension SNMPSubagent {
         }
     }
 
+    /// Calls `body` for each unprocessed request of the list, without collecting them.
+    private func forEachRequest(_ first: RequestList?, _ body: (RequestList) -> Void) {
+        var next = first
+        while let r = next {
+            next = r.pointee.next
+            if r.pointee.processed == 0 && r.pointee.requestvb != nil { body(r) }
+        }
+    }
+
     /// The request's OID relative to `loopSentryObjects` (empty if it is not below it).
     private func suffix(_ r: RequestList) -> [UInt] {
-        let vb = r.pointee.requestvb!
-        let name = Array(UnsafeBufferPointer(start: vb.pointee.name, count: vb.pointee.name_length))
+        let name = Self.name(r)
         guard name.starts(with: LoopSentryMIB.objects) else { return [] }
         return Array(name.dropFirst(LoopSentryMIB.objects.count))
     }
 
+    /// The request's OID, in the varbind's own buffer.
+    private static func name(_ r: RequestList) -> UnsafeBufferPointer<UInt> {
+        let vb = r.pointee.requestvb!
+        return UnsafeBufferPointer(start: vb.pointee.name, count: vb.pointee.name_length)
+    }
+
     private func answerGet(_ r: RequestList, _ view: MIBView) throws(NetSNMPError) {
         let vb = r.pointee.requestvb!
-        switch view.get(suffix(r)[...]) {
-        case .value(let v): try v.store(in: vb)
+        let name = Self.name(r)
+        let objects = LoopSentryMIB.objects
+        let found: MIBView.Found = compareOID(name.prefix(objects.count), objects) == 0
+            ? view.find(UnsafeBufferPointer(rebasing: name[objects.count...])) : .noSuchObject
+        switch found {
+        case .found(let position): try store(position, view, in: vb)
         case .noSuchObject: try SNMPValue.other(LS_SNMP_NOSUCHOBJECT).store(in: vb)
         case .noSuchInstance: try SNMPValue.other(LS_SNMP_NOSUCHINSTANCE).store(in: vb)
         }
     }
 
+    /// Answers a GETNEXT without allocating: the OID is compared in the varbind's buffer, the
+    /// answer's OID built on the stack, a cell's value stored from the row as it is; `walkHint`
+    /// spares the search when the request continues from the row answered last.
     private func answerGetNext(_ r: RequestList, _ view: MIBView) throws(NetSNMPError) {
         let vb = r.pointee.requestvb!
-        let name = Array(UnsafeBufferPointer(start: vb.pointee.name, count: vb.pointee.name_length))
-        let start: [UInt]
+        let name = Self.name(r)
+        let objects = LoopSentryMIB.objects
         var inclusive = r.pointee.inclusive != 0
-        if name.starts(with: LoopSentryMIB.objects) {
-            start = Array(name.dropFirst(LoopSentryMIB.objects.count))
-        } else if compareOID(name, LoopSentryMIB.objects) < 0 {
-            (start, inclusive) = ([], true)
+        let start: UnsafeBufferPointer<UInt>
+        let order = compareOID(name.prefix(objects.count), objects)
+        if order == 0 && name.count >= objects.count {
+            start = UnsafeBufferPointer(rebasing: name[objects.count...])
+        } else if order <= 0 {
+            (start, inclusive) = (UnsafeBufferPointer(start: nil, count: 0), true)
         } else {
             return try SNMPValue.other(LS_SNMP_ENDOFMIBVIEW).store(in: vb)
         }
-        guard let (found, value) = view.next(after: start[...], inclusive: inclusive) else {
+        guard let position = view.locate(after: start, inclusive: inclusive, hint: &walkHint) else {
             return try SNMPValue.other(LS_SNMP_ENDOFMIBVIEW).store(in: vb)
         }
-        let full = LoopSentryMIB.objects + found
-        try netSNMPCall("snmp_set_var_objid", failed: { $0 != 0 }) {
-            full.withUnsafeBufferPointer { snmp_set_var_objid(vb, $0.baseAddress, $0.count) }
+        try withUnsafeTemporaryAllocation(of: UInt.self, capacity: objects.count + 5) { (full) throws(NetSNMPError) in
+            var n = 0
+            for arc in objects { full[n] = arc; n += 1 }
+            switch position {
+            case .scalar(let scalar):
+                for arc in scalar.suffix { full[n] = arc; n += 1 }
+            case .cell(let column, let i):
+                let key = view.table.rows[i].key
+                full[n] = LoopSentryMIB.tableArc
+                full[n + 1] = 1
+                full[n + 2] = column.rawValue
+                full[n + 3] = UInt(key.ifIndex)
+                full[n + 4] = UInt(key.vlan.value)
+                n += 5
+            }
+            let length = n
+            try netSNMPCall("snmp_set_var_objid", failed: { $0 != 0 }) { snmp_set_var_objid(vb, full.baseAddress, length) }
         }
-        try value.store(in: vb)
+        try store(position, view, in: vb)
+    }
+
+    /// Stores the value at `position` (a cell straight from its row).
+    private func store(_ position: MIBPosition, _ view: MIBView, in vb: UnsafeMutablePointer<netsnmp_variable_list>) throws(NetSNMPError) {
+        switch position {
+        case .scalar(let scalar): try view.value(scalar).store(in: vb)
+        case .cell(let column, let i): try MIBView.cell(column, view.table.rows[i])?.store(in: vb)
+        }
     }
 
     /// Hands each accepted request to the handler exactly once and shows the outcome in the

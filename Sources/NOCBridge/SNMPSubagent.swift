@@ -33,6 +33,8 @@ public final class SNMPSubagent: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Agent thread only: operator requests validated in RESERVE1, by SET transaction id.
     var pendingSets: [Int: [OperatorRequest]] = [:]
+    /// Agent thread only: the table row the last GETNEXT answered with (`MIBView.locate`).
+    var walkHint = MIBPosition.noHint
 
     /// Set once a subagent has started in this process (the library cannot be re-initialized).
     private static let used = Atomic<Bool>(false)

@@ -65,6 +65,24 @@ extension SNMPValue {
     }
 }
 
+extension CellValue {
+    /// Stores the value in a varbind without copying it first: a string's UTF-8 and a time's 11
+    /// octets go to `snmp_set_var_typed_value` from where they are (it copies short values into
+    /// the varbind's own buffer).
+    func store(in vb: UnsafeMutablePointer<netsnmp_variable_list>) throws(NetSNMPError) {
+        try netSNMPCall("snmp_set_var_typed_value", failed: { $0 != 0 }) {
+            switch self {
+            case .integer(let i): setLong(vb, LS_ASN_INTEGER, Int(i))
+            case .gauge32(let u): setLong(vb, LS_ASN_GAUGE, Int(u))
+            case .counter64(let u): ls_var_set_counter64(vb, u)
+            case .text(var s): s.withUTF8 { snmp_set_var_typed_value(vb, LS_ASN_OCTET_STR, $0.baseAddress, $0.count) }
+            case .dateAndTime(let t):
+                DateAndTime.withOctets(t) { snmp_set_var_typed_value(vb, LS_ASN_OCTET_STR, $0.baseAddress, $0.count) }
+            }
+        }
+    }
+}
+
 private func setLong(_ vb: UnsafeMutablePointer<netsnmp_variable_list>, _ type: UInt8, _ value: Int) -> Int32 {
     var l = value
     return snmp_set_var_typed_value(vb, type, &l, MemoryLayout<Int>.size)

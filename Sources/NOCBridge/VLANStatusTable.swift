@@ -19,9 +19,13 @@ public struct VLANStatusTable: Sendable {
 
     /// The row with `key`, if published.
     public func row(_ key: VLANStatusKey) -> VLANStatusRow? {
+        index(key).map { rows[$0] }
+    }
+
+    /// The position of the row with `key` in `rows`, if published.
+    func index(_ key: VLANStatusKey) -> Int? {
         let i = firstIndex { $0 >= key }
-        guard i < rows.count, rows[i].key == key else { return nil }
-        return rows[i]
+        return i < rows.count && rows[i].key == key ? i : nil
     }
 
     /// Replaces the row with the same key (used to show an action's result at once).
@@ -31,15 +35,18 @@ public struct VLANStatusTable: Sendable {
         change(&rows[i])
     }
 
-    /// The first row whose index arcs (ifIndex, VLAN) come after `arcs` in OID order
-    /// (or equal them, when `inclusive`). `arcs` may be any length: a GETNEXT can start
-    /// anywhere inside a column.
-    func firstRow(after arcs: ArraySlice<UInt>, inclusive: Bool) -> VLANStatusRow? {
-        let i = firstIndex { key in
+    /// The position of the first row whose index arcs (ifIndex, VLAN) come after `arcs` in OID
+    /// order (or equal them, when `inclusive`); `rows.count` when none. `arcs` may be any length:
+    /// a GETNEXT can start anywhere inside a column. When `arcs` are exactly the key of the row
+    /// at `hint` (the row answered last, in a walk), the answer needs no search.
+    func firstIndex(after arcs: UnsafeBufferPointer<UInt>, inclusive: Bool, hint: Int = -1) -> Int {
+        if hint >= 0, hint < rows.count, Self.compare(rows[hint].key, arcs) == 0 {
+            return inclusive ? hint : hint + 1
+        }
+        return firstIndex { key in
             let c = Self.compare(key, arcs)
             return inclusive ? c >= 0 : c > 0
         }
-        return i < rows.count ? rows[i] : nil
     }
 
     /// Binary search: the first position whose key satisfies `predicate`, which must be
@@ -54,7 +61,7 @@ public struct VLANStatusTable: Sendable {
     }
 
     /// OID order of a row's index arcs (ifIndex, VLAN) against `arcs`, without allocating.
-    static func compare(_ key: VLANStatusKey, _ arcs: ArraySlice<UInt>) -> Int {
+    static func compare(_ key: VLANStatusKey, _ arcs: UnsafeBufferPointer<UInt>) -> Int {
         let i = arcs.startIndex
         guard i < arcs.endIndex else { return 1 }
         let ifIndex = UInt(key.ifIndex)

@@ -33,9 +33,34 @@ final class DemoEndToEndTests {
         #expect(r.status == 0, "demo failed: \(r.stderr)\n\(r.stdout.suffix(3000))")
         let out = r.stdout
 
-        // The table an NMS polls, before any loop.
-        #expect(out.contains("loopSentryVlanTenant.") && out.contains(".20 org-b"))
-        #expect(out.contains("loopSentryVlanState.") && out.contains(".20 normal"))
+        // The table an NMS polls, before any loop: every column with the three rows, nothing missing.
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(!out.contains("No Such"), "the table shows a missing instance")
+        func cell(_ column: String, _ vlan: Int) -> String? {
+            lines.first { $0.hasPrefix(column + ".") && $0.split(separator: " ").first?.hasSuffix(".\(vlan)") == true }
+                .map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }
+        }
+        for (vlan, tenant, policy) in [(10, "org-a", "auto"), (20, "org-b", "ack"), (30, "org-c", "alarm")] {
+            #expect(cell("loopSentryVlanIfName", vlan) == "trunk0", "VLAN \(vlan)")
+            #expect(cell("loopSentryVlanTenant", vlan) == tenant, "VLAN \(vlan)")
+            #expect(cell("loopSentryVlanPolicy", vlan) == policy, "VLAN \(vlan)")
+            #expect(cell("loopSentryVlanState", vlan) == "normal", "VLAN \(vlan)")
+            #expect(cell("loopSentryVlanBroadcastRate", vlan)?.hasSuffix("frames per second") == true, "VLAN \(vlan)")
+        }
+
+        // The timeline: each notification with its offset from the step that provoked it.
+        let timeline = lines.drop { !$0.contains("8. Timeline") }.prefix { !$0.contains("9. Final state") }
+        let notified = timeline.filter { $0.contains(" notification ") }
+        #expect(notified.count >= 8, "\(timeline.joined(separator: "\n"))")
+        for line in notified {
+            #expect(line.range(of: #"\(\d+ ms (after|before) the step\)$"#, options: .regularExpression) != nil, "\(line)")
+        }
+        for step in ["lab up", "daemon running, subagent registered", "loop opened on VLAN 20", "acknowledged through the portal API",
+                     "notification cutApplied on VLAN 20", "loop opened on VLAN 10", "notification vlanRestored on VLAN 10",
+                     "loop opened on VLAN 30", "notification stormDetected on VLAN 30"] {
+            #expect(timeline.contains { $0.contains(step) }, "the timeline lacks '\(step)'")
+        }
+        #expect(out.contains("Everything the demo started is stopped and the lab is removed."))
 
         let ev = try events()
         func notes(_ kind: String, _ vlan: Int) -> [EventRecord] {

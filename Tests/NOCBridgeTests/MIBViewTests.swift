@@ -72,6 +72,48 @@ import Testing
         #expect(view.next(after: [], inclusive: true)?.suffix == [1, 1, 0])
     }
 
+    /// The suffix of a `locate` answer, to compare with `next`'s.
+    func suffix(_ position: MIBPosition?) -> [UInt]? {
+        switch position {
+        case nil: nil
+        case .scalar(let scalar): scalar.suffix
+        case .cell(let column, let i): column.suffix(MIBView.arcs(view.table.rows[i].key))
+        }
+    }
+
+    @Test func aWalkCarryingTheLastRowHintVisitsWhatAPlainWalkVisits() {
+        var hint = MIBPosition.noHint
+        var at: [UInt] = []
+        var steps = 0
+        while true {
+            let hinted = at.withUnsafeBufferPointer { view.locate(after: $0, inclusive: false, hint: &hint) }
+            let plain = view.next(after: at[...], inclusive: false)
+            #expect(suffix(hinted) == plain?.suffix, "after \(at)")
+            guard let next = plain?.suffix else { break }
+            at = next
+            steps += 1
+        }
+        #expect(steps == 7 + 17 * 5)
+    }
+
+    @Test func anyHintGivesTheAnswerOfNoHint() {
+        // Hints that name the start's row, another row, a row of a table since republished
+        // smaller (out of range), or none: the answer is the same.
+        let starts: [[UInt]] = [[2, 1, state, 3, 20], [2, 1, state, 3, 4094], [2, 1, state, 7], [2, 1, 3, 3, 10, 1],
+                                [2, 1, state, 7, 30], [2, 1, 19, 7, 30], [1, 7, 0], []]
+        for start in starts {
+            for inclusive in [false, true] {
+                var none = MIBPosition.noHint
+                let expected = start.withUnsafeBufferPointer { view.locate(after: $0, inclusive: inclusive, hint: &none) }
+                for h in [-1, 0, 1, 2, 3, 4, 5, 99] {
+                    var hint = h
+                    let got = start.withUnsafeBufferPointer { view.locate(after: $0, inclusive: inclusive, hint: &hint) }
+                    #expect(got == expected, "start \(start) inclusive \(inclusive) hint \(h)")
+                }
+            }
+        }
+    }
+
     @Test func emptyTableEndsAfterTheScalars() {
         let empty = MIBView(table: .empty, scalars: view.scalars)
         #expect(empty.next(after: [1, 8, 0], inclusive: false) == nil)

@@ -98,7 +98,7 @@ final class Demo {
         }
         mark("daemon running, subagent registered")
         say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
-        showTable(s)
+        try showTable(s)
 
         try startVLAN10Measurement()
 
@@ -238,6 +238,7 @@ final class Demo {
     func watch(until what: String, seconds: Double, since: UInt64, _ done: @escaping () -> Bool) throws {
         let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
         while MonotonicClock.nanos() < deadline && !SignalFlag.stopRequested {
+            try reapChildren()
             drain(since: since)
             if done() { return }
             usleep(50_000)
@@ -247,15 +248,25 @@ final class Demo {
         if !done() { throw RuntimeFailure("demo: no \(what) within \(Int(seconds)) s") }
     }
 
+    /// Reaps the children that have finished (the VLAN 10 sender ends on its own) so none is left
+    /// a zombie while the demo goes on; throws when the daemon has exited, with its status.
+    func reapChildren() throws {
+        if let sender = vlan10Sender, !sender.isRunning { vlan10Sender = nil }
+        if let daemon, !daemon.isRunning {
+            self.daemon = nil
+            throw RuntimeFailure("demo: the daemon exited early (see its output above)")
+        }
+    }
+
     func drain(since: UInt64) {
         for e in events.refresh() {
-            let at = e.monotonicNanos
-            let rel = at >= since ? String(format: "+%5.0f ms", Double(at - since) / 1e6) : "        "
+            let offset = Double(Int64(bitPattern: e.monotonicNanos &- since)) / 1e6
+            let rel = String(format: "%+6.0f ms", offset)
             let vlan = e.vlan.map(String.init) ?? ""
             switch e.event {
             case "notification":
                 say("\(rel)  NOTIFY   VLAN \(vlan) \(e.detail ?? "") [state \(e.state ?? "")]")
-                timeline.append((stamp(), "notification \(e.notification ?? "") on VLAN \(vlan) (\(rel.trimmingCharacters(in: .whitespaces)) after the step)"))
+                timeline.append((stamp(), "notification \(e.notification ?? "") on VLAN \(vlan) (\(Self.relative(offset)))"))
             case "transition":
                 say("\(rel)  STATE    VLAN \(vlan) \(e.detail ?? "")")
             case "cutStarted", "cutFinished", "persistStarted", "persistFinished":
@@ -270,6 +281,13 @@ final class Demo {
         for line in syslog?.newLines() ?? [] {
             say("           SYSLOG   " + String(line.prefix(220)))
         }
+    }
+
+    /// "312 ms after the step" / "40 ms before the step" (an event the daemon raised before the
+    /// step began, e.g. a probe-confirmed loop seen while the previous step was still running).
+    static func relative(_ milliseconds: Double) -> String {
+        let ms = Int(milliseconds.rounded())
+        return ms >= 0 ? "\(ms) ms after the step" : "\(-ms) ms before the step"
     }
 
     static func shortTrap(_ line: String) -> String {
@@ -292,18 +310,27 @@ final class Demo {
         say("\(title): \(line)")
     }
 
-    func showTable(_ s: LabServices) {
+    /// Walks the columns an NMS polls first and prints them, once every column shows the rows of
+    /// VLANs 10, 20 and 30: the subagent publishes the table twice a second, and a walk racing a
+    /// publish must not print "No Such Instance" as the table.
+    func showTable(_ s: LabServices) throws {
         let cols = ["loopSentryVlanIfName", "loopSentryVlanTenant", "loopSentryVlanPolicy", "loopSentryVlanState", "loopSentryVlanBroadcastRate"]
-        for c in cols {
-            if let r = try? s.snmp("snmpwalk", ["-Oqs", "LOOPSENTRY-MIB::\(c)"]) {
-                for line in r.output.split(separator: "\n") { say("  " + line) }
+        var lines: [String] = []
+        try waitFor("every column of the table to show VLANs 10, 20 and 30", seconds: 10) {
+            lines = cols.flatMap { c in
+                ((try? s.snmp("snmpwalk", ["-Oqs", "LOOPSENTRY-MIB::\(c)"]))?.output ?? "").split(separator: "\n").map(String.init)
+            }
+            return !lines.contains { $0.contains("No Such") } && cols.allSatisfy { c in
+                [10, 20, 30].allSatisfy { v in lines.contains { $0.hasPrefix("\(c).\(self.ifIndex).\(v) ") } }
             }
         }
+        for line in lines { say("  " + line) }
     }
 
     func waitFor(_ what: String, seconds: Double, _ cond: @escaping () -> Bool) throws {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end && !SignalFlag.stopRequested {
+            try reapChildren()
             if cond() { return }
             usleep(100_000)
         }
