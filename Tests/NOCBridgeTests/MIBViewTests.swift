@@ -93,7 +93,7 @@ import Testing
             at = next
             steps += 1
         }
-        #expect(steps == 7 + 17 * 5)
+        #expect(steps == 8 + 17 * 5)  // the eight scalars, then 17 columns of 5 rows
     }
 
     @Test func anyHintGivesTheAnswerOfNoHint() {

@@ -35,6 +35,10 @@ enum SNMPTools {
     static var mibPath: String { "\(erlangMIBs ?? "/nonexistent"):\(repoRoot.path)/mibs" }
     static let mibModules = "SNMPv2-MIB:LOOPSENTRY-MIB"
 
+    /// Timeout and retries of a tool: a read may be retried; a SET is sent once with a long timeout,
+    /// since a retransmission on a loaded machine would reach the subagent as a second request.
+    static func timing(_ tool: String) -> [String] { tool == "snmpset" ? ["-t", "10", "-r", "0"] : ["-t", "2", "-r", "1"] }
+
     /// nil when the integration tests can run; otherwise why not.
     static let unavailableReason: String? = {
         if geteuid() != 0 { return "not root" }
@@ -149,7 +153,7 @@ final class SNMPLab {
     func tool(_ name: String, _ arguments: [String], community: String = "public",
               options: [String] = []) throws -> CommandResult {
         try Command.run(["/usr/bin/\(name)", "-v2c", "-c", community, "-M", SNMPTools.mibPath,
-                         "-m", SNMPTools.mibModules, "-t", "2", "-r", "1"] + options
+                         "-m", SNMPTools.mibModules] + SNMPTools.timing(name) + options
                         + ["127.0.0.1:\(agentPort)"] + arguments,
                         environment: environment, in: directory)
     }

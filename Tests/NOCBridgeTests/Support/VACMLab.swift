@@ -69,8 +69,8 @@ final class VACMLab {
               options: [String] = []) throws -> CommandResult {
         let c = credentials[user] ?? ("wrong-pass-1", "wrong-pass-2")
         return try Command.run(["/usr/bin/\(name)", "-v3", "-l", level, "-u", user, "-a", "SHA", "-A", c.auth,
-                                "-x", "AES", "-X", c.priv, "-M", SNMPTools.mibPath, "-m", SNMPTools.mibModules,
-                                "-t", "2", "-r", "1"] + options + ["127.0.0.1:\(agentPort)"] + arguments,
+                                "-x", "AES", "-X", c.priv, "-M", SNMPTools.mibPath, "-m", SNMPTools.mibModules]
+                               + SNMPTools.timing(name) + options + ["127.0.0.1:\(agentPort)"] + arguments,
                                environment: environment, in: directory)
     }
 
