@@ -105,6 +105,11 @@ public enum ConfigLoader {
                                       message: "VNIs \(VNISet([unwatched])) are not all watched on \(v.interface) (add them to interfaces[].vnis)"))
                 }
             }
+            // A VNI incident alarms (status, /metrics, syslog, journal); no driver drops a VNI yet.
+            if t.policy != .alarm, let v = t.vnis.first {
+                r.add(ConfigError(path: "tenants[\(ti)].policy", line: v.line ?? t.line,
+                                  message: "VNI cuts are not supported yet; use policy alarm (tenant '\(t.name)' has vnis and policy \(t.policy))"))
+            }
             if t.policy != .alarm && t.remediation == nil {
                 r.add(ConfigError(path: "tenants[\(ti)].remediation", line: t.line,
                                             message: "is required for policy \(t.policy) (a cut needs a target)"))

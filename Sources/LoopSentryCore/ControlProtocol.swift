@@ -91,6 +91,10 @@ public struct ControlStatusRow: Codable, Equatable, Sendable {
     public var lastAction: String
     /// Tagged frames counted on this VLAN since the sensor attached.
     public var framesTotal: UInt64 = 0
+    /// The row's segment kind: `vlan`, or `vni` for a VXLAN VNI (then `vlan` is 0 and `vni` set).
+    public var segment: String = Segment.Kind.vlan.rawValue
+    /// The VNI of a VXLAN segment's row.
+    public var vni: Int?
 
     public init(interface: String, vlan: Int, tenant: String, policy: String, state: String, broadcastPerSecond: Double,
                 framesPerSecond: Double, risingThreshold: Double, incident: UInt64?, lastAction: String) {

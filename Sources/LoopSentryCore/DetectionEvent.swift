@@ -28,14 +28,6 @@ public struct DetectionKey: Hashable, Comparable, Sendable, CustomStringConverti
     /// The VNI of a VXLAN key; nil otherwise.
     public var vni: VNI? { segment.vni }
 
-    /// The (outer) VLAN of a key on the incident path (incident book, journal, cut drivers,
-    /// ACTION syslog). That path takes VLAN and QinQ keys only: the coordinator does not open
-    /// incidents for VNI keys (no per-VNI journal columns, MIB rows or cut drivers yet).
-    public var incidentVLAN: VLANID {
-        guard let vlan = outer else { preconditionFailure("incident path reached by a VNI key: \(self)") }
-        return vlan
-    }
-
     /// True for a QinQ pair key.
     public var isPair: Bool { segment.kind == .qinq }
 

@@ -46,6 +46,8 @@ public struct NOCNotification: Equatable, Sendable {
     /// the event's own figures (SNMP appends loopSentryVlanMulticastRate; syslog reports these).
     public var multicastRate: UInt32 = 0
     public var multicastThreshold: UInt32 = 0
+    /// The VNI of a notification about a VXLAN segment (its `key` is no MIB row: SNMP skips it).
+    public var vni: VNI?
 
     public init(kind: NOCNotificationKind, key: VLANStatusKey, ifName: String, tenant: String,
                 broadcastRate: UInt32, risingThreshold: UInt32, state: IncidentState,
@@ -68,5 +70,6 @@ public struct NOCNotification: Equatable, Sendable {
                   broadcastRate: row.broadcastRate, risingThreshold: row.risingThreshold,
                   state: row.state, returnedProbes: row.returnedProbes,
                   actionAuthor: row.lastActionAuthor, actionResult: row.lastActionResult)
+        vni = row.vni
     }
 }

@@ -35,8 +35,8 @@ public struct StatusBoard: Sendable {
     /// The row of (interface, VLAN), if it exists.
     public func row(_ key: DetectionKey) -> VLANStatusRow? { rows[plain(key)] }
 
-    /// Rows sorted by (ifIndex, VLAN): the SNMP table's order.
-    public var sortedRows: [VLANStatusRow] { rows.values.sorted { $0.key < $1.key } }
+    /// Rows sorted by (ifIndex, segment): the SNMP table's order for VLAN rows, VNI rows after them.
+    public var sortedRows: [VLANStatusRow] { rows.values.sorted(by: VLANStatusRow.ordered) }
 
     /// True when `interface` is one of the board's.
     public func watches(_ interface: String) -> Bool { interfaces[interface] != nil }
@@ -52,16 +52,7 @@ public struct StatusBoard: Sendable {
 
     /// Updates counters, rates and returned probes of `interface` from one poll.
     public mutating func update(interface: String, rates: [VLANRate], probes: [VLANID: ProbeCounters], now: UTCTimestamp) {
-        var seen: Set<VLANID> = []
-        for r in rates {
-            let k = DetectionKey(interface: interface, vlan: r.vlan)
-            guard ensureRow(k, now) else { continue }
-            seen.insert(r.vlan)
-            rows[k]?.counters = r.totals
-            rows[k]?.broadcastRate = VLANStatusRow.gauge(r.broadcastPerSecond)
-            rows[k]?.multicastRate = VLANStatusRow.gauge(r.multicastPerSecond)
-            rows[k]?.frameRate = VLANStatusRow.gauge(r.framesPerSecond)
-        }
+        setRates(interface: interface, rates, now: now, key: { DetectionKey(interface: interface, vlan: $0) }, of: { $0.vni == nil })
         for (vlan, p) in probes {
             let k = DetectionKey(interface: interface, vlan: vlan)
             if ensureRow(k, now) {
@@ -69,8 +60,29 @@ public struct StatusBoard: Sendable {
                 rows[k]?.leakedProbes = p.leaked
             }
         }
-        // Rows of this interface absent from the poll had no traffic this interval.
-        for (k, _) in rows where k.interface == interface && !(k.outer.map(seen.contains) ?? true) {
+    }
+
+    /// Updates counters and rates of `interface`'s VXLAN VNIs from one poll; VNI rows absent from
+    /// it had no traffic this interval.
+    public mutating func update(interface: String, vniRates: [VNIRate], now: UTCTimestamp) {
+        setRates(interface: interface, vniRates, now: now, key: { DetectionKey(interface: interface, vni: $0) }, of: { $0.vni != nil })
+    }
+
+    /// Counters and rates of one kind of segment on `interface`; the rows of that kind (`of`)
+    /// absent from the poll had no traffic this interval.
+    private mutating func setRates<K>(interface: String, _ rates: [SegmentRate<K>], now: UTCTimestamp,
+                                      key: (K) -> DetectionKey, of kind: (DetectionKey) -> Bool) {
+        var seen: Set<DetectionKey> = []
+        for r in rates {
+            let k = key(r.key)
+            guard ensureRow(k, now) else { continue }
+            seen.insert(k)
+            rows[k]?.counters = r.totals
+            rows[k]?.broadcastRate = VLANStatusRow.gauge(r.broadcastPerSecond)
+            rows[k]?.multicastRate = VLANStatusRow.gauge(r.multicastPerSecond)
+            rows[k]?.frameRate = VLANStatusRow.gauge(r.framesPerSecond)
+        }
+        for (k, _) in rows where k.interface == interface && kind(k) && !seen.contains(k) {
             rows[k]?.broadcastRate = 0
             rows[k]?.multicastRate = 0
             rows[k]?.frameRate = 0
@@ -106,17 +118,23 @@ public struct StatusBoard: Sendable {
     /// The row key of a (possibly QinQ) key: rows are per outer VLAN.
     private func plain(_ key: DetectionKey) -> DetectionKey { key.rowKey }
 
-    /// Makes the row of `key` if the interface is watched and the VLAN can be a table row.
+    /// Makes the row of `key` if the interface is watched and the VLAN can be a table row, or the
+    /// key is a VNI (its row holds VLAN 0: never a table index).
     private mutating func ensureRow(_ key: DetectionKey, _ now: UTCTimestamp) -> Bool {
         guard let ifIndex = interfaces[key.interface] else { return false }
-        // VNI segments have no row in the per-VLAN table.
-        guard let vlan = key.outer, VLANID.validRange.contains(Int(vlan.value)) else { return false }
-        let index = VLANStatusKey(ifIndex: ifIndex, vlan: vlan)
+        let vlan: VLANID
+        if key.vni != nil {
+            vlan = VLANID(masking: 0)
+        } else {
+            guard let v = key.outer, VLANID.validRange.contains(Int(v.value)) else { return false }
+            vlan = v
+        }
         if rows[key] == nil {
             let p = policy(key)
-            rows[key] = VLANStatusRow(key: index, ifName: key.interface, risingThreshold: VLANStatusRow.gauge(p.rising),
-                                      fallingThreshold: VLANStatusRow.gauge(p.falling), tenant: p.tenant,
-                                      policy: p.policy, lastChange: now)
+            rows[key] = VLANStatusRow(key: VLANStatusKey(ifIndex: ifIndex, vlan: vlan), ifName: key.interface,
+                                      risingThreshold: VLANStatusRow.gauge(p.rising), fallingThreshold: VLANStatusRow.gauge(p.falling),
+                                      tenant: p.tenant, policy: p.policy, lastChange: now)
+            rows[key]?.vni = key.vni
         }
         return true
     }

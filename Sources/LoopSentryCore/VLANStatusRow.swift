@@ -68,6 +68,17 @@ public struct VLANStatusRow: Equatable, Sendable {
     public var lastAction: OperatorAction?
     public var lastActionResult: String
     public var lastActionAuthor: String
+    /// The VNI of a VXLAN segment's row, nil for a VLAN row. A VNI row's `key` holds VLAN 0, so it
+    /// is never a MIB table index (SNMP skips VNI rows); status and /metrics show it by VNI.
+    public var vni: VNI?
+
+    /// The row's segment: its VNI, else its VLAN.
+    public var segment: Segment { vni.map(Segment.vni) ?? .vlan(key.vlan) }
+
+    /// Orders rows by ifIndex, then segment (VLANs, then VNIs).
+    public static func ordered(_ a: VLANStatusRow, _ b: VLANStatusRow) -> Bool {
+        a.key.ifIndex != b.key.ifIndex ? a.key.ifIndex < b.key.ifIndex : a.segment < b.segment
+    }
 
     public init(key: VLANStatusKey, ifName: String, counters: VLANCounters = .zero,
                 returnedProbes: UInt64 = 0, broadcastRate: UInt32 = 0, multicastRate: UInt32 = 0,

@@ -41,18 +41,22 @@ public struct MetricsExtra: Equatable, Sendable {
 /// naming the current state, rather than seven 0/1 series per row: a seventh of the series,
 /// and `count by (state) (loopsentry_vlan_incident_state)` still answers "how many are cut".
 /// When the state changes the old series disappears and Prometheus marks it stale at once.
+///
+/// A VXLAN VNI's row gets the same families renamed `loopsentry_vni_*` (no probe families), with
+/// the label `vni` instead of `vlan`: a VLAN query never mixes in VNIs, and `vlan` stays a VLAN.
 public enum MetricsExposition {
     /// The `Content-Type` of a rendered exposition.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// The exposition of `rows` (any order), `extra` and the sensor's `identity`, ending with a newline.
     public static func render(rows: [VLANStatusRow], extra: MetricsExtra, identity: MetricsIdentity = MetricsIdentity()) -> String {
-        let sorted = rows.sorted { $0.key < $1.key }
+        let sorted = rows.sorted(by: VLANStatusRow.ordered)
         var out = ""
-        if !sorted.isEmpty {
-            for family in vlanFamilies {
+        for (families, segmentRows) in [(vlanFamilies, sorted.filter { $0.vni == nil }), (vniFamilies, sorted.filter { $0.vni != nil })]
+        where !segmentRows.isEmpty {
+            for family in families {
                 writeHeader(family.name, family.kind, family.help, to: &out)
-                for row in sorted {
+                for row in segmentRows {
                     let (extraLabels, value) = family.sample(row)
                     writeSample(family.name, labels: vlanLabels(row) + identity.labels + extraLabels, value: String(value), to: &out)
                 }
@@ -153,6 +157,15 @@ public enum MetricsExposition {
         },
     ]
 
+    /// The per-VNI families: the per-VLAN ones but probes (no probe runs inside a VNI), renamed.
+    static let vniFamilies: [VLANFamily] = vlanFamilies.filter { !$0.name.contains("_probes_") }.map { f in
+        VLANFamily(name: f.name.replacingOccurrences(of: "loopsentry_vlan_", with: "loopsentry_vni_"), kind: f.kind,
+                   help: f.help.replacingOccurrences(of: "Tagged frames", with: "Inner frames")
+                       .replacingOccurrences(of: "tagged frames", with: "inner frames")
+                       .replacingOccurrences(of: "VLAN", with: "VNI"),
+                   sample: f.sample)
+    }
+
     static let processFamilies: [ProcessFamily] = [
         ProcessFamily(name: "loopsentry_uptime_seconds", kind: .gauge,
                       help: "Seconds since the daemon started.") { formatValue($0.uptimeSeconds) },
@@ -173,7 +186,8 @@ public enum MetricsExposition {
     // MARK: - Lines
 
     static func vlanLabels(_ row: VLANStatusRow) -> [(String, String)] {
-        [("interface", row.ifName), ("vlan", row.key.vlan.description), ("tenant", row.tenant)]
+        if let vni = row.vni { return [("interface", row.ifName), ("vni", vni.description), ("tenant", row.tenant)] }
+        return [("interface", row.ifName), ("vlan", row.key.vlan.description), ("tenant", row.tenant)]
     }
 
     static func writeHeader(_ name: String, _ kind: Kind, _ help: String, to out: inout String) {

@@ -29,21 +29,22 @@ extension SyslogEvent {
         if !notification.actionResult.isEmpty { details.append(notification.actionResult) }
         if !detail.isEmpty { details.append(detail) }
         self.init(kind: SyslogEventKind(notification.kind), interface: notification.ifName,
-                  vlan: .single(notification.key.vlan), tenant: notification.tenant,
+                  vlan: notification.vni == nil ? .single(notification.key.vlan) : nil, tenant: notification.tenant,
                   rate: Double(multicast ? notification.multicastRate : notification.broadcastRate),
                   threshold: Double(multicast ? notification.multicastThreshold : notification.risingThreshold),
                   state: notification.state.description, incident: incident,
                   detail: details.isEmpty ? nil : details.joined(separator: "; "))
+        vni = notification.vni
     }
 
     /// An `ACTION` event: an operator asked for `action` on (interface, VLAN); `state` is the
     /// incident state after it was handled, `author` who asked (SNMP community/user, CLI user).
-    public static func operatorAction(_ action: OperatorAction, interface: String, vlan: VLANID, tenant: String,
+    public static func operatorAction(_ action: OperatorAction, interface: String, vlan: VLANID?, tenant: String,
                                       state: IncidentState, incident: String = "", author: String,
                                       result: String = "") -> SyslogEvent {
         var detail = "\(action) by \(author.isEmpty ? "unknown" : author)"
         if !result.isEmpty { detail += ": \(result)" }
-        return SyslogEvent(kind: .action, interface: interface, vlan: .single(vlan), tenant: tenant,
+        return SyslogEvent(kind: .action, interface: interface, vlan: vlan.map(VLAN.single), tenant: tenant,
                            state: state.description, incident: incident, detail: detail)
     }
 }

@@ -51,7 +51,8 @@ public enum SyslogEventKind: String, CaseIterable, Sendable {
 
 /// One LoopSentry event as it goes to syslog: MSGID from `kind`, the fields as structured data
 /// `[loopsentry@8072 ifname= vlan= tenant= rate= threshold= state= incident= sensor=]` (all eight
-/// always present, in that order; empty when not applicable), and a readable MSG.
+/// always present, in that order; empty when not applicable), then `vni=` for an event about a
+/// VXLAN VNI (whose `vlan=` is empty), and a readable MSG.
 public struct SyslogEvent: Hashable, Sendable {
     /// The VLAN of the event: one 802.1Q ID, or a QinQ pair written `outer.inner`.
     public enum VLAN: Hashable, Sendable, CustomStringConvertible {
@@ -69,6 +70,8 @@ public struct SyslogEvent: Hashable, Sendable {
     /// The trunk interface name, e.g. `eth1`.
     public var interface: String
     public var vlan: VLAN?
+    /// The VXLAN VNI of an event about a VNI segment (then `vlan` is nil).
+    public var vni: VNI?
     public var tenant: String
     /// Broadcast rate in packets per second, written rounded to an integer.
     public var rate: Double?
@@ -101,14 +104,16 @@ public struct SyslogEvent: Hashable, Sendable {
         self.severity = severity
     }
 
-    /// The `loopsentry@<PEN>` element with the event's eight fields.
+    /// The `loopsentry@<PEN>` element with the event's eight fields, and `vni` for a VNI event.
     public var structuredDataElement: SyslogSDElement {
         // The names are constants that satisfy the SD-NAME rule, so this cannot fail.
-        try! SyslogSDElement(id: Syslog.eventSDID, [
+        var element = try! SyslogSDElement(id: Syslog.eventSDID, [
             "ifname": interface, "vlan": vlan?.description ?? "", "tenant": tenant,
             "rate": Self.pps(rate), "threshold": Self.pps(threshold), "state": state,
             "incident": incident, "sensor": sensor,
         ])
+        if let vni { element.parameters.append(try! SyslogSDParameter(name: "vni", value: vni.description)) }
+        return element
     }
 
     /// The readable MSG, e.g. `broadcast storm detected on eth1 VLAN 20 tenant acme: 15000 pps
@@ -116,6 +121,7 @@ public struct SyslogEvent: Hashable, Sendable {
     public var text: String {
         var text = kind.summary + " on " + (interface.isEmpty ? "?" : interface)
         if let vlan { text += " VLAN \(vlan)" }
+        if let vni { text += " VNI \(vni)" }
         if !tenant.isEmpty { text += " tenant \(tenant)" }
         if let rate = Self.ppsOrNil(rate) {
             text += ": \(rate) pps"

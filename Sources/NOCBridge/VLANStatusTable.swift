@@ -6,12 +6,13 @@ public struct VLANStatusTable: Sendable {
     /// Sorted by key, one row per key, only keys valid as table indices.
     public private(set) var rows: [VLANStatusRow]
 
-    /// Sorts `rows`; drops keys that cannot be table indices (ifIndex < 1, VLAN 0 or 4095)
+    /// Sorts `rows`; drops VNI rows and keys that cannot be table indices (ifIndex < 1, VLAN 0 or 4095)
     /// and, for duplicate keys, keeps the last row given.
     public init(_ rows: [VLANStatusRow]) {
         var byKey: [VLANStatusKey: VLANStatusRow] = [:]
         byKey.reserveCapacity(rows.count)
-        for row in rows where row.key.isValidTableIndex { byKey[row.key] = row }
+        // VNI rows are not in this table (their key holds VLAN 0; skipped by name, not by accident).
+        for row in rows where row.vni == nil && row.key.isValidTableIndex { byKey[row.key] = row }
         self.rows = byKey.values.sorted { $0.key < $1.key }
     }
 

@@ -40,7 +40,9 @@ public final class PortalSink: NOCSink, @unchecked Sendable {
     /// How many event streams are open.
     public var subscriberCount: Int { lock.withLock { subscribers.count } }
 
-    public func publish(_ new: [VLANStatusRow]) {
+    public func publish(_ published: [VLANStatusRow]) {
+        // The portal's pages and API are per VLAN (docs/openapi.yaml): VXLAN VNI rows are not shown there yet.
+        let new = published.filter { $0.vni == nil }
         let (old, targets) = lock.withLock {
             defer { rows = new }
             return (rows, Array(subscribers.values))
@@ -61,6 +63,7 @@ public final class PortalSink: NOCSink, @unchecked Sendable {
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
+        guard notification.vni == nil else { return }
         let targets = lock.withLock { Array(subscribers.values) }
         let event = PortalEvents.Notification(at: PortalTime.text(Date()), kind: "\(notification.kind)", interface: notification.ifName,
                                               vlan: Int(notification.key.vlan.value), tenant: notification.tenant,

@@ -28,6 +28,8 @@ public struct IncidentSnapshot: Codable, Equatable, Sendable {
     public var vlan: UInt16
     /// The inner VLAN of a QinQ pair key, nil for a plain VLAN.
     public var innerVLAN: UInt16?
+    /// The VNI of a VXLAN key (then `vlan` is 0), nil for a VLAN key; absent in older snapshots.
+    public var vni: UInt32?
     /// The tenant's name when the incident started.
     public var tenant: String
     /// Where the incident was.
@@ -38,20 +40,22 @@ public struct IncidentSnapshot: Codable, Equatable, Sendable {
     public var restoreAuthor: String
 
     /// Creates a snapshot.
-    public init(incident: UInt64, interface: String, vlan: UInt16, innerVLAN: UInt16? = nil, tenant: String,
+    public init(incident: UInt64, interface: String, vlan: UInt16, innerVLAN: UInt16? = nil, vni: UInt32? = nil, tenant: String,
                 phase: Phase, cutAuthor: String = "", restoreAuthor: String = "") {
         self.incident = incident
         self.interface = interface
         self.vlan = vlan
         self.innerVLAN = innerVLAN
+        self.vni = vni
         self.tenant = tenant
         self.phase = phase
         self.cutAuthor = cutAuthor
         self.restoreAuthor = restoreAuthor
     }
 
-    /// The key the snapshot is about, nil when its VLAN numbers are out of range.
+    /// The key the snapshot is about, nil when its VLAN or VNI numbers are out of range.
     public var key: DetectionKey? {
+        if let vni { return VNI(Int(vni)).map { DetectionKey(interface: interface, vni: $0) } }
         guard let outer = VLANID(Int(vlan)) else { return nil }
         guard let innerVLAN else { return DetectionKey(interface: interface, vlan: outer) }
         return VLANID(Int(innerVLAN)).map { DetectionKey(interface: interface, pair: VLANPair(outer: outer, inner: $0)) }
@@ -75,8 +79,8 @@ extension IncidentStateMachine {
         case .cutFailed: phase = .cutFailed
         case .restoring(let after): phase = .restoring(afterCutFailed: after == .cutFailed)
         }
-        return IncidentSnapshot(incident: incidentID ?? 0, interface: key.interface, vlan: key.incidentVLAN.value,
-                                innerVLAN: key.inner?.value, tenant: tenant.name, phase: phase,
+        return IncidentSnapshot(incident: incidentID ?? 0, interface: key.interface, vlan: key.outer?.value ?? 0,
+                                innerVLAN: key.inner?.value, vni: key.vni?.value, tenant: tenant.name, phase: phase,
                                 cutAuthor: cutAuthor, restoreAuthor: restoreAuthor)
     }
 

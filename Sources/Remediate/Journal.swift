@@ -92,6 +92,10 @@ public final class Journal: @unchecked Sendable {
             }
             try db.create(index: "webhookDelivery_undelivered", on: "webhookDelivery", columns: ["deliveredAt", "createdAt"])
         }
+        m.registerMigration("v4-vni") { db in
+            // The VXLAN VNI of an incident about a VNI (its `vlan` is 0); NULL for VLAN incidents.
+            try db.alter(table: "incident") { t in t.add(column: "vni", .integer) }
+        }
         return m
     }
 
@@ -156,9 +160,9 @@ public final class Journal: @unchecked Sendable {
         switch w {
         case let .openIncident(i):
             try db.execute(sql: """
-                INSERT INTO incident (id, interface, vlan, inner, tenant, policy, openedAt, state, snapshot)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Int64(i.id), i.interface, i.vlan, i.inner, i.tenant, i.policy, i.openedAt.timeIntervalSince1970,
+                INSERT INTO incident (id, interface, vlan, inner, vni, tenant, policy, openedAt, state, snapshot)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Int64(i.id), i.interface, i.vlan, i.inner, i.vni, i.tenant, i.policy, i.openedAt.timeIntervalSince1970,
                                  i.state, i.snapshot])
         case let .transition(id, at, from, to, cause, detail, snapshot, closed):
             try db.execute(sql: "INSERT INTO transition (incidentID, at, fromState, toState, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
@@ -248,6 +252,8 @@ public struct JournalIncident: Equatable, Sendable {
     public var interface: String
     public var vlan: Int
     public var inner: Int?
+    /// The VNI of an incident about a VXLAN VNI (then `vlan` is 0); nil for a VLAN incident.
+    public var vni: Int?
     public var tenant: String
     public var policy: String
     public var openedAt: Date
@@ -256,14 +262,14 @@ public struct JournalIncident: Equatable, Sendable {
     /// When the incident closed; nil while it is open.
     public var closedAt: Date?
 
-    public init(id: UInt64, interface: String, vlan: Int, inner: Int? = nil, tenant: String, policy: String,
+    public init(id: UInt64, interface: String, vlan: Int, inner: Int? = nil, vni: Int? = nil, tenant: String, policy: String,
                 openedAt: Date, state: String, snapshot: Data?) {
-        self.id = id; self.interface = interface; self.vlan = vlan; self.inner = inner; self.tenant = tenant
+        self.id = id; self.interface = interface; self.vlan = vlan; self.inner = inner; self.vni = vni; self.tenant = tenant
         self.policy = policy; self.openedAt = openedAt; self.state = state; self.snapshot = snapshot
     }
 
     init(row: Row) {
-        self.init(id: UInt64(row["id"] as Int64), interface: row["interface"], vlan: row["vlan"], inner: row["inner"],
+        self.init(id: UInt64(row["id"] as Int64), interface: row["interface"], vlan: row["vlan"], inner: row["inner"], vni: row["vni"],
                   tenant: row["tenant"], policy: row["policy"], openedAt: Date(timeIntervalSince1970: row["openedAt"]),
                   state: row["state"], snapshot: row["snapshot"])
         closedAt = (row["closedAt"] as Double?).map { Date(timeIntervalSince1970: $0) }

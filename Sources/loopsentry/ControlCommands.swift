@@ -83,7 +83,7 @@ struct RuntimeFailure: Error, CustomStringConvertible {
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status",
-        abstract: "Show per-VLAN state from the running daemon.")
+        abstract: "Show per-VLAN and per-VNI state from the running daemon.")
     @OptionGroup var control: ControlSocketOption
     @Flag(name: .long, help: "Print JSON.") var json = false
 
@@ -97,10 +97,10 @@ struct StatusCommand: ParsableCommand {
             return
         }
         print(r.message)
-        let header = ["INTERFACE", "VLAN", "TENANT", "POLICY", "STATE", "BCAST/S", "RISING", "INCIDENT", "LAST ACTION"]
+        let header = ["INTERFACE", "SEGMENT", "TENANT", "POLICY", "STATE", "BCAST/S", "RISING", "INCIDENT", "LAST ACTION"]
         var table = [header]
         for row in rows {
-            table.append([row.interface, String(row.vlan), row.tenant, row.policy, row.state,
+            table.append([row.interface, row.vni.map { "VNI \($0)" } ?? "VLAN \(row.vlan)", row.tenant, row.policy, row.state,
                           String(Int(row.broadcastPerSecond)), String(Int(row.risingThreshold)),
                           row.incident.map(String.init) ?? "-", row.lastAction])
         }

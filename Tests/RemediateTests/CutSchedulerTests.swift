@@ -21,7 +21,7 @@ import Testing
         for v in (101...120).reversed() { s.submit(job(v)) }
         let started = s.next()
         #expect(started.count == 1)
-        #expect(started[0].jobs.map { Int($0.key.incidentVLAN.value) } == Array(101...120))
+        #expect(started[0].jobs.map { Int($0.key.outer!.value) } == Array(101...120))
         #expect(s.pending.isEmpty)
         #expect(s.next().isEmpty)
     }
@@ -36,7 +36,7 @@ import Testing
         #expect(s.next().isEmpty)
         #expect(s.finished(first[0].id) == first[0])
         let second = s.next()
-        #expect(second.map { $0.jobs.map { Int($0.key.incidentVLAN.value) } } == [[11, 12]])
+        #expect(second.map { $0.jobs.map { Int($0.key.outer!.value) } } == [[11, 12]])
         #expect(s.finished(999) == nil)
     }
 
@@ -90,11 +90,11 @@ import Testing
         s.submit(job(20, .restore))
         s.submit(job(21, .restore))
         let other = s.next()
-        #expect(other.map { $0.jobs.map { Int($0.key.incidentVLAN.value) } } == [[21]])
+        #expect(other.map { $0.jobs.map { Int($0.key.outer!.value) } } == [[21]])
         _ = s.finished(other[0].id)
         #expect(s.next().isEmpty, "VLAN 20's restore must wait for its persistence")
         _ = s.finished(persist[0].id)
-        #expect(s.next().map { $0.jobs.map { Int($0.key.incidentVLAN.value) } } == [[20]])
+        #expect(s.next().map { $0.jobs.map { Int($0.key.outer!.value) } } == [[20]])
     }
 
     @Test("a cut or restore drops the VLAN's persistence still waiting; persistence of cut and of restore never share a batch")
@@ -105,7 +105,7 @@ import Testing
         s.submit(CutScheduler.Job(key: job(20).key, incident: 20, work: .persist, action: .cut, lane: Self.ans1))
         s.submit(CutScheduler.Job(key: job(22).key, incident: 22, work: .persist, action: .restore, lane: Self.ans1))
         s.submit(job(20, .restore))
-        #expect(s.pending.map { "\($0.key.incidentVLAN) \($0.work) \($0.action)" } == ["22 persist restore", "20 restore restore"])
+        #expect(s.pending.map { "\($0.key.outer!) \($0.work) \($0.action)" } == ["22 persist restore", "20 restore restore"])
         _ = s.finished(busy[0].id)
         let next = s.next()
         #expect(next.map { "\($0.work) \($0.action) \($0.jobs.count)" } == ["persist restore 1", "restore restore 1"])
@@ -120,7 +120,7 @@ import Testing
         s.submit(job(11, lane: Self.ans1), at: 1100)
         #expect(s.next(at: 1249).isEmpty, "a job arrived 149 ago")
         let d = s.next(at: 1250)
-        #expect(d.map { $0.jobs.map { Int($0.key.incidentVLAN.value) } } == [[10, 11]])
+        #expect(d.map { $0.jobs.map { Int($0.key.outer!.value) } } == [[10, 11]])
     }
 
     @Test("a lane that keeps getting jobs starts four windows after its oldest")

@@ -59,7 +59,8 @@ extension Coordinator {
                 opened.insert(t.incident)
                 let tenant = policy.tenant(t.key)?.config
                 writes.append(.openIncident(JournalIncident(
-                    id: t.incident, interface: t.key.interface, vlan: Int(t.key.incidentVLAN.value), inner: t.key.inner.map { Int($0.value) },
+                    id: t.incident, interface: t.key.interface, vlan: t.key.outer.map { Int($0.value) } ?? 0,
+                    inner: t.key.inner.map { Int($0.value) }, vni: t.key.vni.map { Int($0.value) },
                     tenant: tenant?.name ?? "", policy: (tenant?.policy ?? .alarm).description, openedAt: date,
                     state: t.from.description, snapshot: data)))
             }

@@ -9,6 +9,11 @@ extension Coordinator {
     /// Queues `work` for `key`; a key without a target fails (answered by `service`).
     mutating func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, action: PlaybookAction? = nil, attempt: Int = 1,
                          fallback: Bool = false, now: UInt64) {
+        // Configuration refuses cut policies for VNIs; an operator's request cannot reach here either.
+        guard key.vni == nil else {
+            refused.append((key, work, attempt, Self.noVNICuts))
+            return
+        }
         guard let (_, r) = policy.target(key) else {
             refused.append((key, work, attempt, "no remediation target configured for this VLAN"))
             return
@@ -30,7 +35,7 @@ extension Coordinator {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         for d in scheduler.next(at: now) {
             guard let first = d.jobs.first, let (tenant, r) = policy.target(first.key) else { continue }
-            let batch = CutBatch(action: d.action, items: d.jobs.map { ($0.key.incidentVLAN, $0.incident) }, tenant: tenant.name)
+            let batch = CutBatch(action: d.action, items: d.jobs.compactMap { j in j.key.outer.map { ($0, j.incident) } }, tenant: tenant.name)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
             let vlans = batch.vlans.map(String.init).joined(separator: ",")
             let what = d.work == .persist ? "persist \(d.action)" : d.work.rawValue
@@ -54,15 +59,14 @@ extension Coordinator {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         var effects: [Effect] = d.work == .cut ? [.pollSoon] : []
         let finished: [Journal.Write] = zip(d.jobs, runs).filter { $0.1 >= 0 }.map { j, run in
-            .finishRun(run: run, at: date, succeeded: outcome.failures[j.key.incidentVLAN] == nil, changed: outcome.changed ? 1 : 0,
-                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? outcome.line(for: j.key.incidentVLAN) : outcome.output)
+            .finishRun(run: run, at: date, succeeded: Self.succeeded(j.key, outcome), changed: outcome.changed ? 1 : 0,
+                       timedOut: outcome.timedOut, output: outcome.output.isEmpty ? Self.line(j.key, outcome) : outcome.output)
         }
         if !finished.isEmpty { effects.append(.journal(finished)) }
         var notes: [Journal.Write] = []
         for j in d.jobs {
-            let vlan = j.key.incidentVLAN
-            let ok = outcome.failures[vlan] == nil
-            let line = outcome.line(for: vlan)
+            let ok = Self.succeeded(j.key, outcome)
+            let line = Self.line(j.key, outcome)
             effects.append(.record(EventRecord(d.work == .persist ? "persistFinished" : "cutFinished", key: j.key, at: now,
                                                tenant: policy.tenantName(j.key), incident: j.incident, detail: line)))
             switch d.work {
@@ -90,6 +94,19 @@ extension Coordinator {
         }
         if !notes.isEmpty { effects.append(.journal(notes)) }
         return effects
+    }
+
+    /// Why a cut or restore of a VNI is refused.
+    static let noVNICuts = "VNI cuts are not supported yet; use policy alarm"
+
+    /// Whether `outcome` succeeded for `key`'s VLAN; a key with no VLAN (a VNI) never ran.
+    static func succeeded(_ key: DetectionKey, _ outcome: CutOutcome) -> Bool {
+        key.outer.map { outcome.failures[$0] == nil } ?? false
+    }
+
+    /// The driver's line about `key`'s VLAN.
+    static func line(_ key: DetectionKey, _ outcome: CutOutcome) -> String {
+        key.outer.map { outcome.line(for: $0) } ?? noVNICuts
     }
 
     /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.

@@ -8,13 +8,16 @@ extension Coordinator {
     /// The status of every row, as `loopsentry status` shows it.
     public func status(interfaces: Int) -> ControlResponse {
         let rows = board.sortedRows.map { row in
+            let key = DetectionKey(interface: row.ifName, segment: row.segment)
             var r = ControlStatusRow(interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
                                      policy: row.policy.description, state: row.state.description,
                                      broadcastPerSecond: Double(row.broadcastRate), framesPerSecond: Double(row.frameRate),
                                      risingThreshold: Double(row.risingThreshold),
-                                     incident: book.machines[DetectionKey(interface: row.ifName, vlan: row.key.vlan)]?.incidentID,
+                                     incident: book.machines[key]?.incidentID,
                                      lastAction: row.lastAction.map { "\($0) by \(row.lastActionAuthor): \(row.lastActionResult)" } ?? "")
             r.framesTotal = row.counters.frames
+            r.segment = row.segment.kind.rawValue
+            r.vni = row.vni.map { Int($0.value) }
             return r
         }
         return ControlResponse(ok: true, message: "loopsentry: \(interfaces) interface(s), \(book.machines.count) open incident(s)",
@@ -85,7 +88,10 @@ extension Coordinator {
         guard board.watches(key.interface) else {
             return (ControlResponse(ok: false, message: "interface \(key.interface) is not watched by this daemon"), [])
         }
-        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: key.incidentVLAN, rising: rising, falling: falling) {
+        guard let vlan = key.outer else {
+            return (ControlResponse(ok: false, message: "thresholds of \(key.segment) cannot be set at run time; edit the configuration"), [])
+        }
+        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: vlan, rising: rising, falling: falling) {
             return (ControlResponse(ok: false, message: refusal), [])
         }
         board.setThresholds(key, rising: rising, falling: falling, at: wall)

@@ -73,6 +73,10 @@ public struct Coordinator: Sendable {
             guard detectors[p.interface] != nil else { continue }
             board.update(interface: p.interface, rates: p.rates, probes: p.probes, now: wall)
             for r in p.rates { rates[DetectionKey(interface: p.interface, vlan: r.vlan)] = r.broadcastPerSecond }
+            if vniInterfaces.contains(p.interface) {
+                board.update(interface: p.interface, vniRates: p.vniRates, now: wall)
+                for r in p.vniRates { rates[DetectionKey(interface: p.interface, vni: r.key)] = r.broadcastPerSecond }
+            }
             let (events, rising) = detectors[p.interface]!.observe(rates: p.rates, pairRates: p.pairRates,
                                                                   probeReturns: p.probeReturns, vniRates: p.vniRates,
                                                                   watchesVNIs: vniInterfaces.contains(p.interface), at: p.at)
@@ -82,9 +86,9 @@ public struct Coordinator: Sendable {
             for e in events {
                 effects.append(.record(record(e)))
                 // QinQ (outer, inner) pairs are detected and logged; incidents, notifications and
-                // cuts act on the outer (service) VLAN, which is what a trunk can drop. VNIs are
-                // detected and logged; their incidents (journal, MIB rows, cut) are not built yet.
-                if e.key.segment.kind == .vlan { effects += carryOut(book.handle(e), cause: e, now: now, wall: wall) }
+                // cuts act on the outer (service) VLAN, which is what a trunk can drop. A VNI is an
+                // incident of its own (alarm only: configuration refuses VNI cut policies).
+                if e.key.segment.kind != .qinq { effects += carryOut(book.handle(e), cause: e, now: now, wall: wall) }
             }
         }
         var actions: [IncidentAction] = []

@@ -19,16 +19,17 @@ struct DaemonPortalBackend: PortalBackend {
         return .tenant(t.name)
     }
 
+    // The portal's API is per VLAN: incidents about a VXLAN VNI are not shown there yet.
     func openIncidents() throws -> [PortalIncident] {
-        try journal.openIncidents().map(Self.portal)
+        try journal.openIncidents().filter { $0.vni == nil }.map(Self.portal)
     }
 
     func incidents(tenant: String?, limit: Int) throws -> [PortalIncident] {
-        try journal.incidents(tenant: tenant, limit: limit).map(Self.portal)
+        try journal.incidents(tenant: tenant, limit: limit).filter { $0.vni == nil }.map(Self.portal)
     }
 
     func incident(id: UInt64) throws -> PortalIncident? {
-        guard let found = try journal.incident(id: id) else { return nil }
+        guard let found = try journal.incident(id: id), found.vni == nil else { return nil }
         var p = Self.portal(found)
         p.transitions = try journal.transitions(incident: id).map {
             PortalIncident.Transition(at: PortalTime.text($0.at), from: $0.from, to: $0.to, cause: $0.cause, detail: $0.detail)

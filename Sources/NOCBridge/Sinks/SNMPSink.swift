@@ -41,6 +41,8 @@ public final class SNMPSink: NOCSink, OperatorActionHandler, @unchecked Sendable
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
+        // LOOPSENTRY-MIB has no VNI table or VNI varbind yet: a VNI event goes to syslog, /metrics and webhooks only.
+        guard notification.vni == nil else { return }
         _ = agent.notify(notification)
     }
 

@@ -26,9 +26,10 @@ public final class SyslogSink: NOCSink {
 
     /// An operator's action, accepted or refused (MSGID ACTION).
     public func action(_ n: OperatorActionNotice) {
-        var event = SyslogEvent.operatorAction(n.action, interface: n.key.interface, vlan: n.key.incidentVLAN, tenant: n.tenant,
+        var event = SyslogEvent.operatorAction(n.action, interface: n.key.interface, vlan: n.key.outer, tenant: n.tenant,
                                                state: n.state, incident: n.incident.map(String.init) ?? "", author: n.author,
                                                result: n.result)
+        event.vni = n.key.vni
         event.sensor = sensor
         sender.send(event)
     }

@@ -12,6 +12,8 @@ public struct WebhookPayload: Codable, Equatable, Sendable {
     public var tenant: String
     public var interface: String
     public var vlan: Int
+    /// The VXLAN VNI of a notification about a VNI (then `vlan` is 0); omitted for a VLAN.
+    public var vni: Int?
     /// The LOOPSENTRY-MIB notification: `stormDetected`, `cutApplied`, ...
     public var notification: String
     /// The incident state the event left the VLAN in.
@@ -29,7 +31,7 @@ public struct WebhookPayload: Codable, Equatable, Sendable {
     public var time: String
 
     enum CodingKeys: String, CodingKey {
-        case id, sensor, tenant, interface, vlan, notification, state, incident, rate, threshold, author, detail, time
+        case id, sensor, tenant, interface, vlan, vni, notification, state, incident, rate, threshold, author, detail, time
         case sensorName = "sensor_name"
     }
 
@@ -42,6 +44,7 @@ public struct WebhookPayload: Codable, Equatable, Sendable {
         tenant = n.tenant
         interface = n.ifName
         vlan = Int(n.key.vlan.value)
+        vni = n.vni.map { Int($0.value) }
         notification = n.kind.description
         state = n.state.description
         self.incident = incident
