@@ -85,4 +85,16 @@ import Testing
         #expect(answers.count == 13 * 4)
         #expect(answers.first == .vniCell(.ifName, 0) && answers.last == .vniCell(.lastChange, 3))
     }
+
+    @Test func aSetOfAVNICellIsNotWritable() {
+        for (column, value): (LoopSentryMIB.VNIColumn, SNMPValue) in [(.risingThreshold, .gauge32(5)), (.state, .integer(1)),
+                                                                      (.tenant, .string("x"))] {
+            let set = SetVarbind(suffix: column.suffix(ifIndex: 3, vni: 5001), value: value)
+            guard case .failure(let r) = SetRequestValidator.validate([set], against: view.table) else {
+                Issue.record("SET of \(column) was accepted")
+                continue
+            }
+            #expect(r == SetRejection(status: .notWritable, varbindIndex: 0))
+        }
+    }
 }
