@@ -12,7 +12,7 @@ import Testing
         let sender = try SyslogSender(configuration: SyslogSenderConfiguration(
             destination: .tcp(host: "127.0.0.1", port: listener.port), queueCapacity: 50,
             backoff: SyslogBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)),
-            sendTimeout: .milliseconds(200)))
+            sendTimeout: .seconds(2)))
         defer { sender.shutdown(timeout: .zero) }
 
         // 3000 messages of ~8 KB (24 MB) are more than loopback socket buffers hold.
@@ -27,7 +27,9 @@ import Testing
         Thread.sleep(forTimeInterval: 0.5)
 
         let stats = sender.statistics
-        #expect(slowest < .milliseconds(50), "slowest send call took \(slowest)")
+        // A call that waited for the stalled collector would last the 2 s send timeout; a call
+        // that only queues returns at once (the bound leaves room for a loaded machine).
+        #expect(slowest < .seconds(1), "slowest send call took \(slowest)")
         #expect(stats.enqueued == 3000)
         #expect(stats.dropped > 0)
         #expect(stats.enqueued == stats.delivered + stats.dropped + UInt64(stats.queued))
