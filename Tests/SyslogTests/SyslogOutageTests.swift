@@ -83,7 +83,9 @@ struct SyslogOutageTests {
         #expect(survivors[firstSurvivor...].allSatisfy { $0 })
         #expect(UInt64(firstSurvivor) == stats.dropped)
 
-        #expect(slowestSend < .milliseconds(50), "slowest send call took \(slowestSend)")
+        // A caller that waited out the reconnect backoff would, over a 5 s outage, wait its 500 ms
+        // maximum at least once; one that only queues returns at once (room left for a loaded machine).
+        #expect(slowestSend < .milliseconds(400), "slowest send call took \(slowestSend)")
         print("syslog outage (\(transport)): sent \(total), dropped \(stats.dropped), arrived \(incidents.count), "
             + "slowest send \(slowestSend), connections \(stats.connections)")
     }
