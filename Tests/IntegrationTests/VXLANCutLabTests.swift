@@ -50,7 +50,7 @@ final class VXLANCutLabTests {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.contains("comment \"loopsentry port=trunk vni=\(vni) ") }
     }
 
-    @Test("a loop in VNI 5000 is detected, cut with nftables on the underlay port and verified; VNI 5001 delivers every frame")
+    @Test("a loop in VNI 5000 is detected, cut with nftables on the underlay port and verified; VNI 5001 delivers; the CLI restore removes the rules")
     func vniLoopIsCutNeighbourDelivers() throws {
         try countDeliveries()
         let d = try DaemonHarness(lab: lab, tenants: tenants, probeVLANs: "", interfaceExtra: "vnis: \"5000-5001\"")
@@ -84,6 +84,15 @@ final class VXLANCutLabTests {
         #expect(vniEvents("stormDetected", 5001).isEmpty)
         #expect(try d.status().first { $0.vni == 5000 }?.state == "cut")
         #expect(try d.status().first { $0.vni == 5001 }?.state == "normal")
+
+        try lab.run(["unloop", "--vni", "5000"])
+        let restore = try Shell.run([loopsentryBinary, "restore", "--interface", "trunk0", "--vni", "5000", "--socket", d.socket, "--by", "bob"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(restore.stdout.hasPrefix("restore accepted for VNI 5000 on trunk0"), "\(restore.stdout)")
+        try d.waitFor(timeout: 30, "VNI 5000 restored") { try d.status().first { $0.vni == 5000 }?.state == "normal" }
+        #expect(try vniRules(5000).isEmpty)
+        let restoreLine = try #require(vniEvents("cutFinished", 5000).last?.detail)
+        #expect(restoreLine.hasPrefix("nftables: 2 rule(s) deleted on bridge port trunk"), "\(restoreLine)")
         #expect(d.stop() == 0)
     }
 }

@@ -111,8 +111,8 @@ import Testing
         #expect(h.coordinator.book.incidentState(for: Self.vni5001) != .normal)
     }
 
-    @Test("a VNI storm of a tenant with driver nftables starts a VNI batch on the underlay port with its UDP port")
-    func vniCutStartsANftablesBatch() {
+    @Test("a VNI storm of a tenant with driver nftables is cut on the underlay port with its UDP port, verified, and restored by an operator")
+    func vniCutStartsANftablesBatch() throws {
         var c = VNIDetectionTests.configuration()
         c.interfaces[0].vxlanPort = 8472
         c.tenants[3].policy = .auto
@@ -132,5 +132,14 @@ import Testing
         let verified = vniPolls(&h, from: 1.5, to: 4.0, [5001: 10, 5002: 10])
         #expect(records(verified).contains { $0.event == "transition" && ($0.detail ?? "").hasPrefix("cutting → cut") })
         #expect(h.coordinator.book.incidentState(for: Self.vni5001) == .cut)
+
+        let (refused, _) = h.request(.vniAction(.restore, interface: "trunk0", vni: 16_777_216, author: "bob", via: "cli"), at: 4.1)
+        #expect(refused == ControlResponse(ok: false, message: "VNI 16777216 is out of range (1-16777215)"))
+        let (answer, _) = h.request(.vniAction(.restore, interface: "trunk0", vni: 5001, author: "bob", via: "cli"), at: 4.2)
+        #expect(answer == ControlResponse(ok: true, message: "restore accepted for VNI 5001 on trunk0 (incident 1)"))
+        let restore = try #require(h.running.first)
+        #expect(restore.batch.action == .restore && restore.batch.vnis == [VNI(5001)!] && restore.batch.vxlanPort == 8472)
+        _ = h.finish(restore.id, CutOutcome(changed: true, detail: "nftables: 2 rule(s) deleted", duration: .zero), at: 4.3)
+        #expect(h.coordinator.book.incidentState(for: Self.vni5001) == .normal)
     }
 }
