@@ -18,11 +18,19 @@ echo "frames only: VXLAN packets on an untagged underlay are always passed."
 echo
 echo "| packet | setting | ns/packet (median of 5) | min | max |"
 echo "|---|---|---|---|---|"
-"$BIN" bench-bpf --vxlan --repeat 1000000 --samples 5 | python3 -c '
+"$BIN" bench-bpf --vxlan --repeat 1000000 --samples 5 | PYTHONPATH=bench python3 -c '
 import json, sys
-for line in sys.stdin:
-    r = json.loads(line)
+from report import verdict
+rows = [json.loads(line) for line in sys.stdin]
+for r in rows:
     print("| %s | %s | %d | %d | %d |" % (r["case"], r["setting"], r["ns_per_frame_median"], r["ns_per_frame_min"], r["ns_per_frame_max"]))
+print()
+print("| goal (setting pass) | result |")
+print("|---|---|")
+base = next(r["ns_per_frame_median"] for r in rows if r["setting"] == "pass" and r["case"].startswith("baseline"))
+for r in rows:
+    if r["setting"] == "pass" and r["case"].startswith("VXLAN"):
+        print("| %s: ≤ 45 ns | %s; the untagged baseline of this run: %d ns |" % (r["case"], verdict(r["ns_per_frame_median"], 45, " ns"), base))
 '
 echo
 echo "### Flood over veth: VXLAN packets (VNI 5000, 60-byte inner broadcast), as fast as the raw-socket sender goes"

@@ -46,7 +46,8 @@ public struct NOCNotification: Equatable, Sendable {
     /// the event's own figures (SNMP appends loopSentryVlanMulticastRate; syslog reports these).
     public var multicastRate: UInt32 = 0
     public var multicastThreshold: UInt32 = 0
-    /// The VNI of a notification about a VXLAN segment (its `key` is no MIB row: SNMP skips it).
+    /// The VNI of a notification about a VXLAN segment (its `key` holds VLAN 0; SNMP sends it as a
+    /// `loopSentryVni*` notification whose instances are `.ifIndex.vni`).
     public var vni: VNI?
 
     public init(kind: NOCNotificationKind, key: VLANStatusKey, ifName: String, tenant: String,

@@ -75,8 +75,9 @@ public struct VACMPlan: Equatable, Sendable {
     /// `loopSentryVlanEntry` columns a tenant may write on its own rows: action (17) and
     /// actionAuthor (19), which the MIB says is written in the same request as the action.
     public static let tenantWritableColumns: [UInt] = [17, 19]
-    /// `loopSentryScalars` a tenant may read: version (1) and startTime (2).
-    public static let tenantReadableScalars: [UInt] = [1, 2]
+    /// `loopSentryScalars` a tenant may read: version (1), startTime (2) and sensorName (8), which
+    /// tells a tenant of a fleet which sensor answers.
+    public static let tenantReadableScalars: [UInt] = [1, 2, 8]
 
     public let mibRoot: [UInt]
     /// The NOC user, or nil when its lines are left out (it exists already).

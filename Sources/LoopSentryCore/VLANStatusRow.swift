@@ -68,8 +68,8 @@ public struct VLANStatusRow: Equatable, Sendable {
     public var lastAction: OperatorAction?
     public var lastActionResult: String
     public var lastActionAuthor: String
-    /// The VNI of a VXLAN segment's row, nil for a VLAN row. A VNI row's `key` holds VLAN 0, so it
-    /// is never a MIB table index (SNMP skips VNI rows); status and /metrics show it by VNI.
+    /// The VNI of a VXLAN segment's row, nil for a VLAN row. A VNI row's `key` holds VLAN 0: SNMP
+    /// serves it in `loopSentryVniTable` by (ifIndex, VNI); status and /metrics show it by VNI.
     public var vni: VNI?
 
     /// The row's segment: its VNI, else its VLAN.

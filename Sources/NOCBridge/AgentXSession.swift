@@ -69,7 +69,7 @@ final class AgentXSession {
     /// MIB's objects for its kind; the library prepends sysUpTime.0.
     func send(_ notification: NOCNotification, sensorName: String) {
         var list: UnsafeMutablePointer<netsnmp_variable_list>?
-        SNMPValue.objectIdentifier(NotificationVarbinds.trapOID(notification.kind))
+        SNMPValue.objectIdentifier(NotificationVarbinds.trapOID(notification))
             .append(to: &list, oid: LoopSentryMIB.snmpTrapOID)
         for (oid, value) in NotificationVarbinds.varbinds(notification, sensorName: sensorName) {
             value.append(to: &list, oid: oid)

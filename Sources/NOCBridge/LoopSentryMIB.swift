@@ -1,3 +1,5 @@
+import LoopSentryCore
+
 /// LOOPSENTRY-MIB's object identifiers and the shape of its objects, in one place.
 /// The root must match `loopSentryMIB` in mibs/LOOPSENTRY-MIB.txt (change both together
 /// once a Private Enterprise Number is assigned).
@@ -20,6 +22,10 @@ public enum LoopSentryMIB {
     static let tableArc: UInt = 2
     /// `loopSentryVlanEntry` relative to `objects`.
     static let entry: OID = [tableArc, 1]
+    /// The arc of `loopSentryVniTable` under `objects` (after the VLAN table).
+    static let vniTableArc: UInt = 3
+    /// `loopSentryVniEntry` relative to `objects`.
+    static let vniEntry: OID = [vniTableArc, 1]
 
     /// The scalars under `loopSentryScalars`; all read-only.
     public enum Scalar: UInt, CaseIterable, Sendable {
@@ -76,6 +82,79 @@ public enum LoopSentryMIB {
         }
     }
 
+    /// The columns of `loopSentryVniEntry` (all read-only); 1 and 2 are the (not-accessible)
+    /// indices ifIndex and VNI.
+    public enum VNIColumn: UInt, CaseIterable, Sendable {
+        case ifIndex = 1
+        case vni = 2
+        case ifName = 3
+        case broadcastFrames = 4
+        case multicastFrames = 5
+        case frames = 6
+        case broadcastRate = 7
+        case multicastRate = 8
+        case frameRate = 9
+        case risingThreshold = 10
+        case fallingThreshold = 11
+        case tenant = 12
+        case policy = 13
+        case state = 14
+        case lastChange = 15
+
+        /// Columns that GET and GETNEXT can reach, in OID order.
+        static let accessible: [VNIColumn] = allCases.filter { $0.rawValue >= 3 }
+
+        /// The column of `loopSentryVlanEntry` with the same meaning (a VNI's inner frames are
+        /// the VLAN's tagged frames); nil for the indices.
+        var vlanColumn: Column? {
+            switch self {
+            case .ifIndex, .vni: nil
+            case .ifName: .ifName
+            case .broadcastFrames: .broadcastFrames
+            case .multicastFrames: .multicastFrames
+            case .frames: .taggedFrames
+            case .broadcastRate: .broadcastRate
+            case .multicastRate: .multicastRate
+            case .frameRate: .frameRate
+            case .risingThreshold: .risingThreshold
+            case .fallingThreshold: .fallingThreshold
+            case .tenant: .tenant
+            case .policy: .policy
+            case .state: .state
+            case .lastChange: .lastChange
+            }
+        }
+
+        /// The VNI column with the same meaning as a VLAN column, if the VNI table has one.
+        init?(_ column: Column) {
+            guard let match = Self.allCases.first(where: { $0.vlanColumn == column }) else { return nil }
+            self = match
+        }
+
+        /// The cell's OID relative to `objects`: vniEntry.column.ifIndex.vni.
+        func suffix(ifIndex: UInt, vni: UInt) -> OID {
+            [LoopSentryMIB.vniTableArc, 1, rawValue, ifIndex, vni]
+        }
+    }
+
+    /// The notifications about VNI rows: their own types, so an NMS routes them by
+    /// `snmpTrapOID.0` alone.
+    public enum VNINotification: UInt, CaseIterable, Sendable {
+        case stormDetected = 8
+        case stormCleared = 9
+        case stateChanged = 10
+
+        /// The VNI notification for an incident event: detected and cleared keep their meaning,
+        /// every other change is `stateChanged` (the state varbind says which).
+        init(_ kind: NOCNotificationKind) {
+            switch kind {
+            case .stormDetected: self = .stormDetected
+            case .stormCleared: self = .stormCleared
+            default: self = .stateChanged
+            }
+        }
+    }
+
     /// The full OID of a notification.
     public static func notificationOID(_ arc: Int) -> OID { notifications + [UInt(arc)] }
 
@@ -85,6 +164,11 @@ public enum LoopSentryMIB {
     /// The full OID of a table cell.
     public static func cellOID(_ column: Column, ifIndex: Int32, vlan: UInt16) -> OID {
         objects + column.suffix(VLANStatusKeyArcs(ifIndex: UInt(ifIndex), vlan: UInt(vlan)))
+    }
+
+    /// The full OID of a VNI table cell.
+    public static func vniCellOID(_ column: VNIColumn, ifIndex: Int32, vni: VNI) -> OID {
+        objects + column.suffix(ifIndex: UInt(ifIndex), vni: UInt(vni.value))
     }
 }
 

@@ -12,10 +12,12 @@ struct ScalarValues: Equatable, Sendable {
     var sensorName: String = ""
 }
 
-/// Where a GETNEXT lands: a scalar, or a cell (a column and an index into the table's rows).
+/// Where a GETNEXT lands: a scalar, or a cell (a column and an index into the table's rows,
+/// `rows` for the VLAN table, `vniRows` for the VNI table).
 enum MIBPosition: Equatable {
     case scalar(LoopSentryMIB.Scalar)
     case cell(LoopSentryMIB.Column, Int)
+    case vniCell(LoopSentryMIB.VNIColumn, Int)
 
     /// A `hint` for `MIBView.locate` that names no row.
     static let noHint = -1
@@ -106,6 +108,7 @@ struct MIBView: Sendable {
         case .noSuchInstance: return .noSuchInstance
         case .found(.scalar(let scalar)): return .value(value(scalar))
         case .found(.cell(let column, let i)): return .value(Self.value(column, table.rows[i])!)
+        case .found(.vniCell(let column, let i)): return .value(Self.cell(column, table.vniRows[i])!.snmpValue)
         }
     }
 
@@ -115,6 +118,7 @@ struct MIBView: Sendable {
             guard s.count >= 2, let scalar = LoopSentryMIB.Scalar(rawValue: s[1]) else { return .noSuchObject }
             return s.count == 3 && s[2] == 0 ? .found(.scalar(scalar)) : .noSuchInstance
         }
+        if s.first == LoopSentryMIB.vniTableArc { return findVNI(s) }
         guard s.count >= 3, compareOID(s.prefix(2), LoopSentryMIB.entry) == 0,
               let column = LoopSentryMIB.Column(rawValue: s[2]), column.rawValue >= 3
         else { return .noSuchObject }
@@ -140,6 +144,9 @@ struct MIBView: Sendable {
         case .cell(let column, let i):
             let row = table.rows[i]
             return (column.suffix(Self.arcs(row.key)), Self.value(column, row)!)
+        case .vniCell(let column, let i):
+            let row = table.vniRows[i]
+            return (column.suffix(ifIndex: UInt(row.key.ifIndex), vni: UInt(row.vni!.value)), Self.cell(column, row)!.snmpValue)
         }
     }
 
@@ -156,18 +163,11 @@ struct MIBView: Sendable {
         for scalar in Self.scalars where follows(scalar.suffix) {
             return .scalar(scalar)
         }
-        // Where a column lies relative to the start: 1 after it, 0 containing it, -1 before it.
         let entryOrder = compareOID(LoopSentryMIB.entry, suffix.prefix(2))
-        func order(_ column: LoopSentryMIB.Column) -> Int {
-            if entryOrder != 0 { return entryOrder }
-            guard suffix.count >= 3 else { return 1 }  // the start is the entry itself
-            let arc = suffix[2]
-            return column.rawValue == arc ? 0 : column.rawValue > arc ? 1 : -1
-        }
         let rows = table.rows.count
         for column in LoopSentryMIB.Column.accessible {
             let i: Int
-            switch order(column) {
+            switch Self.order(column.rawValue, entryOrder: entryOrder, start: suffix) {
             case 0: i = table.firstIndex(after: UnsafeBufferPointer(rebasing: suffix[3...]), inclusive: inclusive, hint: hint)
             case 1: i = 0
             default: i = rows
@@ -177,7 +177,17 @@ struct MIBView: Sendable {
                 return .cell(column, i)
             }
         }
-        return nil
+        return locateVNI(after: suffix, inclusive: inclusive, hint: &hint)
+    }
+
+    /// Where a column lies relative to the start of a GETNEXT: 1 after it, 0 containing it,
+    /// -1 before it. `entryOrder` is the order of the column's entry against the start's first
+    /// two arcs.
+    static func order(_ column: UInt, entryOrder: Int, start: UnsafeBufferPointer<UInt>) -> Int {
+        if entryOrder != 0 { return entryOrder }
+        guard start.count >= 3 else { return 1 }  // the start is the entry itself
+        let arc = start[2]
+        return column == arc ? 0 : column > arc ? 1 : -1
     }
 
     /// The scalars in OID order.

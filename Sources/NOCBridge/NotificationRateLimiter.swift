@@ -53,7 +53,8 @@ struct TokenBucket: Sendable {
 public struct NotificationRateLimiter: Sendable {
     public let limits: NotificationLimits
     private var global: TokenBucket
-    private var perVLAN: [VLANStatusKey: TokenBucket] = [:]
+    /// One bucket per segment: (interface, VLAN) or (interface, VNI).
+    private var perVLAN: [SegmentBucket: TokenBucket] = [:]
     /// Buckets kept before full (idle) ones are forgotten.
     private let pruneThreshold = 4096
 
@@ -65,8 +66,10 @@ public struct NotificationRateLimiter: Sendable {
         global = TokenBucket(perMinute: limits.globalPerMinute, burst: limits.globalBurst, now: now)
     }
 
-    /// Takes a token for `key` and returns true, or returns false (suppressed) and takes none.
-    public mutating func admit(_ key: VLANStatusKey, now: UInt64) -> Bool {
+    /// Takes a token for `key` (the VNI `vni` on `key`'s interface when given: each VNI has its
+    /// own bucket, as each VLAN has) and returns true, or returns false (suppressed) and takes none.
+    public mutating func admit(_ key: VLANStatusKey, vni: VNI? = nil, now: UInt64) -> Bool {
+        let key = SegmentBucket(key: key, vni: vni)
         global.refill(now: now)
         var bucket = perVLAN[key]
             ?? TokenBucket(perMinute: limits.perVLANPerMinute, burst: limits.perVLANBurst, now: now)
@@ -81,7 +84,13 @@ public struct NotificationRateLimiter: Sendable {
         return true
     }
 
-    /// The number of VLANs with a bucket (for tests of pruning).
+    /// Which bucket a notification takes from.
+    private struct SegmentBucket: Hashable {
+        var key: VLANStatusKey
+        var vni: VNI?
+    }
+
+    /// The number of segments with a bucket (for tests of pruning).
     var trackedVLANs: Int { perVLAN.count }
 
     private mutating func prune(now: UInt64) {

@@ -136,6 +136,14 @@ extension SNMPSubagent {
                 full[n + 3] = UInt(key.ifIndex)
                 full[n + 4] = UInt(key.vlan.value)
                 n += 5
+            case .vniCell(let column, let i):
+                let row = view.table.vniRows[i]
+                full[n] = LoopSentryMIB.vniTableArc
+                full[n + 1] = 1
+                full[n + 2] = column.rawValue
+                full[n + 3] = UInt(row.key.ifIndex)
+                full[n + 4] = UInt(row.vni?.value ?? 0)
+                n += 5
             }
             let length = n
             try netSNMPCall("snmp_set_var_objid", failed: { $0 != 0 }) { snmp_set_var_objid(vb, full.baseAddress, length) }
@@ -148,6 +156,7 @@ extension SNMPSubagent {
         switch position {
         case .scalar(let scalar): try view.value(scalar).store(in: vb)
         case .cell(let column, let i): try MIBView.cell(column, view.table.rows[i])?.store(in: vb)
+        case .vniCell(let column, let i): try MIBView.cell(column, view.table.vniRows[i])?.store(in: vb)
         }
     }
 

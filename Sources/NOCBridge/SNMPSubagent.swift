@@ -101,7 +101,8 @@ public final class SNMPSubagent: @unchecked Sendable {
     }
 
     /// Replaces the table with `rows` (any order; sorted here, on the caller's thread).
-    /// Rows that cannot be table indices (ifIndex < 1, VLAN 0 or 4095) are left out.
+    /// VNI rows go to `loopSentryVniTable`; rows that cannot be table indices (ifIndex < 1,
+    /// VLAN 0 or 4095, VNI 0) are left out.
     public func publish(_ rows: [VLANStatusRow]) {
         let table = VLANStatusTable(rows)
         shared.withLock { $0.table = table }

@@ -1,19 +1,31 @@
 import LoopSentryCore
 
-/// The rows of `loopSentryVlanTable`, sorted by (ifIndex, VLAN) once when published, so
-/// GET and GETNEXT are binary searches (a walk of 4094 rows must not be quadratic).
+/// The rows of `loopSentryVlanTable` and `loopSentryVniTable`, each sorted by its index
+/// (ifIndex, VLAN) or (ifIndex, VNI) once when published, so GET and GETNEXT are binary
+/// searches (a walk of 4094 rows must not be quadratic).
 public struct VLANStatusTable: Sendable {
-    /// Sorted by key, one row per key, only keys valid as table indices.
+    /// VLAN rows sorted by key, one row per key, only keys valid as table indices.
     public private(set) var rows: [VLANStatusRow]
+    /// VNI rows sorted by (ifIndex, VNI), one row per pair, only pairs valid as table indices
+    /// (ifIndex >= 1, VNI >= 1).
+    public private(set) var vniRows: [VLANStatusRow]
 
-    /// Sorts `rows`; drops VNI rows and keys that cannot be table indices (ifIndex < 1, VLAN 0 or 4095)
-    /// and, for duplicate keys, keeps the last row given.
+    /// Sorts `rows` into the two tables; drops indices that cannot be table indices (ifIndex < 1,
+    /// VLAN 0 or 4095, VNI 0) and, for duplicate indices, keeps the last row given.
     public init(_ rows: [VLANStatusRow]) {
         var byKey: [VLANStatusKey: VLANStatusRow] = [:]
+        var byVNI: [VNIIndex: VLANStatusRow] = [:]
         byKey.reserveCapacity(rows.count)
-        // VNI rows are not in this table (their key holds VLAN 0; skipped by name, not by accident).
-        for row in rows where row.vni == nil && row.key.isValidTableIndex { byKey[row.key] = row }
+        for row in rows {
+            if let vni = row.vni {
+                // A VNI row's key holds VLAN 0: it is indexed by its VNI, in the VNI table only.
+                if row.key.ifIndex >= 1, vni.value >= 1 { byVNI[VNIIndex(ifIndex: row.key.ifIndex, vni: vni.value)] = row }
+            } else if row.key.isValidTableIndex {
+                byKey[row.key] = row
+            }
+        }
         self.rows = byKey.values.sorted { $0.key < $1.key }
+        vniRows = byVNI.sorted { $0.key < $1.key }.map(\.value)
     }
 
     public static let empty = VLANStatusTable([])
@@ -53,23 +65,32 @@ public struct VLANStatusTable: Sendable {
     /// Binary search: the first position whose key satisfies `predicate`, which must be
     /// false for a prefix of `rows` and true for the rest.
     private func firstIndex(where predicate: (VLANStatusKey) -> Bool) -> Int {
-        var low = 0, high = rows.count
+        Self.partitionPoint(rows.count) { predicate(rows[$0].key) }
+    }
+
+    /// Binary search over positions `0..<count`: the first for which `predicate` holds, which
+    /// must be false for a prefix and true for the rest.
+    static func partitionPoint(_ count: Int, _ predicate: (Int) -> Bool) -> Int {
+        var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2
-            if predicate(rows[mid].key) { high = mid } else { low = mid + 1 }
+            if predicate(mid) { high = mid } else { low = mid + 1 }
         }
         return low
     }
 
     /// OID order of a row's index arcs (ifIndex, VLAN) against `arcs`, without allocating.
     static func compare(_ key: VLANStatusKey, _ arcs: UnsafeBufferPointer<UInt>) -> Int {
+        compare(UInt(key.ifIndex), UInt(key.vlan.value), arcs)
+    }
+
+    /// OID order of a two-arc index (ifIndex, then VLAN or VNI) against `arcs`, without allocating.
+    static func compare(_ first: UInt, _ second: UInt, _ arcs: UnsafeBufferPointer<UInt>) -> Int {
         let i = arcs.startIndex
         guard i < arcs.endIndex else { return 1 }
-        let ifIndex = UInt(key.ifIndex)
-        if ifIndex != arcs[i] { return ifIndex < arcs[i] ? -1 : 1 }
+        if first != arcs[i] { return first < arcs[i] ? -1 : 1 }
         guard i + 1 < arcs.endIndex else { return 1 }
-        let vlan = UInt(key.vlan.value)
-        if vlan != arcs[i + 1] { return vlan < arcs[i + 1] ? -1 : 1 }
+        if second != arcs[i + 1] { return second < arcs[i + 1] ? -1 : 1 }
         return i + 2 < arcs.endIndex ? -1 : 0
     }
 }

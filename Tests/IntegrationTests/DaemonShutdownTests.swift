@@ -34,7 +34,7 @@ final class DaemonMetricsTests {
         let port = try closedLocalPort()
         let d = try VethDaemon(lab: lab, playbooks: ["noop.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"],
                                target: "playbook: noop.yml, host: localhost, port: \(lab.trunk)",
-                               extra: "metrics: { listen: \"127.0.0.1:\(port)\" }")
+                               extra: "sensor: { name: edge-3 }\nmetrics: { listen: \"127.0.0.1:\(port)\" }")
         try d.start()
         defer { _ = d.stop() }
         try lab.send(["--vlan", "20", "--count", "50"])
@@ -48,6 +48,6 @@ final class DaemonMetricsTests {
         let line = body.split(separator: "\n").first { $0.hasPrefix("loopsentry_vlan_frames_total{interface=\"\(lab.trunk)\",vlan=\"20\"") }
         #expect(line?.hasSuffix(" 50") == true, "\(line ?? "none")")
         #expect(body.contains("# TYPE loopsentry_vlan_broadcast_pps gauge"))
-        #expect(body.contains("loopsentry_vlan_incident_state{interface=\"\(lab.trunk)\",vlan=\"20\",tenant=\"org-b\",state=\"normal\"} 1"))
+        #expect(body.contains("loopsentry_vlan_incident_state{interface=\"\(lab.trunk)\",vlan=\"20\",tenant=\"org-b\",sensor=\"edge-3\",policy=\"auto\",state=\"normal\"} 1"))
     }
 }

@@ -30,19 +30,8 @@ import Testing
         #expect(view.get([1, 9, 0]) == .noSuchObject)
     }
 
-    /// Walks from `start` with GETNEXT until the end, collecting suffixes.
-    func walk(from start: [UInt]) -> [[UInt]] {
-        var out: [[UInt]] = []
-        var at = start
-        while let (next, _) = view.next(after: at[...], inclusive: false) {
-            out.append(next)
-            at = next
-        }
-        return out
-    }
-
     @Test func getNextWalksScalarsThenEachColumnInRowOrderThenEnds() {
-        let all = walk(from: [])
+        let all = view.walk(from: [])
         #expect(all.count == 8 + 17 * 5)
         #expect(all.prefix(9) == [[1, 1, 0], [1, 2, 0], [1, 3, 0], [1, 4, 0], [1, 5, 0], [1, 6, 0], [1, 7, 0], [1, 8, 0],
                                   [2, 1, 3, 3, 10]])
@@ -78,6 +67,8 @@ import Testing
         case nil: nil
         case .scalar(let scalar): scalar.suffix
         case .cell(let column, let i): column.suffix(MIBView.arcs(view.table.rows[i].key))
+        case .vniCell(let column, let i):
+            column.suffix(ifIndex: UInt(view.table.vniRows[i].key.ifIndex), vni: UInt(view.table.vniRows[i].vni!.value))
         }
     }
 

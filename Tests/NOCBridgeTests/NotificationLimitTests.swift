@@ -19,6 +19,20 @@ import Testing
         #expect(got == [true, true, true, false, false, true, false, true, false])
     }
 
+    @Test func eachVNIHasItsOwnBucketApartFromTheInterfacesVLANs() {
+        var limiter = NotificationRateLimiter(
+            limits: NotificationLimits(globalPerMinute: 600, globalBurst: 100, perVLANPerMinute: 6, perVLANBurst: 2), now: 0)
+        // A VNI row's key holds VLAN 0 of its interface: the VNI, not the key, picks the bucket.
+        let underlay = VLANStatusKey(ifIndex: 3, vlan: VLANID(masking: 0))
+        let v1 = VNI(5001)!, v2 = VNI(5002)!
+        let got = [limiter.admit(underlay, vni: v1, now: 0), limiter.admit(underlay, vni: v1, now: 0),
+                   limiter.admit(underlay, vni: v1, now: 0), limiter.admit(underlay, vni: v2, now: 0),
+                   limiter.admit(underlay, vni: v2, now: 0), limiter.admit(underlay, vni: v2, now: 0),
+                   limiter.admit(underlay, now: 0)]
+        #expect(got == [true, true, false, true, true, false, true])
+        #expect(limiter.suppressed == 2 && limiter.trackedVLANs == 3)
+    }
+
     @Test func globalLimitCapsAllVLANsAndRefusalsCostNothing() {
         var limiter = NotificationRateLimiter(
             limits: NotificationLimits(globalPerMinute: 60, globalBurst: 2, perVLANPerMinute: 60, perVLANBurst: 2), now: 0)

@@ -7,20 +7,14 @@ extension SNMPIntegrationTests {
 /// Notifications go through the master to snmptrapd, decoded with the MIB, also when they
 /// were raised while the master was down; the table comes back quickly after a restart.
 @Suite struct SubagentNotificationTests {
-    /// The varbinds snmptrapd logged for the first `notification`, from snmpTrapOID.0 on.
-    func logged(_ lab: SNMPLab, _ notification: String) -> String? {
-        lab.trapLog.split(separator: "\n").first { $0.contains("OID: LOOPSENTRY-MIB::\(notification)\t") }
-            .flatMap { line in line.range(of: "SNMPv2-MIB::snmpTrapOID.0").map { String(line[$0.lowerBound...]) } }
-    }
-
     @Test func stormDetectedArrivesAtSnmptrapdWithTheMIBNames() throws {
         let lab = try SNMPLab()
         defer { lab.stop() }
         try #require(try lab.waitForSubagent(), "subagent never answered\n\(lab.diagnostics)")
         let n = NOCNotification(kind: .stormDetected, row: Fixtures.row(3, 20, state: .detected))
         #expect(lab.shared.subagent.notify(n) == .queued)
-        _ = Command.waitUntil(seconds: 3) { logged(lab, "loopSentryStormDetected") != nil }
-        #expect(logged(lab, "loopSentryStormDetected") == [
+        _ = Command.waitUntil(seconds: 3) { lab.logged("loopSentryStormDetected") != nil }
+        #expect(lab.logged("loopSentryStormDetected") == [
             "SNMPv2-MIB::snmpTrapOID.0 = OID: LOOPSENTRY-MIB::loopSentryStormDetected",
             "LOOPSENTRY-MIB::loopSentryVlanIfName.3.20 = STRING: trunk0",
             "LOOPSENTRY-MIB::loopSentryVlanTenant.3.20 = STRING: acme",
@@ -85,8 +79,8 @@ extension SNMPIntegrationTests {
         let elapsed = Date().timeIntervalSince(restarted)
         #expect(back && elapsed < 3, "table back after \(elapsed) s\n\(lab.diagnostics)")
 
-        _ = Command.waitUntil(seconds: 3) { logged(lab, "loopSentryCutApplied") != nil }
-        #expect(logged(lab, "loopSentryCutApplied") == [
+        _ = Command.waitUntil(seconds: 3) { lab.logged("loopSentryCutApplied") != nil }
+        #expect(lab.logged("loopSentryCutApplied") == [
             "SNMPv2-MIB::snmpTrapOID.0 = OID: LOOPSENTRY-MIB::loopSentryCutApplied",
             "LOOPSENTRY-MIB::loopSentryVlanIfName.7.30 = STRING: trunk1",
             "LOOPSENTRY-MIB::loopSentryVlanTenant.7.30 = STRING: globex",

@@ -65,7 +65,7 @@ struct TenantIsolationTests {
             .joined(separator: "\n")
     }
 
-    @Test func eachTenantWalksExactlyItsOwnRowsAndTwoScalarsTheNOCWalksAll() throws {
+    @Test func eachTenantWalksExactlyItsOwnRowsAndThreeScalarsTheNOCWalksAll() throws {
         let lab = try startLab()
         defer { lab.stop() }
         let a = try lab.tool("snmpwalk", user: "org-a", ["LOOPSENTRY-MIB::loopSentryMIB"])
@@ -73,14 +73,15 @@ struct TenantIsolationTests {
         #expect(VACMLab.rowSuffixes(a.stdout) == ["3.10", "3.11"])
         let lines = a.stdout.split(separator: "\n")
         // Nothing of the module lies beyond A's last cell in A's view: the walk ends in endOfMibView.
-        #expect(lines.count == 2 + 17 * 2 + 1, "\(lines.suffix(3))")
+        #expect(lines.count == 3 + 17 * 2 + 1, "\(lines.suffix(3))")
         let end = "LOOPSENTRY-MIB::loopSentryVlanActionAuthor.3.11 = No more variables left in this MIB View "
         #expect(lines.last.map(String.init) == end + "(It is past the end of the MIB tree)")
-        #expect(lines.prefix(2) == ["LOOPSENTRY-MIB::loopSentryVersion.0 = STRING: 0.1.0-test",
-                                    "LOOPSENTRY-MIB::loopSentryStartTime.0 = STRING: 2026-11-18,11:6:40.0,+0:0"])
+        #expect(lines.prefix(3) == ["LOOPSENTRY-MIB::loopSentryVersion.0 = STRING: 0.1.0-test",
+                                    "LOOPSENTRY-MIB::loopSentryStartTime.0 = STRING: 2026-11-18,11:6:40.0,+0:0",
+                                    "LOOPSENTRY-MIB::loopSentrySensorName.0 = STRING: edge-7"])
         let b = try lab.tool("snmpbulkwalk", user: "org-b", ["LOOPSENTRY-MIB::loopSentryMIB"])
         #expect(VACMLab.rowSuffixes(b.stdout) == ["3.100", "7.5"])
-        #expect(b.stdout.split(separator: "\n").count == 2 + 17 * 2 + 1)
+        #expect(b.stdout.split(separator: "\n").count == 3 + 17 * 2 + 1)
         let noc = try lab.tool("snmpwalk", user: "loopsentry-noc", ["LOOPSENTRY-MIB::loopSentryMIB"])
         #expect(VACMLab.rowSuffixes(noc.stdout) == ["3.10", "3.11", "3.100", "7.5", "7.30"])
         #expect(noc.stdout.split(separator: "\n").count == 8 + 17 * 5)

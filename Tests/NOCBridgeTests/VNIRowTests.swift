@@ -4,7 +4,7 @@ import LoopSentryCore
 import Testing
 
 /// A VXLAN VNI's status row at the edges: /metrics names it in `loopsentry_vni_*` series with a
-/// `vni` label, syslog carries `vni=`, webhooks carry `vni`, and the SNMP table skips it.
+/// `vni` label, syslog carries `vni=`, webhooks carry `vni`, and SNMP serves it in the VNI table, not the VLAN table.
 @Suite struct VNIRowTests {
     static let vniRow: VLANStatusRow = {
         var r = VLANStatusRow(key: VLANStatusKey(ifIndex: 3, vlan: VLANID(masking: 0)), ifName: "underlay0",
@@ -63,7 +63,7 @@ import Testing
         #expect(!vlanEvent.structuredDataElement.parameters.contains { $0.name == "vni" })
     }
 
-    @Test("the SNMP table skips VNI rows")
+    @Test("the SNMP VLAN table skips VNI rows, which go to the VNI table")
     func snmpTableSkipsVNIRows() {
         // A VNI row whose key looks like a valid index is skipped all the same: by its VNI, not its VLAN 0.
         var lookalike = Self.vniRow
@@ -71,5 +71,6 @@ import Testing
         let table = VLANStatusTable([Self.vniRow, Self.vlanRow, lookalike])
         #expect(table.rows.map(\.key) == [Fixtures.key(3, 10)])
         #expect(table.rows.allSatisfy { $0.vni == nil })
+        #expect(table.vniRows.count == 1 && table.vniRow(ifIndex: 3, vni: VNI(5001)!)?.key == lookalike.key)
     }
 }

@@ -34,7 +34,7 @@ public final class NOCSinks {
     /// Admits or suppresses `notification`; true when it went to the sinks.
     @discardableResult
     public func notify(_ notification: NOCNotification, incident: UInt64, detail: String, now: UInt64) -> Bool {
-        guard throttle.admit(notification.key, now: now) else {
+        guard throttle.admit(notification.key, vni: notification.vni, now: now) else {
             for case let s as SNMPSink in sinks { s.agent.noteSuppressed() }
             return false
         }

@@ -41,8 +41,7 @@ public final class SNMPSink: NOCSink, OperatorActionHandler, @unchecked Sendable
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
-        // LOOPSENTRY-MIB has no VNI table or VNI varbind yet: a VNI event goes to syslog, /metrics and webhooks only.
-        guard notification.vni == nil else { return }
+        // A VNI event goes out as loopSentryVni* with `.ifIndex.vni` instances (NotificationVarbinds).
         _ = agent.notify(notification)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 @testable import NOCBridge
 
-/// The RFC 3416 §4.2.5 answer to one SET varbind on loopSentryVlanTable, derived from the MIB
+/// A table of LOOPSENTRY-MIB as the MIB text defines it (columns, INDEX, entry arcs), and the
+/// RFC 3416 §4.2.5 answer to one SET varbind on loopSentryVlanTable, derived from the MIB
 /// text as Net-SNMP's `snmptranslate -Td` reads it, not from the product's tables: MAX-ACCESS
 /// (notWritable), SYNTAX base type (wrongType), SIZE (wrongLength), ranges, enumerations and the
 /// DESCRIPTION's "Writing name(n) is wrongValue" (wrongValue), the INDEX ranges (noCreation).
@@ -45,27 +46,30 @@ struct MIBTextOracle {
 
     var columns: [Object]
     var indexes: [Object]
-    /// loopSentryVlanEntry's arcs below loopSentryObjects.
+    /// The entry's arcs below loopSentryObjects.
     var entry: [UInt]
 
-    /// The shipped MIB's table, read once; the error says why it could not be read.
+    /// The shipped MIB's tables, read once; the error says why it could not be read.
     static let loopSentryVlanTable = Result { try MIBTextOracle() }
+    static let loopSentryVniTable = Result { try MIBTextOracle(entryName: "loopSentryVniEntry", prefix: "loopSentryVni") }
     /// Whether snmptranslate and erlang-snmp's base MIBs are installed (scripts/setup.sh).
     static let toolsPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/snmptranslate") && SNMPTools.erlangMIBs != nil
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// Reads loopSentryVlanEntry and its columns with snmptranslate; throws when it fails.
-    init(mibPath: String = SNMPTools.mibPath, snmptranslate: String = "/usr/bin/snmptranslate") throws {
+    /// Reads `entryName` and its columns (the objects under it named `prefix`…) with snmptranslate;
+    /// throws when it fails.
+    init(entryName: String = "loopSentryVlanEntry", prefix: String = "loopSentryVlan",
+         mibPath: String = SNMPTools.mibPath, snmptranslate: String = "/usr/bin/snmptranslate") throws {
         func translate(_ flag: String, _ name: String) throws -> String {
             let r = try Command.run([snmptranslate, "-M", mibPath, "-m", "LOOPSENTRY-MIB", flag, "LOOPSENTRY-MIB::\(name)"],
                                     in: FileManager.default.temporaryDirectory)
             guard r.status == 0, !r.stdout.isEmpty else { throw Failure(description: "snmptranslate \(flag) \(name): \(r.stderr)") }
             return r.stdout
         }
-        let entryText = try translate("-Td", "loopSentryVlanEntry")
-        let tree = try translate("-Tp", "loopSentryVlanEntry")
-        let names = Object.matches(in: tree, pattern: #"\s(loopSentryVlan\w+)\(\d+\)"#).filter { $0 != "loopSentryVlanEntry" }
+        let entryText = try translate("-Td", entryName)
+        let tree = try translate("-Tp", entryName)
+        let names = Object.matches(in: tree, pattern: #"\s(\#(prefix)\w+)\(\d+\)"#).filter { $0 != entryName }
         let objects = try names.map { try Self.parse(translate("-Td", $0)) }
         entry = try Self.parse(entryText).arcs
         let indexNames = Object.matches(in: entryText, pattern: #"INDEX\s+\{([^}]*)\}"#).first?
