@@ -61,6 +61,9 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case loopAlreadyOpen(Int)
     case loopNotOpen(Int)
     case badPrefix(String, source: String)
+    case unknownVNI(Int, [Int])
+    case vniLoopAlreadyOpen(Int)
+    case vniLoopNotOpen(Int)
 
     public var description: String {
         switch self {
@@ -70,6 +73,10 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case let .unknownVLAN(v, vlans): "VLAN \(v) is not on the lab trunk (lab VLANs: \(vlans.map(String.init).joined(separator: ",")))"
         case let .loopAlreadyOpen(v): "a loop on VLAN \(v) is already open"
         case let .loopNotOpen(v): "no loop is open on VLAN \(v)"
+        case let .unknownVNI(v, []): "VNI \(v): the lab is not a VXLAN lab (run: loopsentry lab up --vxlan)"
+        case let .unknownVNI(v, vnis): "VNI \(v) is not in the lab (lab VNIs: \(vnis.map(String.init).joined(separator: ",")))"
+        case let .vniLoopAlreadyOpen(v): "a loop in VNI \(v) is already open"
+        case let .vniLoopNotOpen(v): "no loop is open in VNI \(v)"
         case let .badPrefix(p, source):
             "\(source) '\(p)': a lab prefix is 1-\(LabNamespaces.maxPrefixLength) characters of a-z and 0-9"
         }

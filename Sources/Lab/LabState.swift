@@ -12,12 +12,17 @@ public struct LabState: Codable, Equatable, Sendable {
     public var trafficPID: Int32?
     /// Switch 1 is an Open vSwitch (`lab up --ovs`); absent in files of labs without it.
     public var ovs: Bool?
+    /// The VNIs of a VXLAN lab (`lab up --vxlan`); absent in files of VLAN labs.
+    public var vnis: [Int]?
+    /// The VNIs whose loop is open (VXLAN lab).
+    public var openVNILoops: [Int]?
 
-    public init(vlans: [Int], openLoops: [Int] = [], trafficPID: Int32? = nil, ovs: Bool? = nil) {
+    public init(vlans: [Int], openLoops: [Int] = [], trafficPID: Int32? = nil, ovs: Bool? = nil, vnis: [Int]? = nil) {
         self.vlans = vlans
         self.openLoops = openLoops
         self.trafficPID = trafficPID
         self.ovs = ovs
+        self.vnis = vnis
     }
 
     public static func load(_ names: LabNamespaces) -> LabState? {

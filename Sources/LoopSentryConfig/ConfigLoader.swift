@@ -105,10 +105,10 @@ public enum ConfigLoader {
                                       message: "VNIs \(VNISet([unwatched])) are not all watched on \(v.interface) (add them to interfaces[].vnis)"))
                 }
             }
-            // A VNI incident alarms (status, /metrics, syslog, journal); no driver drops a VNI yet.
-            if t.policy != .alarm, let v = t.vnis.first {
-                r.add(ConfigError(path: "tenants[\(ti)].policy", line: v.line ?? t.line,
-                                  message: "VNI cuts are not supported yet; use policy alarm (tenant '\(t.name)' has vnis and policy \(t.policy))"))
+            // A VNI is cut by the nftables driver only (a rule on the underlay port's UDP payload).
+            if t.policy != .alarm, let v = t.vnis.first, let driver = t.remediation?.driver, driver != .nftables {
+                r.add(ConfigError(path: "tenants[\(ti)].remediation.driver", line: v.line ?? t.line,
+                                  message: "VNI cuts need driver nftables (tenant '\(t.name)' has vnis and driver \(driver))"))
             }
             if t.policy != .alarm && t.remediation == nil {
                 r.add(ConfigError(path: "tenants[\(ti)].remediation", line: t.line,

@@ -14,6 +14,8 @@ public struct ControlRequest: Codable, Equatable, Sendable {
     public var op: Op
     public var interface: String?
     public var vlan: Int?
+    /// A VXLAN VNI instead of `vlan` (acknowledge, dismiss or restore a VNI incident).
+    public var vni: Int?
     public var by: String?
 
     public init(op: Op, interface: String? = nil, vlan: Int? = nil, by: String? = nil) {
@@ -32,7 +34,7 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: line), let dict = object as? [String: Any] else {
             throw .invalid("request is not a JSON object")
         }
-        let known: Set<String> = ["op", "interface", "vlan", "by"]
+        let known: Set<String> = ["op", "interface", "vlan", "vni", "by"]
         if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalid("unknown field '\(shown(unknown))'")
         }
@@ -53,6 +55,12 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             }
             r.vlan = n
         }
+        if let v = dict["vni"] {
+            guard let n = v as? Int, !(v is Bool), (1...0xFF_FFFF).contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
+                throw .invalid("'vni' must be a whole number 1-16777215")
+            }
+            r.vni = n
+        }
         if let b = dict["by"] {
             guard let s = b as? String, (1...64).contains(s.count),
                   s.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@ ".contains($0) }) else {
@@ -60,8 +68,9 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             }
             r.by = s
         }
-        if op != .status && (r.interface == nil || r.vlan == nil) {
-            throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan'")
+        if r.vlan != nil && r.vni != nil { throw .invalid("give 'vlan' or 'vni', not both") }
+        if op != .status && (r.interface == nil || (r.vlan == nil && r.vni == nil)) {
+            throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan' (or 'vni')")
         }
         return r
     }

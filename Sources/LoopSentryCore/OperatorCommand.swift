@@ -2,6 +2,8 @@
 public enum OperatorCommand: Equatable, Sendable {
     /// acknowledgeCut, dismiss or restore on (interface, VLAN).
     case action(OperatorAction, interface: String, vlan: Int, author: String, via: String)
+    /// acknowledgeCut, dismiss or restore on (interface, VXLAN VNI).
+    case vniAction(OperatorAction, interface: String, vni: Int, author: String, via: String)
     /// New broadcast thresholds for one VLAN (not written to the file).
     case thresholds(interface: String, vlan: VLANID, rising: Double, falling: Double, author: String, via: String)
 }

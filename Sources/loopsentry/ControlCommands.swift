@@ -37,25 +37,32 @@ func daemonConfiguration(_ path: String?, environment: [String: String]) throws 
     }
 }
 
-/// The interface, VLAN and author of an operator action.
+/// The interface, VLAN (or VXLAN VNI) and author of an operator action.
 struct ActionTarget: ParsableArguments {
-    @Option(name: .long, help: "The trunk interface.")
+    @Option(name: .long, help: "The trunk (or VXLAN underlay) interface.")
     var interface: String
 
     @Option(name: .long, help: "The VLAN (1-4094).")
-    var vlan: Int
+    var vlan: Int?
+
+    @Option(name: .long, help: "The VXLAN VNI (1-16777215), instead of --vlan.")
+    var vni: Int?
 
     @Option(name: .long, help: "Who is acting (recorded in the journal; default: your user name).")
     var by: String?
 
     func validate() throws {
-        guard VLANID.validRange.contains(vlan) else { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
+        guard (vlan == nil) != (vni == nil) else { throw ValidationError("give --vlan or --vni (one of them)") }
+        if let vlan, !VLANID.validRange.contains(vlan) { throw ValidationError("--vlan must be 1-4094, got \(vlan)") }
+        if let vni, !(1...0xFF_FFFF).contains(vni) { throw ValidationError("--vni must be 1-16777215, got \(vni)") }
         guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
     }
 
-    /// Sends `op` for this interface and VLAN and prints the daemon's answer.
+    /// Sends `op` for this interface and VLAN (or VNI) and prints the daemon's answer.
     func perform(_ op: ControlRequest.Op, socket: String) throws {
-        print(try sendControl(ControlRequest(op: op, interface: interface, vlan: vlan, by: author), socket: socket).message)
+        var request = ControlRequest(op: op, interface: interface, vlan: vlan, by: author)
+        request.vni = vni
+        print(try sendControl(request, socket: socket).message)
     }
 
     var author: String {

@@ -52,10 +52,18 @@ struct LabUpCommand: ParsableCommand {
     var secondSensor = false
     @Flag(name: .long, help: "Switch 1 (trunk, sensor, host B, loops) is a private Open vSwitch (userspace datapath) instead of a Linux bridge.")
     var ovs = false
+    @Flag(name: .long, help: "A VXLAN lab instead: the switches are VTEPs over an IPv4 underlay (sensor trunk0 on it), one tenant bridge per VNI.")
+    var vxlan = false
+    @Option(name: .long, help: "With --vxlan: the VNIs (host interfaces eth0, eth1, ... in that order).")
+    var vnis: String = "5000,5001"
 
     func validate() throws {
         _ = try LabVLANs.parse(vlans)
         guard (0...100_000).contains(trafficRate) else { throw ValidationError("--traffic-rate must be 0-100000") }
+        if vxlan {
+            guard !ovs && !secondSensor else { throw ValidationError("--vxlan builds its own switches: no --ovs or --second-sensor") }
+            _ = try LabVNIs.parse(vnis)
+        }
     }
 
     func run() throws {
@@ -63,6 +71,7 @@ struct LabUpCommand: ParsableCommand {
         if LabState.load(names) != nil || FileManager.default.fileExists(atPath: "/var/run/netns/\(names.switch1)") {
             throw LabError.alreadyUp
         }
+        if vxlan { return try upVXLAN(names) }
         let list = try LabVLANs.parse(vlans)
         let plan = LabPlan(vlans: list, names: names, secondSensor: secondSensor, ovs: ovs)
         do {
@@ -91,20 +100,63 @@ struct LabUpCommand: ParsableCommand {
     }
 }
 
+extension LabUpCommand {
+    /// `lab up --vxlan`: VTEPs, underlay through switch 1's bridge, one tenant bridge per VNI;
+    /// tenant traffic (priority-tagged broadcasts) from host A into the first VNI.
+    func upVXLAN(_ names: LabNamespaces) throws {
+        let list = try LabVNIs.parse(vnis)
+        let plan = LabPlan(vlans: [], names: names)
+        do {
+            try LabRunner().run(plan.namespacesUp() + plan.vxlanSwitchesUp(vnis: list))
+            var state = LabState(vlans: [], vnis: list.map { Int($0.value) })
+            try state.save(names)
+            if trafficRate > 0 {
+                state.trafficPID = try LabTraffic.start(names, vlans: [0], ratePerVLAN: trafficRate)
+                try state.save(names)
+            }
+        } catch {
+            LabTeardown.run(names)
+            throw error
+        }
+        print("lab up: VXLAN VNIs \(list.map(String.init).joined(separator: ",")) (UDP \(VXLANWatch.defaultPort)); "
+              + "sensor interface \(LabPlan.sensorInterface) in netns \(names.sensor) on the underlay; "
+              + "cut port \(LabPlan.underlayPort) in netns \(names.switch1)")
+    }
+}
+
+/// Parses the VXLAN lab's VNIs ("5000,5001"), at most 8 (one host interface each).
+enum LabVNIs {
+    static func parse(_ text: String) throws -> [VNI] {
+        let set: VNISet
+        do { set = try VNISet(parsing: text) } catch { throw ValidationError("--vnis: \(error)") }
+        guard (1...8).contains(set.members.count) else { throw ValidationError("--vnis: 1-8 VNIs in the lab, got \(set.members.count)") }
+        return set.members
+    }
+}
+
 struct LabLoopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loop",
         abstract: "Open a loop: a second switch link that passes only the given VLAN (or VLANs: `101-120` loops them together).")
 
     @Argument(help: "The VLAN to loop, or a list such as 101-120 (one link passing all of them).")
-    var vlans: String
+    var vlans: String?
+
+    @Option(name: .long, help: "In a VXLAN lab: the VNI to loop (its two tenant bridges joined by a shaped link).")
+    var vni: Int?
 
     @OptionGroup var lab: LabPrefixOption
+
+    func validate() throws {
+        guard (vlans == nil) != (vni == nil) else { throw ValidationError("give either VLANs or --vni") }
+        if let vni, VNI(vni) == nil { throw ValidationError("--vni \(vni) is outside 0-16777215") }
+    }
 
     func run() throws {
         let names = try lab.names()
         guard var state = LabState.load(names) else { throw LabError.notUp }
-        let ids = try LabVLANs.parse(vlans)
+        if let vni { return try LabVNILoop.open(vni, names: names, state: &state) }
+        let ids = try LabVLANs.parse(vlans ?? "")
         let vlan = Int(ids[0].value)
         for v in ids where !state.vlans.contains(Int(v.value)) { throw LabError.unknownVLAN(Int(v.value), state.vlans) }
         guard !state.openLoops.contains(vlan) else { throw LabError.loopAlreadyOpen(vlan) }
@@ -131,14 +183,22 @@ struct LabUnloopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unloop", abstract: "Close the loop on one VLAN.")
 
     @Argument(help: "The VLAN whose loop to close (for a loop of several VLANs, its list or its lowest VLAN).")
-    var vlans: String
+    var vlans: String?
+
+    @Option(name: .long, help: "In a VXLAN lab: the VNI whose loop to close.")
+    var vni: Int?
 
     @OptionGroup var lab: LabPrefixOption
+
+    func validate() throws {
+        guard (vlans == nil) != (vni == nil) else { throw ValidationError("give either a VLAN or --vni") }
+    }
 
     func run() throws {
         let names = try lab.names()
         guard var state = LabState.load(names) else { throw LabError.notUp }
-        let vlan = Int(try LabVLANs.parse(vlans)[0].value)
+        if let vni { return try LabVNILoop.close(vni, names: names, state: &state) }
+        let vlan = Int(try LabVLANs.parse(vlans ?? "")[0].value)
         guard state.openLoops.contains(vlan), let id = VLANID(vlan) else { throw LabError.loopNotOpen(vlan) }
         try LabRunner().run(LabPlan(vlans: state.vlans.compactMap(VLANID.init), names: names, ovs: state.ovs ?? false).unloop(id))
         let closed = MonotonicClock.nanos()

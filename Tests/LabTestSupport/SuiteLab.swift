@@ -39,6 +39,12 @@ public struct SuiteLab: Sendable {
                 + (ovs ? ["--ovs"] : []))
     }
 
+    /// Builds the VXLAN lab (`lab up --vxlan`, VNIs 5000 and 5001, no tenant traffic).
+    public func upVXLAN() throws {
+        down()
+        try run(["up", "--vxlan", "--vnis", "5000,5001", "--traffic-rate", "0"])
+    }
+
     /// The lab's Open vSwitch database (`lab up --ovs`).
     public var ovsDatabase: String { LabPlan.ovsDatabase(names) }
 

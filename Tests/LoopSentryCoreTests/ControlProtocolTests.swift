@@ -9,6 +9,9 @@ import Testing
         #expect(try parse(#"{"op":"status"}"#) == ControlRequest(op: .status))
         #expect(try parse(#"{"op":"ack","interface":"eth1","vlan":20,"by":"alice"}"#)
                 == ControlRequest(op: .ack, interface: "eth1", vlan: 20, by: "alice"))
+        var vni = ControlRequest(op: .restore, interface: "eth1", by: "bob")
+        vni.vni = 5000
+        #expect(try parse(#"{"op":"restore","interface":"eth1","vni":5000,"by":"bob"}"#) == vni)
     }
 
     @Test("bad requests are refused with one line naming the problem", arguments: [
@@ -16,7 +19,10 @@ import Testing
         ("[1]", "request is not a JSON object"),
         (#"{"op":"cut"}"#, "'op' must be one of status, ack, dismiss, restore; got 'cut'"),
         (#"{"interface":"eth1"}"#, "'op' is required (status, ack, dismiss, restore)"),
-        (#"{"op":"ack","interface":"eth1"}"#, "'ack' needs 'interface' and 'vlan'"),
+        (#"{"op":"ack","interface":"eth1"}"#, "'ack' needs 'interface' and 'vlan' (or 'vni')"),
+        (#"{"op":"restore","interface":"eth1","vni":0}"#, "'vni' must be a whole number 1-16777215"),
+        (#"{"op":"restore","interface":"eth1","vni":16777216}"#, "'vni' must be a whole number 1-16777215"),
+        (#"{"op":"restore","interface":"eth1","vlan":20,"vni":5000}"#, "give 'vlan' or 'vni', not both"),
         (#"{"op":"ack","interface":"eth1","vlan":4095}"#, "'vlan' must be a whole number 1-4094"),
         (#"{"op":"ack","interface":"eth1","vlan":"20"}"#, "'vlan' must be a whole number 1-4094"),
         (#"{"op":"ack","interface":"eth1","vlan":true}"#, "'vlan' must be a whole number 1-4094"),

@@ -98,16 +98,48 @@ import Testing
         #expect(next.coordinator.board.row(Self.vni5001)?.state == .detected)
     }
 
-    @Test("a VNI key on the cut path is refused with a reason, not a crash")
-    func vniCutIsRefused() {
+    @Test("a VNI cut by a driver other than nftables is refused with a reason, not a crash")
+    func vniCutByAPlaybookIsRefused() {
         // The loader refuses this configuration; the coordinator must still not crash on it.
         var c = VNIDetectionTests.configuration()
         c.tenants[3].policy = .auto
-        c.tenants[3].remediation = RemediationTarget(playbook: "linux_bridge.yml", host: "localhost", port: "br0", driver: .nftables)
+        c.tenants[3].remediation = RemediationTarget(playbook: "linux_bridge.yml", host: "localhost", port: "br0", driver: .ansible)
         var h = Harness(c)
         let effects = vniPolls(&h, from: 1.0, to: 1.3, [5001: 4000])
         #expect(h.running.isEmpty)
-        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts are not supported yet; use policy alarm" })
+        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts need remediation driver nftables" })
         #expect(h.coordinator.book.incidentState(for: Self.vni5001) != .normal)
+    }
+
+    @Test("a VNI storm of a tenant with driver nftables is cut on the underlay port with its UDP port, verified, and restored by an operator")
+    func vniCutStartsANftablesBatch() throws {
+        var c = VNIDetectionTests.configuration()
+        c.interfaces[0].vxlanPort = 8472
+        c.tenants[3].policy = .auto
+        c.tenants[3].remediation = RemediationTarget(playbook: nil, host: "localhost", port: "br0", driver: .nftables)
+        var h = Harness(c)
+        let effects = vniPolls(&h, from: 1.0, to: 1.3, [5001: 4000, 5002: 10])
+        #expect(h.running.count == 1)
+        guard let start = h.running.first else { return }
+        #expect(start.driver == .nftables && start.batch.vnis == [VNI(5001)!] && start.batch.vlans.isEmpty)
+        #expect(start.batch.vxlanPort == 8472 && start.batch.incidentOfVNI == [VNI(5001)!: 1] && start.batch.tenant == "org-v")
+        #expect(records(effects).contains { $0.event == "cutStarted" && $0.detail == "cut via nftables VNIs 5001 port br0 attempt 1" })
+        let ok = CutOutcome(changed: true, detail: "nftables: 2 rule(s) added", duration: .zero)
+        let done = h.finish(start.id, ok, at: 1.4)
+        #expect(records(done).contains { $0.event == "cutFinished" && $0.detail == "nftables: 2 rule(s) added" })
+        #expect(h.coordinator.book.incidentState(for: Self.vni5001) == .cutting, "verifying")
+        // Verification is the VLANs': the VNI's rate stays below the falling threshold for the window.
+        let verified = vniPolls(&h, from: 1.5, to: 4.0, [5001: 10, 5002: 10])
+        #expect(records(verified).contains { $0.event == "transition" && ($0.detail ?? "").hasPrefix("cutting → cut") })
+        #expect(h.coordinator.book.incidentState(for: Self.vni5001) == .cut)
+
+        let (refused, _) = h.request(.vniAction(.restore, interface: "trunk0", vni: 16_777_216, author: "bob", via: "cli"), at: 4.1)
+        #expect(refused == ControlResponse(ok: false, message: "VNI 16777216 is out of range (1-16777215)"))
+        let (answer, _) = h.request(.vniAction(.restore, interface: "trunk0", vni: 5001, author: "bob", via: "cli"), at: 4.2)
+        #expect(answer == ControlResponse(ok: true, message: "restore accepted for VNI 5001 on trunk0 (incident 1)"))
+        let restore = try #require(h.running.first)
+        #expect(restore.batch.action == .restore && restore.batch.vnis == [VNI(5001)!] && restore.batch.vxlanPort == 8472)
+        _ = h.finish(restore.id, CutOutcome(changed: true, detail: "nftables: 2 rule(s) deleted", duration: .zero), at: 4.3)
+        #expect(h.coordinator.book.incidentState(for: Self.vni5001) == .normal)
     }
 }

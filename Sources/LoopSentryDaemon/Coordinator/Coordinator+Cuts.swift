@@ -9,16 +9,17 @@ extension Coordinator {
     /// Queues `work` for `key`; a key without a target fails (answered by `service`).
     mutating func submit(_ work: CutWork, key: DetectionKey, incident: UInt64, action: PlaybookAction? = nil, attempt: Int = 1,
                          fallback: Bool = false, now: UInt64) {
-        // Configuration refuses cut policies for VNIs; an operator's request cannot reach here either.
-        guard key.vni == nil else {
-            refused.append((key, work, attempt, Self.noVNICuts))
-            return
-        }
         guard let (_, r) = policy.target(key) else {
             refused.append((key, work, attempt, "no remediation target configured for this VLAN"))
             return
         }
         let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
+        // Only the nftables driver drops a VNI; configuration refuses the others, and a VNI's
+        // cut is never handed to a playbook (fallback or persistence).
+        guard key.vni == nil || driver == .nftables else {
+            refused.append((key, work, attempt, Self.noVNICuts))
+            return
+        }
         scheduler.submit(CutScheduler.Job(key: key, incident: incident, work: work, action: action, attempt: attempt,
                                           lane: CutScheduler.Lane(port: r.portKey, driver: driver), isFallback: fallback), at: now)
     }
@@ -35,14 +36,18 @@ extension Coordinator {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         for d in scheduler.next(at: now) {
             guard let first = d.jobs.first, let (tenant, r) = policy.target(first.key) else { continue }
-            let batch = CutBatch(action: d.action, items: d.jobs.compactMap { j in j.key.outer.map { ($0, j.incident) } }, tenant: tenant.name)
+            let batch = CutBatch(action: d.action, items: d.jobs.compactMap { j in j.key.outer.map { ($0, j.incident) } },
+                                 vniItems: d.jobs.compactMap { j in j.key.vni.map { ($0, j.incident) } },
+                                 vxlanPort: policy.vxlanPort(first.key.interface), tenant: tenant.name)
             let name = d.lane.driver == .ansible ? (r.playbook ?? "-") : d.lane.driver.rawValue
-            let vlans = batch.vlans.map(String.init).joined(separator: ",")
+            let segments = [batch.vlans.isEmpty && !batch.vnis.isEmpty ? nil : "VLANs " + batch.vlans.map(String.init).joined(separator: ","),
+                            batch.vnis.isEmpty ? nil : "VNIs " + batch.vnis.map(String.init).joined(separator: ",")]
+                .compactMap { $0 }.joined(separator: " ")
             let what = d.work == .persist ? "persist \(d.action)" : d.work.rawValue
             let started = EventRecord(
                 d.work == .persist ? "persistStarted" : "cutStarted", key: first.key, at: now, tenant: tenant.name,
                 incident: first.incident,
-                detail: "\(what) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") VLANs \(vlans) port \(r.port)"
+                detail: "\(what) via \(d.lane.driver)\(d.lane.driver == .ansible ? " \(name)" : "") \(segments) port \(r.port)"
                     + (first.isFallback ? " (fallback)" : "") + " attempt \(first.attempt)")
             effects.append(.startBatch(BatchStart(
                 id: d.id, work: d.work, driver: d.lane.driver, target: r, batch: batch, started: started,
@@ -73,7 +78,7 @@ extension Coordinator {
             case .cut:
                 if ok && d.lane.driver.isNative { nativeDone[j.incident] = .cut }
                 if ok && d.lane.driver == .ansible { nativeDone[j.incident] = nil }
-                if !ok, !j.isFallback, d.lane.driver.isNative, let (_, r) = policy.target(j.key), r.fallback == .ansible,
+                if !ok, !j.isFallback, j.key.vni == nil, d.lane.driver.isNative, let (_, r) = policy.target(j.key), r.fallback == .ansible,
                    let m = book.machines[j.key], j.attempt >= m.tenant.attemptLimit {
                     effects.append(.record(EventRecord("fallback", key: j.key, at: now, incident: j.incident,
                                                        detail: "\(d.lane.driver) gave up (\(line)); running \(r.playbook ?? "-")")))
@@ -97,22 +102,25 @@ extension Coordinator {
     }
 
     /// Why a cut or restore of a VNI is refused.
-    static let noVNICuts = "VNI cuts are not supported yet; use policy alarm"
+    static let noVNICuts = "VNI cuts need remediation driver nftables"
 
-    /// Whether `outcome` succeeded for `key`'s VLAN; a key with no VLAN (a VNI) never ran.
+    /// Whether `outcome` succeeded for `key`'s VLAN or VNI.
     static func succeeded(_ key: DetectionKey, _ outcome: CutOutcome) -> Bool {
-        key.outer.map { outcome.failures[$0] == nil } ?? false
+        if let vni = key.vni { return outcome.vniFailures[vni] == nil }
+        return key.outer.map { outcome.failures[$0] == nil } ?? false
     }
 
-    /// The driver's line about `key`'s VLAN.
+    /// The driver's line about `key`'s VLAN or VNI.
     static func line(_ key: DetectionKey, _ outcome: CutOutcome) -> String {
-        key.outer.map { outcome.line(for: $0) } ?? noVNICuts
+        if let vni = key.vni { return outcome.line(for: vni) }
+        return key.outer.map { outcome.line(for: $0) } ?? noVNICuts
     }
 
     /// After a native driver's cut or restore: the tenant's playbook saves and audits it, if configured.
     /// The job joins the scheduler's queue; the next `service` starts it.
     mutating func persistIfConfigured(_ key: DetectionKey, incident: UInt64, _ action: PlaybookAction, now: UInt64) {
-        guard let (_, r) = policy.target(key), r.persist, nativeDone[incident] == action else { return }
+        // A playbook saves VLAN configuration; an nftables VNI rule has nothing to persist.
+        guard key.vni == nil, let (_, r) = policy.target(key), r.persist, nativeDone[incident] == action else { return }
         submit(.persist, key: key, incident: incident, action: action, now: now)
     }
 }

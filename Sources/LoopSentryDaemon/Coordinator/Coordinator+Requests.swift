@@ -30,55 +30,64 @@ extension Coordinator {
         case let .action(action, interface, vlan, author, via):
             let (response, actions, more) = perform(action, interface: interface, vlan: vlan, author: author, via: via, now: now, wall: wall)
             return (response, more + carryOut(actions, now: now, wall: wall) + service(now: now, wall: wall))
+        case let .vniAction(action, interface, vni, author, via):
+            let (response, actions, more) = perform(action, interface: interface, vlan: 0, vni: vni, author: author, via: via,
+                                                    now: now, wall: wall)
+            return (response, more + carryOut(actions, now: now, wall: wall) + service(now: now, wall: wall))
         case let .thresholds(interface, vlan, rising, falling, author, via):
             return setThresholds(DetectionKey(interface: interface, vlan: vlan), rising: rising, falling: falling,
                                  author: "\(author) via \(via)", now: now, wall: wall)
         }
     }
 
-    mutating func perform(_ action: OperatorAction, interface: String, vlan: Int, author: String, via: String,
+    /// An operator's action on a VLAN, or on VNI `vni` when given (then `vlan` is 0, as the journal stores it).
+    mutating func perform(_ action: OperatorAction, interface: String, vlan: Int, vni: Int? = nil, author: String, via: String,
                           now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [IncidentAction], [Effect]) {
+        let segment: Segment? = vni.map { VNI($0).map(Segment.vni) } ?? VLANID(vlan).flatMap { VLANID.validRange.contains(vlan) ? .vlan($0) : nil }
         let refusal = !board.watches(interface) ? "interface \(interface) is not watched by this daemon"
-            : !VLANID.validRange.contains(vlan) ? "VLAN \(vlan) is out of range (1-4094)" : nil
-        guard let v = VLANID(vlan), refusal == nil else {
+            : segment != nil ? nil : vni.map { "VNI \($0) is out of range (1-16777215)" } ?? "VLAN \(vlan) is out of range (1-4094)"
+        guard let segment, refusal == nil else {
             let msg = refusal ?? "VLAN \(vlan) is out of range (1-4094)"
             let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false, result: msg,
                                  incident: nil, now: now, wall: wall)
             return (ControlResponse(ok: false, message: msg), [], effects)
         }
-        let key = DetectionKey(interface: interface, vlan: v)
+        let key = DetectionKey(interface: interface, segment: segment)
         let incident = book.machines[key]?.incidentID
         switch book.perform(action, on: key, by: author, via: via, at: now) {
         case let .success(actions):
-            let msg = "\(action) accepted for VLAN \(vlan) on \(interface)" + (incident.map { " (incident \($0))" } ?? "")
+            let msg = "\(action) accepted for \(vni.map { "VNI \($0)" } ?? "VLAN \(vlan)") on \(interface)" + (incident.map { " (incident \($0))" } ?? "")
             board.setAction(key, action, author: author, result: "accepted", at: wall)
-            let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: true, result: msg,
+            let effects = record(action, interface: interface, vlan: vlan, key: key, author: author, via: via, accepted: true, result: msg,
                                  incident: incident, now: now, wall: wall)
             return (ControlResponse(ok: true, message: msg), actions, effects + [.publish])
         case let .failure(refusal):
             board.setAction(key, action, author: author, result: refusal.message, at: wall)
-            let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false,
+            let effects = record(action, interface: interface, vlan: vlan, key: key, author: author, via: via, accepted: false,
                                  result: refusal.message, incident: incident, now: now, wall: wall)
             return (ControlResponse(ok: false, message: refusal.message), [], effects + [.publish])
         }
     }
 
     /// The journal row, the syslog ACTION message and the event log line of an operator action.
-    func record(_ action: OperatorAction, interface: String, vlan: Int, author: String, via: String, accepted: Bool,
-                result: String, incident: UInt64?, now: UInt64, wall: UTCTimestamp) -> [Effect] {
+    func record(_ action: OperatorAction, interface: String, vlan: Int, key: DetectionKey? = nil, author: String, via: String,
+                accepted: Bool, result: String, incident: UInt64?, now: UInt64, wall: UTCTimestamp) -> [Effect] {
         let date = Date(timeIntervalSince1970: Double(wall.millisecondsSince1970) / 1000)
         var effects: [Effect] = [.journal([.action(JournalAction(
             incidentID: incident, at: date, interface: interface, vlan: vlan, action: action.description, author: author,
             via: via, accepted: accepted, result: result))])]
-        if let v = VLANID(vlan) {
-            let key = DetectionKey(interface: interface, vlan: v)
+        if let key = key ?? VLANID(vlan).map({ DetectionKey(interface: interface, vlan: $0) }) {
             effects.append(.operatorAction(OperatorActionNotice(
                 action: action, key: key, tenant: policy.tenantName(key), state: book.incidentState(for: key), incident: incident,
                 author: "\(author) via \(via)", result: result)))
         }
-        effects.append(.record(EventRecord("operatorAction", at: now, interface: interface, vlan: vlan, incident: incident,
-                                           detail: "\(action) \(accepted ? "accepted" : "refused"): \(result)",
-                                           author: "\(author) via \(via)")))
+        var event = EventRecord("operatorAction", at: now, interface: interface, vlan: vlan, incident: incident,
+                                detail: "\(action) \(accepted ? "accepted" : "refused"): \(result)", author: "\(author) via \(via)")
+        if let vni = key?.vni {
+            event.vlan = nil
+            event.vni = Int(vni.value)
+        }
+        effects.append(.record(event))
         return effects
     }
 

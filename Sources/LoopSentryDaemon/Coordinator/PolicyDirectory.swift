@@ -16,9 +16,12 @@ public struct PolicyDirectory: Sendable {
     public private(set) var detection: DetectionPolicy
     /// The tenants, in configuration order (the first that claims a VLAN owns it).
     public let tenants: [Tenant]
+    /// The VXLAN UDP port of each interface watching VNIs.
+    let vxlanPorts: [String: UInt16]
 
     public init(_ c: Configuration) {
         detection = c.detectionPolicy
+        vxlanPorts = Dictionary(c.interfaces.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { a, _ in a })
         let r = c.remediation
         tenants = c.tenants.map { t in
             Tenant(config: t, incident: TenantPolicy(
@@ -33,6 +36,9 @@ public struct PolicyDirectory: Sendable {
     public func tenant(_ key: DetectionKey) -> Tenant? {
         tenants.first { t in t.config.owns(key) }
     }
+
+    /// The UDP destination port of VXLAN on `interface` (the default where not configured).
+    public func vxlanPort(_ interface: String) -> UInt16 { vxlanPorts[interface] ?? VXLANWatch.defaultPort }
 
     /// The owner's name, "" for a VLAN no tenant claims.
     public func tenantName(_ key: DetectionKey) -> String { tenant(key)?.config.name ?? "" }

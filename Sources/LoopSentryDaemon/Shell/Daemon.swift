@@ -170,8 +170,10 @@ final class Daemon: @unchecked Sendable {
                 item = { .status(reply: $0) }
             case .ack, .dismiss, .restore:
                 let action: OperatorAction = request.op == .ack ? .acknowledgeCut : request.op == .dismiss ? .dismiss : .restore
-                item = { .command(.action(action, interface: request.interface ?? "", vlan: request.vlan ?? 0,
-                                          author: request.by ?? "cli", via: via), reply: $0) }
+                let command: OperatorCommand = request.vni.map {
+                    .vniAction(action, interface: request.interface ?? "", vni: $0, author: request.by ?? "cli", via: via)
+                } ?? .action(action, interface: request.interface ?? "", vlan: request.vlan ?? 0, author: request.by ?? "cli", via: via)
+                item = { .command(command, reply: $0) }
             }
             return inbox.ask(timeout: 5, item) ?? ControlResponse(ok: false, message: "the daemon did not answer within 5 s")
         }

@@ -14,6 +14,13 @@ public struct CutBatch: Equatable, Sendable {
     public var incidentOf: [VLANID: UInt64]
     /// The organization the VLANs belong to (rule comments).
     public var tenant: String
+    /// VXLAN segments to cut on the port (an underlay port), ascending, without duplicates; only
+    /// the nftables driver takes them (configuration refuses the others).
+    public var vnis: [VNI] = []
+    /// The incident of each VNI, where known (rule comments name it).
+    public var incidentOfVNI: [VNI: UInt64] = [:]
+    /// The UDP destination port the VXLAN traffic of `vnis` uses on the port.
+    public var vxlanPort: UInt16 = VXLANWatch.defaultPort
 
     /// Creates a batch; `vlans` are sorted and made unique.
     public init(action: PlaybookAction, vlans: [VLANID], incidents: [UInt64], tenant: String) {
@@ -24,10 +31,15 @@ public struct CutBatch: Equatable, Sendable {
         self.tenant = tenant
     }
 
-    /// Creates a batch of (VLAN, incident) items.
-    public init(action: PlaybookAction, items: [(vlan: VLANID, incident: UInt64)], tenant: String) {
-        self.init(action: action, vlans: items.map(\.vlan), incidents: items.map(\.incident), tenant: tenant)
+    /// Creates a batch of (VLAN, incident) items and (VNI, incident) items, the VNIs carried in
+    /// UDP port `vxlanPort`.
+    public init(action: PlaybookAction, items: [(vlan: VLANID, incident: UInt64)], vniItems: [(vni: VNI, incident: UInt64)] = [],
+                vxlanPort: UInt16 = VXLANWatch.defaultPort, tenant: String) {
+        self.init(action: action, vlans: items.map(\.vlan), incidents: items.map(\.incident) + vniItems.map(\.incident), tenant: tenant)
         for item in items { incidentOf[item.vlan] = item.incident }
+        vnis = Array(Set(vniItems.map(\.vni))).sorted()
+        self.vxlanPort = vxlanPort
+        for item in vniItems { incidentOfVNI[item.vni] = item.incident }
     }
 }
 
@@ -46,6 +58,8 @@ public struct CutOutcome: Equatable, Sendable {
     public var output: String
     /// True when the driver gave up waiting (the run was killed at its timeout).
     public var timedOut: Bool
+    /// Per VNI that failed: one line saying why.
+    public var vniFailures: [VNI: String] = [:]
 
     /// Creates an outcome.
     public init(failures: [VLANID: String] = [:], changed: Bool, detail: String, duration: Duration,
@@ -60,15 +74,20 @@ public struct CutOutcome: Equatable, Sendable {
 
     /// An outcome in which every VLAN of `batch` failed for `reason`.
     public static func failed(_ batch: CutBatch, _ reason: String, duration: Duration = .zero) -> CutOutcome {
-        CutOutcome(failures: Dictionary(uniqueKeysWithValues: batch.vlans.map { ($0, reason) }), changed: false,
-                   detail: reason, duration: duration)
+        var outcome = CutOutcome(failures: Dictionary(uniqueKeysWithValues: batch.vlans.map { ($0, reason) }), changed: false,
+                                 detail: reason, duration: duration)
+        outcome.vniFailures = Dictionary(uniqueKeysWithValues: batch.vnis.map { ($0, reason) })
+        return outcome
     }
 
-    /// True when no VLAN failed.
-    public var succeeded: Bool { failures.isEmpty }
+    /// True when no VLAN and no VNI failed.
+    public var succeeded: Bool { failures.isEmpty && vniFailures.isEmpty }
 
     /// The one line for `vlan`: its failure, or the batch detail.
     public func line(for vlan: VLANID) -> String { failures[vlan] ?? detail }
+
+    /// The one line for `vni`: its failure, or the batch detail.
+    public func line(for vni: VNI) -> String { vniFailures[vni] ?? detail }
 }
 
 /// A mechanism that cuts and restores VLANs on one trunk port. Implementations never throw: every

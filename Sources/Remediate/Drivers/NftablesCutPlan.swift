@@ -1,7 +1,8 @@
 import Foundation
 import LoopSentryCore
 
-/// The nftables change that cuts or restores a batch of VLANs on one Linux bridge port, in the
+/// The nftables change that cuts or restores a batch of VLANs (and VXLAN VNIs, see
+/// `NftablesCutPlan+VNI.swift`) on one Linux bridge port, in the
 /// format of `playbooks/linux-bridge-vlan.yml` (table `bridge loopsentry`, chain `cut`, two rules
 /// per VLAN with a `loopsentry port=P vlan=N dir=in|out …` comment), so the playbook sees a native
 /// cut as already done and can restore it, and the driver sees the playbook's. Pure: it reads a
@@ -53,33 +54,50 @@ public struct NftablesCutPlan: Equatable, Sendable {
         return String(label)
     }
 
-    /// Plans `batch` on `port`, given the chain's current rules (`existing` nil: no chain yet).
-    public init(batch: CutBatch, port: String, existing: [Rule]?) {
+    /// One segment's cut: its comment key, its match (after the port) and its incident.
+    struct Cut {
+        var key: String
+        var match: String
+        var incident: UInt64?
+    }
+
+    /// The lines cutting (two rules each, `dir=in` and `dir=out`, those missing only) or restoring
+    /// (every rule with the key) `cuts` on `port`.
+    static func lines(_ action: PlaybookAction, _ cuts: [Cut], port: String, tenant: String,
+                      rules: [Rule]) -> (lines: [String], added: Int, deleted: Int) {
         var lines: [String] = []
         var added = 0
         var deleted = 0
-        let rules = existing ?? []
-        let t = Self.table, c = Self.chain
-        for vlan in batch.vlans {
-            let key = Self.ruleKey(port: port, vlan: vlan)
-            let ours = rules.filter { $0.comment.hasPrefix(key) }
-            switch batch.action {
+        for cut in cuts {
+            let ours = rules.filter { $0.comment.hasPrefix(cut.key) }
+            switch action {
             case .cut:
-                let have = Set(["in", "out"].filter { dir in ours.contains { $0.comment.hasPrefix(key + "dir=\(dir)") } })
-                let incident = batch.incidentOf[vlan].map(String.init) ?? "manual"
-                for dir in ["in", "out"] where !have.contains(dir) {
-                    let match = dir == "in" ? "iifname" : "oifname"
-                    lines.append("add rule bridge \(t) \(c) \(match) \"\(port)\" vlan id \(vlan) counter drop comment "
-                                 + "\"\(key)dir=\(dir) incident=\(incident) tenant=\(Self.tenantLabel(batch.tenant))\"")
+                let incident = cut.incident.map(String.init) ?? "manual"
+                for dir in ["in", "out"] where !ours.contains(where: { $0.comment.hasPrefix(cut.key + "dir=\(dir)") }) {
+                    let iface = dir == "in" ? "iifname" : "oifname"
+                    lines.append("add rule bridge \(table) \(chain) \(iface) \"\(port)\" \(cut.match) counter drop comment "
+                                 + "\"\(cut.key)dir=\(dir) incident=\(incident) tenant=\(tenantLabel(tenant))\"")
                     added += 1
                 }
             case .restore:
                 for r in ours {
-                    lines.append("delete rule bridge \(t) \(c) handle \(r.handle)")
+                    lines.append("delete rule bridge \(table) \(chain) handle \(r.handle)")
                     deleted += 1
                 }
             }
         }
+        return (lines, added, deleted)
+    }
+
+    /// Plans `batch` on `port`, given the chain's current rules (`existing` nil: no chain yet).
+    public init(batch: CutBatch, port: String, existing: [Rule]?) {
+        let t = Self.table, c = Self.chain
+        let vlanCuts = batch.vlans.map { vlan in
+            Cut(key: Self.ruleKey(port: port, vlan: vlan), match: "vlan id \(vlan)", incident: batch.incidentOf[vlan])
+        }
+        let (planned, added, deleted) = Self.lines(batch.action, vlanCuts + Self.vniCuts(batch, port: port), port: port,
+                                                   tenant: batch.tenant, rules: existing ?? [])
+        var lines = planned
         if added > 0 && existing == nil {
             lines.insert(contentsOf: ["add table bridge \(t)",
                                       "add chain bridge \(t) \(c) { type filter hook forward priority -200; policy accept; }"], at: 0)

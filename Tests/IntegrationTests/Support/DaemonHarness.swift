@@ -25,8 +25,9 @@ final class DaemonHarness: DaemonUnderTest {
     /// `tenants` is the YAML list under `tenants:`; `extra` is appended at top level. `playbooks`
     /// (file name → YAML) are written next to links to the package's playbooks, so a test
     /// playbook can `import_playbook` a shipped one.
+    /// `interfaceExtra` is appended to trunk0's settings (e.g. `vnis: "5000-5001"`).
     init(lab: SuiteLab, tenants: String, extra: String = "", verifyWindowMs: Int = 3000, probeVLANs: String = "10,20,30",
-         playbooks: [String: String] = [:]) throws {
+         interfaceExtra: String = "", playbooks: [String: String] = [:]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-daemon-\(UUID().uuidString.prefix(8))")
         let shipped = Self.packageRoot.appendingPathComponent("playbooks")
         playbookDir = dir.appendingPathComponent("playbooks")
@@ -45,7 +46,8 @@ final class DaemonHarness: DaemonUnderTest {
         interfaces:
           - name: trunk0
             netns: \(lab.names.sensor)
-            probe_vlans: "\(probeVLANs)"
+            \(probeVLANs.isEmpty ? "" : "probe_vlans: \"\(probeVLANs)\"")
+            \(interfaceExtra)
         tenants:
         \(tenants)
         remediation:
