@@ -1,18 +1,12 @@
 """Loop opened → tenant webhook through Prometheus and Alertmanager on the lab (see bench/fleet.sh)."""
 import json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
+from report import free_port
+
 binary, vlans, interval, group_wait = sys.argv[1], [int(v) for v in sys.argv[2].split(",")], int(sys.argv[3]), int(sys.argv[4])
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 work = tempfile.mkdtemp(prefix="loopsentry-bench-fleet-")
 procs = []
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start(name, args, **kw):

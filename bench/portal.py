@@ -1,15 +1,9 @@
 """Portal API latency under load during a storm, and the daemon's RSS (see bench/portal.sh)."""
 import http.client, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
 
+from report import free_port
+
 binary, rates, seconds = sys.argv[1], [int(r) for r in sys.argv[2].split(",")], float(sys.argv[3])
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def token(*args):

@@ -1,6 +1,16 @@
 """Shared by the bench/*.py reports: goal verdicts (every goal row says met or missed and its ratio to the limit),
-the high percentile a sample supports, and matplotlib for the plots."""
+the high percentile a sample supports, matplotlib for the plots, and a free loopback port."""
+import socket
 import sys
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port on 127.0.0.1 that nothing listens on now (TCP, or UDP with SOCK_DGRAM)."""
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def verdict(value, limit, unit="", fmt=".0f", lower_is_better=True):

@@ -3,19 +3,11 @@ scrapes on schedule, samples RSS / fds / threads, prints Markdown and draws the 
 Usage: soak.py BINARY ROOT SECONDS STORM_EVERY SAMPLE_S PLOT"""
 import http.client, json, os, socket, subprocess, sys, tempfile, threading, time
 
-from report import pyplot
+from report import free_port, pyplot
 
 binary, root, seconds, storm_every, sample_s, plot = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), \
     float(sys.argv[5]), sys.argv[6]
 ENTRY = ".1.3.6.1.4.1.8072.9999.9999.1.1.2.1"
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def status_of(pid):
