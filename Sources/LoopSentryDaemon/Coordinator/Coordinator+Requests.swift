@@ -43,11 +43,12 @@ extension Coordinator {
     /// An operator's action on a VLAN, or on VNI `vni` when given (then `vlan` is 0, as the journal stores it).
     mutating func perform(_ action: OperatorAction, interface: String, vlan: Int, vni: Int? = nil, author: String, via: String,
                           now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [IncidentAction], [Effect]) {
-        let segment: Segment? = vni.map { VNI($0).map(Segment.vni) } ?? VLANID(vlan).flatMap { VLANID.validRange.contains(vlan) ? .vlan($0) : nil }
-        let refusal = !board.watches(interface) ? "interface \(interface) is not watched by this daemon"
-            : segment != nil ? nil : vni.map { "VNI \($0) is out of range (1-16777215)" } ?? "VLAN \(vlan) is out of range (1-4094)"
-        guard let segment, refusal == nil else {
-            let msg = refusal ?? "VLAN \(vlan) is out of range (1-4094)"
+        let segment: Segment? = if let vni { VNI(vni).map(Segment.vni) }
+            else { VLANID.validRange.contains(vlan) ? VLANID(vlan).map(Segment.vlan) : nil }
+        let outOfRange = vni.map { "VNI \($0) is out of range (1-16777215)" } ?? "VLAN \(vlan) is out of range (1-4094)"
+        let notWatched = board.watches(interface) ? nil : "interface \(interface) is not watched by this daemon"
+        guard let segment, notWatched == nil else {
+            let msg = notWatched ?? outOfRange
             let effects = record(action, interface: interface, vlan: vlan, author: author, via: via, accepted: false, result: msg,
                                  incident: nil, now: now, wall: wall)
             return (ControlResponse(ok: false, message: msg), [], effects)
