@@ -54,6 +54,10 @@ import Testing
         #expect(sd == ["ifname=underlay0", "vlan=", "tenant=org-v", "rate=4000", "threshold=1000", "state=detected",
                        "incident=7", "sensor=s1", "vni=5001"])
         #expect(event.text == "broadcast storm detected on underlay0 VNI 5001 tenant org-v: 4000 pps (threshold 1000 pps), state detected")
+        var cut = SyslogEvent(NOCNotification(kind: .cutApplied, row: Self.vniRow), incident: "7")
+        cut.detail = nil
+        #expect(cut.text.hasPrefix("VNI cut from underlay on underlay0 VNI 5001 tenant org-v"), "\(cut.text)")
+        #expect(SyslogEvent(NOCNotification(kind: .cutApplied, row: Self.vlanRow)).text.hasPrefix("VLAN cut from trunk on "))
         let payload = WebhookPayload(id: "x", sensor: nil, notification: n, incident: 7, detail: "", time: Date(timeIntervalSince1970: 0))
         #expect(payload.vni == 5001 && payload.json().contains("\"vni\":5001"))
         n.vni = nil
