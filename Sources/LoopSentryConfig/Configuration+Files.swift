@@ -108,6 +108,7 @@ extension Configuration {
             if i.countInner { line += "; QinQ pairs counted" }
             if !i.vnis.isEmpty { line += "; VXLAN (UDP \(i.vxlanPort)) VNIs \(i.vnis) counted" }
             if !i.vniOverrides.isEmpty { line += "; overrides for VNIs " + i.vniOverrides.map { "\($0.vnis)" }.joined(separator: " ") }
+            for f in i.vxlanFlood { line += "; VNI probes for \(f.vnis) to " + f.vteps.map(\.printed).joined(separator: ",") }
             out.append(line)
         }
         for t in tenants {

@@ -129,8 +129,8 @@ extension Daemon {
                 sinks.action(notice)
             case let .startBatch(start):
                 startBatch(start)
-            case let .probeSoon(interface, vlan, at):
-                sensors.first { $0.config.name == interface }?.pipeline.probeSoon(vlan, now: at)
+            case let .probeSoon(interface, segment, at):
+                sensors.first { $0.config.name == interface }?.pipeline.probeSoon(segment, now: at)
             case .publish:
                 publishDue = true
             case .pollSoon:
