@@ -1,3 +1,4 @@
+import Foundation
 import LoopSentryCore
 import Testing
 
@@ -68,5 +69,28 @@ import Testing
         #expect(second.probeSoon.isEmpty, "a confirmed loop needs no more urgent probes")
         #expect(stage.detector.activeStorm(for: vniKey)?.loopConfirmed == true)
         #expect(stage.detector.activeStorm(for: DetectionKey(interface: "ul0", vlan: VLANID(5000 % 4096)!)) == nil)
+    }
+}
+
+extension VNIProbeTests {
+    @Test func theMonitorReportPutsReturnedVNIProbesOnTheVNIRowsAndCountsSentDatagrams() throws {
+        let rates = [VNIRate(key: VNI(5000)!, broadcastPerSecond: 10, multicastPerSecond: 0, framesPerSecond: 10,
+                             bytesPerSecond: 600, totals: VLANCounters(broadcast: 10, multicast: 0, frames: 10, bytes: 600)),
+                     VNIRate(key: VNI(5001)!, broadcastPerSecond: 0, multicastPerSecond: 0, framesPerSecond: 0,
+                             bytesPerSecond: 0, totals: .zero),
+                     VNIRate(key: VNI(6000)!, broadcastPerSecond: 0, multicastPerSecond: 0, framesPerSecond: 0,
+                             bytesPerSecond: 0, totals: .zero)]
+        var report = MonitorReport(time: "t", interface: "trunk0", intervalNanos: 100_000_000, rates: [], global: GlobalCounters(),
+                                   top: 10, vniRates: rates,
+                                   vniProbes: [VNI(5000)!: ProbeCounters(returned: 4, leaked: 1), VNI(5001)!: ProbeCounters()])
+        report.vniProbesSentTotal = 12
+        let rows = Dictionary(uniqueKeysWithValues: report.vnis.map { ($0.vni!, $0) })
+        #expect(rows[5000]?.probesReturned == 4 && rows[5000]?.probesLeaked == 1)
+        #expect(rows[5001]?.probesReturned == 0)
+        #expect(rows[6000]?.probesReturned == nil, "a VNI that is not probed has no probe columns")
+        #expect(report.table().contains("VNI probes sent 12, returned 5000: 4 (leaked 1), 5001: 0"))
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        #expect(json.contains("\"vni_probes_sent_total\":12") && json.contains("\"probes_returned\":4"))
+        #expect(!json.contains("\"probes_returned\":null"))
     }
 }
