@@ -62,11 +62,12 @@ extension VNIDetectionTests {
         return c
     }
 
-    @Test("a returned VNI probe confirms the VNI's loop and opens its incident; no VLAN is touched")
+    @Test("a returned VNI probe confirms the VNI's loop, opens its incident and shows on its status row; no VLAN is touched")
     func vniProbeReturnConfirmsTheLoop() {
         var h = Harness(Self.probingConfiguration())
         var p = vniPoll(at: 1.0, [5001: 20])
         p.probeReturns = [.vni(VNI(5001)!): 3]
+        p.vniProbes = [VNI(5001)!: ProbeCounters(returned: 3, leaked: 0), VNI(5002)!: ProbeCounters()]
         let effects = h.coordinator.poll([p], now: t(1.0), wall: wall(1.0))
         let confirmed = records(effects).filter { $0.event == "loopConfirmed" }
         #expect(confirmed.map(\.vni) == [5001] && confirmed.map(\.vlan) == [nil])
@@ -75,6 +76,7 @@ extension VNIDetectionTests {
         let key = DetectionKey(interface: "trunk0", vni: VNI(5001)!)
         #expect(h.coordinator.detectors["trunk0"]?.detector.activeStorm(for: key)?.loopConfirmed == true)
         #expect(h.coordinator.book.machines.keys.sorted() == [key])
+        #expect(h.coordinator.board.row(key)?.returnedProbes == 3, "the VNI's status row (/metrics) carries its returned probes")
     }
 
     @Test("a rising VNI asks for an urgent probe with a flood list, never without, and not once confirmed")

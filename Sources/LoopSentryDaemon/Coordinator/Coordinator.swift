@@ -77,7 +77,7 @@ public struct Coordinator: Sendable {
             board.update(interface: p.interface, rates: p.rates, probes: p.probes, now: wall)
             for r in p.rates { rates[DetectionKey(interface: p.interface, vlan: r.vlan)] = r.broadcastPerSecond }
             if vniInterfaces.contains(p.interface) {
-                board.update(interface: p.interface, vniRates: p.vniRates, now: wall)
+                board.update(interface: p.interface, vniRates: p.vniRates, vniProbes: p.vniProbes, now: wall)
                 for r in p.vniRates { rates[DetectionKey(interface: p.interface, vni: r.key)] = r.broadcastPerSecond }
             }
             let (events, rising) = detectors[p.interface]!.observe(rates: p.rates, pairRates: p.pairRates,

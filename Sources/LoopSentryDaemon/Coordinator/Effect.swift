@@ -54,6 +54,8 @@ public struct InterfacePoll: Sendable {
     public var probes: [VLANID: ProbeCounters]
     /// Per-VNI rates (VXLAN inner frames) on an underlay interface that watches VNIs.
     public var vniRates: [VNIRate]
+    /// Own VNI probes returned (and leaked) since the sensor attached, per probed VNI.
+    public var vniProbes: [VNI: ProbeCounters] = [:]
 
     public init(interface: String, at: UInt64, rates: [VLANRate], pairRates: [VLANPairRate] = [],
                 probeReturns: [Segment: UInt64] = [:], probes: [VLANID: ProbeCounters] = [:], vniRates: [VNIRate] = []) {
