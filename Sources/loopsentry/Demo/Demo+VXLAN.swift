@@ -18,7 +18,8 @@ extension Demo {
         try lab(["up", "--vxlan", "--vnis", "\(Self.loopVNI),\(Self.neighbourVNI)", "--traffic-rate", "0"])
         say("Two VTEPs: \(names.switch1) (\(LabPlan.vtep1Address)) and \(names.switch2) (\(LabPlan.vtep2Address)), joined by an IPv4 underlay")
         say("through \(names.switch1)'s bridge; VNI \(Self.loopVNI) (org-v) and VNI \(Self.neighbourVNI) (org-n) each a tenant bridge on both sides.")
-        say("The sensor (\(names.sensor)/\(LabPlan.sensorInterface)) sees every underlay packet and counts the inner frames per VNI.")
+        say("The sensor (\(names.sensor)/\(LabPlan.sensorInterface)) sees every underlay packet and counts the inner frames per VNI;")
+        say("it probes each VNI: an ARP probe inside VXLAN, by UDP to both VTEPs. Without a loop no probe comes back.")
         ifIndex = try sensorIfIndex()
         mark("lab up")
 
@@ -27,7 +28,7 @@ extension Demo {
         section("3. The daemon")
         let config = try writeVXLANConfig(s)
         say("Tenants: org-v VNI \(Self.loopVNI) policy auto, cut by nftables on \(names.switch1)'s underlay port `\(LabPlan.underlayPort)` ·")
-        say("org-n VNI \(Self.neighbourVNI) policy alarm")
+        say("org-n VNI \(Self.neighbourVNI) policy alarm. Both VNIs probed every second (vxlan_flood: \(LabPlan.vtep1Address), \(LabPlan.vtep2Address)).")
         try startDaemon(config: config)
         try waitFor("the subagent registered with snmpd and its VNI table published", seconds: 15) {
             (try? s.snmp("snmpget", ["-Oqv", "LOOPSENTRY-MIB::loopSentryVniTenant.\(self.ifIndex).\(Self.loopVNI)"]))?.output.contains("org-v") == true
@@ -79,6 +80,8 @@ extension Demo {
           - name: \(LabPlan.sensorInterface)
             netns: \(names.sensor)
             vnis: "\(Self.loopVNI)-\(Self.neighbourVNI)"
+            vxlan_flood:
+              - { vnis: "\(Self.loopVNI)-\(Self.neighbourVNI)", vteps: [\(LabPlan.vtep1Address), \(LabPlan.vtep2Address)] }
         tenants:
           - { name: org-v, policy: auto, vnis: [{ interface: \(LabPlan.sensorInterface), vnis: "\(Self.loopVNI)" }],
               remediation: { driver: nftables, host: \(names.switch1), port: \(LabPlan.underlayPort), netns: \(names.switch1) } }
