@@ -1,0 +1,162 @@
+import Foundation
+import LabTestSupport
+import LoopSentryCore
+import Remediate
+import Testing
+
+/// The native nftables driver cuts a VNI on a routed VTEP's underlay interface (not a bridge
+/// port) in the netdev family: on the VXLAN lab's switch 2, whose `trunk` carries its VTEP's
+/// address, both directions of VNI 5000 are dropped (frames host A sends into VNI 5000 leave
+/// through trunk's egress hook, frames host B sends arrive at its ingress hook) while VNI 5001
+/// crosses both ways; a restore removes the rules and the port's chains. Frames are counted where
+/// they are delivered, by nft counters on the tenant hosts' interfaces (source 02:00:00:00:00:01,
+/// the lab sender), not by the rules under test.
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
+final class NftablesNetdevVNICutTests {
+    let lab = SuiteLab(tag: "vn", binary: loopsentryBinary)
+    var sw2: String { lab.names.switch2 }
+
+    init() throws {
+        try lab.upVXLAN()
+        do {
+            for host in [lab.names.hostA, lab.names.hostB] {
+                let rules = "table netdev rx {\n counter eth0 { }\n counter eth1 { }\n"
+                    + " chain in0 { type filter hook ingress device \"eth0\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth0\"; }\n"
+                    + " chain in1 { type filter hook ingress device \"eth1\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth1\"; }\n}\n"
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(host)-rx.nft").path
+                try rules.write(toFile: file, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                try Shell.must(["ip", "netns", "exec", host, "nft", "-f", file])
+            }
+        } catch {
+            lab.down()
+            throw error
+        }
+    }
+
+    deinit { lab.down() }
+
+    /// Frames of the lab sender delivered to `host`'s `eth` (eth0: VNI 5000, eth1: VNI 5001); throws when nft fails.
+    func delivered(_ host: String, _ eth: String) throws -> Int {
+        let out = try Shell.must(["ip", "netns", "exec", host, "nft", "list", "counter", "netdev", "rx", eth])
+        guard let r = out.range(of: #"packets (\d+)"#, options: .regularExpression),
+              let n = Int(out[r].dropFirst("packets ".count)) else { throw ShellError("no packet count in \(out.prefix(200))") }
+        return n
+    }
+
+    /// The four delivery counters: host B eth0, host B eth1, host A eth0, host A eth1.
+    func counts() throws -> [Int] {
+        [try delivered(lab.names.hostB, "eth0"), try delivered(lab.names.hostB, "eth1"),
+         try delivered(lab.names.hostA, "eth0"), try delivered(lab.names.hostA, "eth1")]
+    }
+
+    /// Sends `n` broadcasts from `host`'s `eth` into its VNI.
+    func send(_ host: String, _ eth: String, _ n: Int) throws {
+        try Shell.must([loopsentryBinary, "lab", "send", "--netns", host, "--interface", eth, "--vlan", "0", "--count", String(n)])
+    }
+
+    /// Sends 10 and 7 from host A (eth0, eth1) and 6 and 4 from host B, waits until the counters
+    /// reach `expected` (or time out), and returns them.
+    func sendRound(expecting expected: [Int]) throws -> [Int] {
+        try send(lab.names.hostA, "eth0", 10)
+        try send(lab.names.hostA, "eth1", 7)
+        try send(lab.names.hostB, "eth0", 6)
+        try send(lab.names.hostB, "eth1", 4)
+        _ = eventually(timeout: 5) { (try? self.counts()) == expected }
+        usleep(300_000)
+        return try counts()
+    }
+
+    /// `nft list table netdev loopsentry` in switch 2, trimmed lines; nil when there is no such table.
+    func netdevTable() throws -> [String]? {
+        let r = try Shell.run(["ip", "netns", "exec", sw2, "nft", "list", "table", "netdev", "loopsentry"])
+        if r.status != 0 && r.stderr.contains("No such file or directory") { return nil }
+        guard r.status == 0 else { throw ShellError("nft list table: \(r.stderr)") }
+        return r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    func batch(_ action: PlaybookAction, incident: UInt64 = 41) -> CutBatch {
+        CutBatch(action: action, items: [], vniItems: [(VNI(5000)!, incident)], tenant: "org-v")
+    }
+
+    @Test("on a routed VTEP's underlay the driver picks netdev: VNI 5000 dropped both ways, VNI 5001 crosses, restore removes rules and chains")
+    func netdevCutBothDirections() async throws {
+        // The underlay and both VTEPs are up once one frame crosses.
+        #expect(try eventually(timeout: 10) {
+            let before = try delivered(lab.names.hostB, "eth1")
+            try send(lab.names.hostA, "eth1", 1)
+            usleep(100_000)
+            return try delivered(lab.names.hostB, "eth1") > before
+        }, "no VXLAN frame crossed the lab")
+        var base = try counts()
+        let open = try sendRound(expecting: [base[0] + 10, base[1] + 7, base[2] + 6, base[3] + 4])
+        #expect(open == [base[0] + 10, base[1] + 7, base[2] + 6, base[3] + 4], "before the cut every frame crosses")
+
+        let driver = NftablesCutDriver(port: "trunk", netns: sw2)
+        let cut = await driver.apply(batch(.cut))
+        #expect(cut.succeeded && cut.changed, "\(cut.detail)")
+        #expect(cut.detail.hasPrefix("nftables: 2 rule(s) added on trunk (netdev ingress and egress) in netns \(sw2) in "), "\(cut.detail)")
+        let again = await driver.apply(batch(.cut))
+        #expect(again.succeeded && !again.changed && again.detail.hasPrefix("nftables: no change (already cut) on trunk (netdev"))
+
+        base = try counts()
+        let during = try sendRound(expecting: [base[0], base[1] + 7, base[2], base[3] + 4])
+        #expect(during == [base[0], base[1] + 7, base[2], base[3] + 4], "only VNI 5001 crosses while VNI 5000 is cut: \(during) from \(base)")
+        let table = try #require(try netdevTable())
+        #expect(table.contains("type filter hook ingress device \"trunk\" priority -200; policy accept;"), "\(table)")
+        #expect(table.contains("type filter hook egress device \"trunk\" priority -200; policy accept;"), "\(table)")
+        // Host A's 10 frames were dropped at trunk's egress, host B's 6 at its ingress; the VNI also
+        // carries the switches' own multicast reports, so the rules may count a few more (the
+        // delivery counters above are the exact oracle).
+        for (dir, sent) in [("in", 6), ("out", 10)] {
+            let rule = try #require(table.first { $0.hasSuffix("drop comment \"loopsentry port=trunk vni=5000 dir=\(dir) incident=41 tenant=org-v\"") })
+            let packets = rule.range(of: #"packets \d+"#, options: .regularExpression).flatMap { Int(rule[$0].dropFirst(8)) } ?? -1
+            #expect(rule.hasPrefix("udp dport 4789 @th,96,24 0x1388 counter packets ") && packets >= sent, "\(rule)")
+        }
+
+        let restore = await driver.apply(batch(.restore))
+        #expect(restore.succeeded && restore.changed && restore.detail.hasPrefix("nftables: 2 rule(s) deleted on trunk (netdev"), "\(restore.detail)")
+        #expect(try netdevTable() == ["table netdev loopsentry {", "}"], "the port's chains go with their last rule")
+        base = try counts()
+        let after = try sendRound(expecting: [base[0] + 10, base[1] + 7, base[2] + 6, base[3] + 4])
+        #expect(after == [base[0] + 10, base[1] + 7, base[2] + 6, base[3] + 4], "VNI 5000 crosses again after the restore")
+    }
+
+    @Test("a rule left by an earlier run counts as cut: a cut adds only the missing direction, a restore deletes both whatever incident made them")
+    func staleRuleIsReusedAndCleanedUp() async throws {
+        let stale = "table netdev loopsentry {\n chain in-trunk { type filter hook ingress device \"trunk\" priority -200; policy accept;\n"
+            + "  udp dport 4789 @th,96,24 5000 counter drop comment \"loopsentry port=trunk vni=5000 dir=in incident=7 tenant=old\"\n }\n}\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(sw2)-stale.nft").path
+        try stale.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Shell.must(["ip", "netns", "exec", sw2, "nft", "-f", file])
+
+        let driver = NftablesCutDriver(port: "trunk", netns: sw2, family: .netdev)
+        let cut = await driver.apply(batch(.cut))
+        #expect(cut.succeeded && cut.detail.hasPrefix("nftables: 1 rule(s) added on trunk (netdev"), "\(cut.detail)")
+        let comments = try #require(try netdevTable()).filter { $0.contains("comment \"loopsentry ") }
+            .map { String($0[$0.range(of: "comment ")!.upperBound...]) }
+        #expect(comments == ["\"loopsentry port=trunk vni=5000 dir=in incident=7 tenant=old\"",
+                             "\"loopsentry port=trunk vni=5000 dir=out incident=41 tenant=org-v\""])
+        let restore = await driver.apply(batch(.restore))
+        #expect(restore.succeeded && restore.detail.hasPrefix("nftables: 2 rule(s) deleted on trunk (netdev"), "\(restore.detail)")
+        #expect(try netdevTable() == ["table netdev loopsentry {", "}"])
+        let repeated = await driver.apply(batch(.restore))
+        #expect(repeated.succeeded && !repeated.changed)
+    }
+
+    @Test("one-line errors: a VNI on an interface that does not exist, VLANs on a routed port, VLANs with family netdev")
+    func refusals() async throws {
+        let missing = await NftablesCutDriver(port: "nosuch0", netns: sw2).apply(batch(.cut))
+        #expect(missing.vniFailures[VNI(5000)!] == "nftables on port nosuch0 in netns \(sw2): no such interface: "
+                + "neither a bridge port (bridge family) nor an interface to hook (netdev family)")
+        let mixed = CutBatch(action: .cut, items: [(VLANID(20)!, 3)], vniItems: [(VNI(5000)!, 4)], tenant: "t")
+        let routed = await NftablesCutDriver(port: "trunk", netns: sw2).apply(mixed)
+        #expect(routed.failures[VLANID(20)!] == "nftables on port trunk in netns \(sw2): VLAN cuts need a bridge port and this is not one "
+                + "(the netdev family cuts VNIs only)")
+        let vlans = CutBatch(action: .cut, items: [(VLANID(20)!, 3)], tenant: "t")
+        let forced = await NftablesCutDriver(port: "trunk", netns: sw2, family: .netdev).apply(vlans)
+        #expect(forced.failures[VLANID(20)!] == "nftables on interface trunk in netns \(sw2): VLAN cuts need the bridge family (family netdev cuts VNIs only)")
+        #expect(try netdevTable() == nil, "nothing was created")
+    }
+}
