@@ -88,6 +88,7 @@ final class VXLANPlaybookLabTests {
         try lab.run(["loop", "--vni", "5000"])
         try Shell.must([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0", "--vlan", "0", "--count", "3"])
         let storm = try vni5000PerSecond()
+        print("VNI 5000 VXLAN packets per second on switch 2's underlay before the playbook cut: \(storm)")
         #expect(storm > 1000, "no VNI 5000 storm through the underlay before the cut: \(storm)/s")
 
         let preview = try await playbook(.cut, check: true)
@@ -134,5 +135,58 @@ final class VXLANPlaybookLabTests {
         let restore = try await playbook(.restore)
         #expect(restore.changed == 0)
         #expect(try device(5000).up == false)
+    }
+
+    @Test("the daemon detects the VNI 5000 loop and cuts it with the VNI playbook, verified by the sensor; VNI 5001 delivers; the CLI restore sets vx5000 up")
+    func daemonCutsWithThePlaybook() throws {
+        // The shipped playbook, with the test's marker folder instead of /run.
+        let wrapper = "# loopsentry-cuts: vni\n- ansible.builtin.import_playbook: linux-vxlan-vni.yml\n  vars:\n    state_dir: \(stateDir)\n"
+        let tenants = """
+              - name: org-v
+                policy: auto
+                vnis: [{ interface: trunk0, vnis: "5000" }]
+                remediation: { playbook: vni-test.yml, host: \(sw1), port: vtep, netns: \(sw1) }
+              - name: org-n
+                policy: alarm
+                vnis: [{ interface: trunk0, vnis: "5001" }]
+            """
+        let d = try DaemonHarness(lab: lab, tenants: tenants, probeVLANs: "", interfaceExtra: "vnis: \"5000-5001\"",
+                                  playbooks: ["vni-test.yml": wrapper])
+        let check = try Shell.run([loopsentryBinary, "check-config", d.configPath])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("via playbook vni-test.yml on \(sw1) port vtep (cuts VNIs)"), "\(check.stdout)")
+        try d.start()
+        func vniEvents(_ name: String, _ vni: Int) -> [EventRecord] { d.events().filter { $0.event == name && $0.vni == vni } }
+
+        let sent = try counter(lab.names.hostB, "rx", "sender")
+        let neighbour = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth1",
+                                               "--vlan", "0", "--count", "1000", "--rate", "200"], name: "vni5001")
+        usleep(300_000)
+        try lab.run(["loop", "--vni", "5000"])
+        try Shell.must([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0", "--vlan", "0", "--count", "3"])
+        try d.waitFor(timeout: 30, "stormDetected in VNI 5000") { !vniEvents("stormDetected", 5000).isEmpty }
+        try d.waitFor(timeout: 60, "cutApplied in VNI 5000") {
+            vniEvents("notification", 5000).contains { $0.notification == "cutApplied" }
+        }
+        let started = try #require(vniEvents("cutStarted", 5000).first?.detail)
+        #expect(started == "cut via ansible vni-test.yml VNIs 5000 port vtep attempt 1", "\(started)")
+        let finished = try #require(vniEvents("cutFinished", 5000).first?.detail)
+        #expect(finished.hasPrefix("vni-test.yml: ok, "), "\(finished)")
+        #expect(try device(5000) == (false, "br5000", "disabled", true))
+        #expect(try d.status().first { $0.vni == 5000 }?.state == "cut")
+        #expect(neighbour.wait(timeout: 15) == 0)
+        _ = eventually(timeout: 5) { ((try? self.counter(self.lab.names.hostB, "rx", "sender")) ?? 0) - sent >= 1000 }
+        let delivered = try counter(lab.names.hostB, "rx", "sender") - sent
+        print("VNI 5001 frames delivered while the daemon detected and cut the VNI 5000 loop with the playbook: \(delivered) of 1000")
+        #expect(delivered >= 990, "VNI 5001 delivered \(delivered) of 1000")
+        #expect(try d.status().first { $0.vni == 5001 }?.state == "normal")
+
+        try lab.run(["unloop", "--vni", "5000"])
+        let restore = try Shell.run([loopsentryBinary, "restore", "--interface", "trunk0", "--vni", "5000", "--socket", d.socket, "--by", "bob"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        try d.waitFor(timeout: 60, "VNI 5000 restored") { try d.status().first { $0.vni == 5000 }?.state == "normal" }
+        #expect(try device(5000) == (true, "br5000", "forwarding", true))
+        #expect(!FileManager.default.fileExists(atPath: "\(stateDir)/\(sw1)/vx5000.json"))
+        #expect(d.stop() == 0)
     }
 }
