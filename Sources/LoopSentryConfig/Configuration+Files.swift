@@ -164,7 +164,7 @@ extension Configuration {
             line = "via playbook \(r.playbook ?? "?") on \(r.host) port \(r.port)" + (r.playbookSegments.vnis ? " (cuts VNIs)" : "")
         case .nftables:
             let place = switch r.nftablesFamily {
-            case .auto: "port \(r.port) (bridge family on a bridge port, else netdev)"
+            case .auto: "bridge port \(r.port) (VNIs: netdev family where it is not a bridge port)"
             case .bridge: "bridge port \(r.port)"
             case .netdev: "the ingress and egress of \(r.port) (netdev family)"
             }
