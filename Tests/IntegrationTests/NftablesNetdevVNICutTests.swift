@@ -20,13 +20,9 @@ final class NftablesNetdevVNICutTests {
         try lab.upVXLAN()
         do {
             for host in [lab.names.hostA, lab.names.hostB] {
-                let rules = "table netdev rx {\n counter eth0 { }\n counter eth1 { }\n"
-                    + " chain in0 { type filter hook ingress device \"eth0\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth0\"; }\n"
-                    + " chain in1 { type filter hook ingress device \"eth1\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth1\"; }\n}\n"
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(host)-rx.nft").path
-                try rules.write(toFile: file, atomically: true, encoding: .utf8)
-                defer { try? FileManager.default.removeItem(atPath: file) }
-                try Shell.must(["ip", "netns", "exec", host, "nft", "-f", file])
+                try Nft.load(netns: host, "table netdev rx {\n counter eth0 { }\n counter eth1 { }\n"
+                             + " chain in0 { type filter hook ingress device \"eth0\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth0\"; }\n"
+                             + " chain in1 { type filter hook ingress device \"eth1\" priority 0; ether saddr 02:00:00:00:00:01 counter name \"eth1\"; }\n}\n")
             }
         } catch {
             lab.down()
@@ -37,12 +33,7 @@ final class NftablesNetdevVNICutTests {
     deinit { lab.down() }
 
     /// Frames of the lab sender delivered to `host`'s `eth` (eth0: VNI 5000, eth1: VNI 5001); throws when nft fails.
-    func delivered(_ host: String, _ eth: String) throws -> Int {
-        let out = try Shell.must(["ip", "netns", "exec", host, "nft", "list", "counter", "netdev", "rx", eth])
-        guard let r = out.range(of: #"packets (\d+)"#, options: .regularExpression),
-              let n = Int(out[r].dropFirst("packets ".count)) else { throw ShellError("no packet count in \(out.prefix(200))") }
-        return n
-    }
+    func delivered(_ host: String, _ eth: String) throws -> Int { try Nft.packets(netns: host, table: "rx", counter: eth) }
 
     /// The four delivery counters: host B eth0, host B eth1, host A eth0, host A eth1.
     func counts() throws -> [Int] {
@@ -124,12 +115,8 @@ final class NftablesNetdevVNICutTests {
 
     @Test("a rule left by an earlier run counts as cut: a cut adds only the missing direction, a restore deletes both whatever incident made them")
     func staleRuleIsReusedAndCleanedUp() async throws {
-        let stale = "table netdev loopsentry {\n chain in-trunk { type filter hook ingress device \"trunk\" priority -200; policy accept;\n"
-            + "  udp dport 4789 @th,96,24 5000 counter drop comment \"loopsentry port=trunk vni=5000 dir=in incident=7 tenant=old\"\n }\n}\n"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(sw2)-stale.nft").path
-        try stale.write(toFile: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try Shell.must(["ip", "netns", "exec", sw2, "nft", "-f", file])
+        try Nft.load(netns: sw2, "table netdev loopsentry {\n chain in-trunk { type filter hook ingress device \"trunk\" priority -200; policy accept;\n"
+                     + "  udp dport 4789 @th,96,24 5000 counter drop comment \"loopsentry port=trunk vni=5000 dir=in incident=7 tenant=old\"\n }\n}\n")
 
         let driver = NftablesCutDriver(port: "trunk", netns: sw2, family: .netdev)
         let cut = await driver.apply(batch(.cut))
@@ -158,5 +145,52 @@ final class NftablesNetdevVNICutTests {
         let forced = await NftablesCutDriver(port: "trunk", netns: sw2, family: .netdev).apply(vlans)
         #expect(forced.failures[VLANID(20)!] == "nftables on interface trunk in netns \(sw2): VLAN cuts need the bridge family (family netdev cuts VNIs only)")
         #expect(try netdevTable() == nil, "nothing was created")
+    }
+}
+
+/// The netdev family over IPv4 and IPv6 outer headers: raw VXLAN packets sent into a plain veth
+/// (no bridge) are dropped at its ingress hook for the cut VNI only, counted by a second nft
+/// table at a later ingress priority (what passed) and by the rule itself (what was dropped).
+@Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
+final class NftablesNetdevVethTests {
+    let lab: VethLab
+
+    init() throws {
+        lab = try VethLab()
+        do {
+            try Nft.load(netns: lab.nsB, "table netdev rx { counter vxlan { }\n chain in { type filter hook ingress device \"\(lab.trunk)\" priority 0; "
+                         + "udp dport 4789 counter name \"vxlan\"; }\n}\n")
+        } catch {
+            lab.destroy()
+            throw error
+        }
+    }
+
+    deinit { lab.destroy() }
+
+    /// VXLAN packets that passed the cut on the trunk's ingress; throws when nft fails.
+    func passed() throws -> Int { try Nft.packets(netns: lab.nsB, table: "rx", counter: "vxlan") }
+
+    @Test("VNI 5000 dropped at a plain interface's ingress over IPv4 and IPv6 (13 by the rule), VNI 5001 passes (9)")
+    func ipv4AndIPv6() async throws {
+        let driver = NftablesCutDriver(port: lab.trunk, netns: lab.nsB)
+        let cut = await driver.apply(CutBatch(action: .cut, items: [], vniItems: [(VNI(5000)!, 3)], tenant: "org-v"))
+        #expect(cut.succeeded && cut.detail.hasPrefix("nftables: 2 rule(s) added on \(lab.trunk) (netdev ingress and egress)"), "\(cut.detail)")
+        let before = try passed()
+        try lab.send(["--vni", "5000", "--count", "10"])
+        try lab.send(["--vni", "5000", "--ipv6", "--count", "3"])
+        try lab.send(["--vni", "5001", "--count", "7"])
+        try lab.send(["--vni", "5001", "--ipv6", "--count", "2"])
+        _ = eventually(timeout: 5) { (try? self.passed()) == before + 9 }
+        usleep(200_000)
+        #expect(try passed() == before + 9, "only VNI 5001's 9 packets pass")
+        let listing = try Shell.must(["ip", "netns", "exec", lab.nsB, "nft", "list", "chain", "netdev", "loopsentry", "in-\(lab.trunk)"])
+        #expect(listing.contains("udp dport 4789 @th,96,24 0x1388 counter packets 13 bytes "), "\(listing)")
+        let restore = await driver.apply(CutBatch(action: .restore, items: [], vniItems: [(VNI(5000)!, 3)], tenant: "org-v"))
+        #expect(restore.succeeded && restore.changed)
+        let after = try passed()
+        try lab.send(["--vni", "5000", "--ipv6", "--count", "4"])
+        _ = eventually(timeout: 5) { (try? self.passed()) == after + 4 }
+        #expect(try passed() == after + 4, "VNI 5000 passes again after the restore")
     }
 }

@@ -19,9 +19,9 @@ final class VXLANPlaybookLabTests {
     init() throws {
         try lab.upVXLAN()
         do {
-            try nft(lab.names.hostB, "table netdev rx { counter sender { }\n chain in { type filter hook ingress device \"eth1\" priority 0; "
+            try Nft.load(netns: lab.names.hostB, "table netdev rx { counter sender { }\n chain in { type filter hook ingress device \"eth1\" priority 0; "
                     + "ether saddr 02:00:00:00:00:01 counter name \"sender\"; }\n}\n")
-            try nft(lab.names.switch2, "table netdev obs { counter vni5000 { }\n chain in { type filter hook ingress device \"trunk\" priority 0; "
+            try Nft.load(netns: lab.names.switch2, "table netdev obs { counter vni5000 { }\n chain in { type filter hook ingress device \"trunk\" priority 0; "
                     + "udp dport 4789 @th,96,24 5000 counter name \"vni5000\"; }\n}\n")
         } catch {
             lab.down()
@@ -34,20 +34,7 @@ final class VXLANPlaybookLabTests {
         try? FileManager.default.removeItem(atPath: stateDir)
     }
 
-    func nft(_ netns: String, _ rules: String) throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(netns)-\(UInt32.random(in: 0...999_999)).nft").path
-        try rules.write(toFile: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try Shell.must(["ip", "netns", "exec", netns, "nft", "-f", file])
-    }
-
-    /// The packets of nft counter `name` in `table` of `netns`; throws when nft fails.
-    func counter(_ netns: String, _ table: String, _ name: String) throws -> Int {
-        let out = try Shell.must(["ip", "netns", "exec", netns, "nft", "list", "counter", "netdev", table, name])
-        guard let r = out.range(of: #"packets (\d+)"#, options: .regularExpression),
-              let n = Int(out[r].dropFirst("packets ".count)) else { throw ShellError("no packet count in \(out.prefix(200))") }
-        return n
-    }
+    func counter(_ netns: String, _ table: String, _ name: String) throws -> Int { try Nft.packets(netns: netns, table: table, counter: name) }
 
     /// VNI 5000 VXLAN packets switch 2 received from the underlay during one second.
     func vni5000PerSecond() throws -> Int {
