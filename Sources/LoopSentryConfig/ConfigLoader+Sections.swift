@@ -5,7 +5,8 @@ import Yams
 extension ConfigLoader {
     static let sensorKeys = ["poll_interval_ms", "drop_tagged", "probe_interval_ms", "sensor_id",
                              "probe_sender_ip", "probe_target_ip", "name"]
-    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id", "vnis", "vxlan_port"]
+    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id", "vnis", "vxlan_port",
+                                 "vxlan_flood"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
                              "vlans", "vnis", "remediation", "webhooks"]
@@ -65,6 +66,7 @@ extension ConfigLoader {
             }
         }
         if let p = r.int(m["vxlan_port"], "\(path).vxlan_port", range: 1...65535) { i.vxlanPort = UInt16(p) }
+        i.vxlanFlood = readVXLANFlood(m["vxlan_flood"], "\(path).vxlan_flood", watched: i.vnis, r)
         return i
     }
 

@@ -122,11 +122,12 @@ extension Configuration {
                 + " for \(Self.ms(d.sustain)) ms, over at ≤\(Int(d.broadcast.falling))/s for \(Self.ms(d.clear)) ms"
             if let m = d.multicast { line += "; multicast ≥\(Int(m.rising))/s" }
             if !i.overrides.isEmpty { line += "; overrides for VLANs " + i.overrides.map { "\($0.vlans)" }.joined(separator: " ") }
-            line += i.probeVLANs.isEmpty ? "; no probes" : "; probes on \(i.probeVLANs)"
+            line += i.probeVLANs.isEmpty ? (i.vxlanFlood.isEmpty ? "; no probes" : "; no VLAN probes") : "; probes on \(i.probeVLANs)"
             line += " (probe id \(probeID(ofInterfaceAt: index)))"
             if i.countInner { line += "; QinQ pairs counted" }
             if !i.vnis.isEmpty { line += "; VXLAN (UDP \(i.vxlanPort)) VNIs \(i.vnis) counted" }
             if !i.vniOverrides.isEmpty { line += "; overrides for VNIs " + i.vniOverrides.map { "\($0.vnis)" }.joined(separator: " ") }
+            for f in i.vxlanFlood { line += "; VNI probes for \(f.vnis) to " + f.vteps.map(\.printed).joined(separator: ",") }
             out.append(line)
         }
         for t in tenants {

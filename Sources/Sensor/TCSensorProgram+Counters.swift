@@ -6,23 +6,31 @@ extension TCSensorProgram {
     /// Per-VLAN counters: one `bpf_map_lookup_batch` over the 4096-slot per-CPU array,
     /// each slot summed over CPUs. Rows that are all zero are left out.
     func readVLANs() throws -> [VLANID: VLANCounters] {
-        try readPerVLAN(fd: vlanStatsFD, map: "ls_vlan_stats", as: ls_vlan_counters.self) { a, c in
+        try readPerSlot(fd: vlanStatsFD, map: "ls_vlan_stats", as: ls_vlan_counters.self, key: Self.vlan) { a, c in
             a + VLANCounters(broadcast: c.broadcast, multicast: c.multicast, frames: c.frames, bytes: c.bytes)
         } isZero: { $0.isZero } zero: { .zero }
     }
 
     /// Returned-probe counters per VLAN, from the 4096-slot per-CPU array `ls_probe_stats`.
     func readProbes() throws -> [VLANID: ProbeCounters] {
-        try readPerVLAN(fd: probeStatsFD, map: "ls_probe_stats", as: ls_probe_counters.self) { a, c in
+        try readProbeCounters(fd: probeStatsFD, map: "ls_probe_stats", key: Self.vlan)
+    }
+
+    /// A 4096-slot per-CPU array of `ls_probe_counters` (VLAN or VNI probes), non-zero rows.
+    func readProbeCounters<Key: Hashable>(fd: Int32, map: String, key: (UInt32) -> Key) throws -> [Key: ProbeCounters] {
+        try readPerSlot(fd: fd, map: map, as: ls_probe_counters.self, key: key) { a, c in
             ProbeCounters(returned: a.returned &+ c.returned, leaked: a.leaked &+ c.leaked)
         } isZero: { $0.returned == 0 && $0.leaked == 0 } zero: { ProbeCounters() }
     }
 
+    /// A VLAN array's slot as its VLAN.
+    static func vlan(_ slot: UInt32) -> VLANID { VLANID(masking: UInt16(truncatingIfNeeded: slot)) }
+
     /// Reads a 4096-slot per-CPU array with one `bpf_map_lookup_batch`, folding each slot's
-    /// per-CPU values with `add`; all-zero rows are left out.
-    func readPerVLAN<Raw, Value>(fd: Int32, map: String, as _: Raw.Type,
-                                 add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
-                                 zero: () -> Value) throws -> [VLANID: Value] {
+    /// per-CPU values with `add`; all-zero rows are left out, the others keyed by `key(slot)`.
+    func readPerSlot<Raw, Key: Hashable, Value>(fd: Int32, map: String, as _: Raw.Type, key: (UInt32) -> Key,
+                                                add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
+                                                zero: () -> Value) throws -> [Key: Value] {
         let slots = Int(LS_VLAN_SLOTS)
         let stride = (MemoryLayout<Raw>.stride + 7) & ~7   // libbpf rounds per-CPU values up to 8
         var keys = [UInt32](repeating: 0, count: slots)
@@ -40,14 +48,14 @@ extension TCSensorProgram {
         if rc < 0 && -rc != ENOENT && errno != ENOENT {
             _ = try libbpfCall("bpf_map_lookup_batch(\(map))") { rc }
         }
-        var out: [VLANID: Value] = [:]
+        var out: [Key: Value] = [:]
         values.withUnsafeBytes { raw in
             for i in 0..<Int(count) {
                 var sum = zero()
                 for cpu in 0..<cpus {
                     sum = add(sum, raw.loadUnaligned(fromByteOffset: (i * cpus + cpu) * stride, as: Raw.self))
                 }
-                if !isZero(sum) { out[VLANID(masking: UInt16(truncatingIfNeeded: keys[i]))] = sum }
+                if !isZero(sum) { out[key(keys[i])] = sum }
             }
         }
         return out

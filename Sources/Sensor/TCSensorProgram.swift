@@ -19,13 +19,17 @@ public struct TCSensorSettings: Equatable, Sendable {
     public var probes: ProbeIdentity?
     /// Count VXLAN per VNI on this (underlay) interface; nil leaves VXLAN uncounted.
     public var vxlan: VXLANWatch?
+    /// The VNIs whose returning self-probes are counted (with `probes` and `vxlan` set): their
+    /// probe slots, written into `ls_vni_probe_slots`.
+    public var vniProbes: VNIProbePlan?
 
     public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false, probes: ProbeIdentity? = nil,
-                vxlan: VXLANWatch? = nil) {
+                vxlan: VXLANWatch? = nil, vniProbes: VNIProbePlan? = nil) {
         self.taggedFrames = taggedFrames
         self.countInnerVLAN = countInnerVLAN
         self.probes = probes
         self.vxlan = vxlan
+        self.vniProbes = vniProbes
     }
 
     var flags: UInt32 {
@@ -51,6 +55,11 @@ public final class TCSensorProgram {
     let probeStatsFD: Int32
     let vniStatsFD: Int32
     let vniVLANStatsFD: Int32
+    let vniProbeStatsFD: Int32
+    let vniProbeSlotsFD: Int32
+    /// Slots of `ls_vni_probe_slots` the last settings filled, and their VNIs in slot order.
+    var vniProbeSlotsWritten = 0
+    var vniProbeVNIs: [VNI] = []
     /// Rows of the per-VNI map, fixed at load from the settings' `vxlan.mapSlots`.
     public let vniSlots: Int
     let cpus: Int
@@ -69,6 +78,8 @@ public final class TCSensorProgram {
         probeStatsFD = try object.mapFD("ls_probe_stats")
         vniStatsFD = try object.mapFD("ls_vni_stats")
         vniVLANStatsFD = try object.mapFD("ls_vni_vlan_stats")
+        vniProbeStatsFD = try object.mapFD("ls_vni_probe_stats")
+        vniProbeSlotsFD = try object.mapFD("ls_vni_probe_slots")
         cpus = try possibleCPUs()
         try apply(settings)
     }
@@ -77,6 +88,7 @@ public final class TCSensorProgram {
     /// watched VNIs; takes effect on the next frame.
     public func apply(_ settings: TCSensorSettings) throws {
         if let vxlan = settings.vxlan { try watch(vxlan.vnis) }
+        try writeVNIProbeSlots(settings.vniProbes)
         var key: UInt32 = 0
         var value = ls_config(flags: settings.flags, probe_prefix: settings.probes?.matchValue ?? 0,
                               vxlan_port: UInt32(settings.vxlan?.port ?? 0), reserved: 0)
@@ -93,7 +105,8 @@ public final class TCSensorProgram {
                         global: try readGlobal(),
                         probes: try readProbes(),
                         vnis: try readVNIs(),
-                        vniPairs: try readVNIPairs())
+                        vniPairs: try readVNIPairs(),
+                        vniProbes: try readVNIProbes())
     }
 
     /// Runs the program once on `frame` with `bpf_prog_test_run_opts` (no network needed).
