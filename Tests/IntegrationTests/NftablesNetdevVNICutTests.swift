@@ -193,4 +193,21 @@ final class NftablesNetdevVethTests {
         _ = eventually(timeout: 5) { (try? self.passed()) == after + 4 }
         #expect(try passed() == after + 4, "VNI 5000 passes again after the restore")
     }
+
+    @Test("a restore after the interface went away deletes the VNI's rules left at its hooks, and the chains")
+    func restoreAfterTheInterfaceIsGone() async throws {
+        let driver = NftablesCutDriver(port: lab.trunk, netns: lab.nsB)
+        let batch = CutBatch(action: .cut, items: [], vniItems: [(VNI(5000)!, 3)], tenant: "org-v")
+        #expect(await driver.apply(batch).succeeded)
+        try Shell.must(["ip", "-n", lab.nsB, "link", "del", lab.trunk])
+        let left = try Shell.must(["ip", "netns", "exec", lab.nsB, "nft", "list", "table", "netdev", "loopsentry"])
+        #expect(left.components(separatedBy: "comment \"loopsentry port=\(lab.trunk) vni=5000 ").count - 1 == 2, "\(left)")
+        var restore = batch
+        restore.action = .restore
+        let out = await driver.apply(restore)
+        #expect(out.succeeded && out.detail.hasPrefix("nftables: 2 rule(s) deleted on \(lab.trunk) (netdev"), "\(out.detail)")
+        let after = try Shell.must(["ip", "netns", "exec", lab.nsB, "nft", "list", "table", "netdev", "loopsentry"])
+        #expect(after.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) } == ["table netdev loopsentry {", "}"], "\(after)")
+        #expect(await driver.apply(restore).succeeded, "a second restore finds nothing to delete and succeeds")
+    }
 }

@@ -8,12 +8,15 @@ extension NftablesCutDriver {
     /// cut in the bridge family only, and a batch of VLANs alone is planned as before, without
     /// reading the port (a bridge rule for a port that is not there matches nothing, as the
     /// playbook's rules do); with VNIs, auto and netdev read the port (`NftablesContext.portKind`).
-    func chooseFamily(_ batch: CutBatch) throws(NftablesError) -> NftablesFamily {
+    /// nil: a restore on a port that is gone, whose rules may be left in either family.
+    func chooseFamily(_ batch: CutBatch) throws(NftablesError) -> NftablesFamily? {
         if family == .netdev && !batch.vlans.isEmpty {
             throw NftablesError(message: "VLAN cuts need the bridge family (family netdev cuts VNIs only)")
         }
         if family == .bridge || batch.vnis.isEmpty { return .bridge }
         switch try NftablesContext.portKind(port, netns: netns) {
+        case .absent where batch.action == .restore:
+            return family == .netdev ? .netdev : nil
         case .absent:
             throw NftablesError(message: "no such interface: neither a bridge port (bridge family) nor an interface to hook (netdev family)")
         case .bridgePort where family == .auto:
@@ -27,10 +30,12 @@ extension NftablesCutDriver {
     }
 
     /// Lists the netdev table, plans the VNIs' rules at the port's ingress and egress hooks, and
-    /// applies them as one transaction.
-    func applyNetdev(_ batch: CutBatch, _ nft: NftablesContext) throws(NftablesError) -> NftablesCutPlan {
+    /// applies them as one transaction. With `onlyDeletions`, a plan that deletes nothing is not
+    /// applied and nil is returned (a restore on a port that is gone looks here first).
+    func applyNetdev(_ batch: CutBatch, _ nft: NftablesContext, onlyDeletions: Bool = false) throws(NftablesError) -> NftablesCutPlan? {
         let existing = try Self.listing(nft, NftablesCutPlan.netdevListCommand, NftablesCutPlan.netdevTable(fromListing:))
         let plan = NftablesCutPlan(netdevBatch: batch, port: port, existing: existing)
+        if onlyDeletions && plan.deleted == 0 { return nil }
         if !plan.script.isEmpty {
             do throws(NftablesError) {
                 _ = try nft.run(plan.script)

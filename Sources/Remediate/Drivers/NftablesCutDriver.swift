@@ -55,7 +55,7 @@ public struct NftablesCutDriver: CutDriver {
     func applyLocked(_ batch: CutBatch) throws(NftablesError) -> (NftablesCutPlan, NftablesFamily) {
         let used = try chooseFamily(batch)
         let nft = try NftablesContext(netns: netns)
-        if used == .netdev { return (try applyNetdev(batch, nft), .netdev) }
+        if used != .bridge, let plan = try applyNetdev(batch, nft, onlyDeletions: used == nil) { return (plan, .netdev) }
         let existing = try Self.listing(nft, NftablesCutPlan.listCommand, NftablesCutPlan.rules(fromListing:))
         let plan = NftablesCutPlan(batch: batch, port: port, existing: existing)
         if !plan.script.isEmpty { _ = try nft.run(plan.script) }
