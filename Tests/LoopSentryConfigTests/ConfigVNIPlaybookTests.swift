@@ -59,4 +59,11 @@ import Testing
         #expect(ConfigLoaderTests().errors(config("{ driver: nftables, port: eth1, family: inet }")).first?
             .hasPrefix("tenants[0].remediation.family (line 8): ") == true)
     }
+
+    @Test("a playbook's segments come from its `# loopsentry-cuts:` line; without one it cuts VLANs")
+    func segmentsFromText() {
+        #expect(PlaybookSegments(playbookText: "---\n# loopsentry-cuts: vni\n- hosts: all\n") == PlaybookSegments(vlans: false, vnis: true))
+        #expect(PlaybookSegments(playbookText: "# loopsentry-cuts: vlan, vni\n") == PlaybookSegments(vlans: true, vnis: true))
+        #expect(PlaybookSegments(playbookText: "---\n# cuts vnis too, says this comment\n") == PlaybookSegments(vlans: true, vnis: false))
+    }
 }
