@@ -12,7 +12,7 @@ extension ConfigLoader {
                              "vlans", "vnis", "remediation", "webhooks"]
     static let webhookKeys = ["url", "secret_file", "timeout_s"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
-                             "timeout_s", "snmp", "ovs"]
+                             "timeout_s", "snmp", "ovs", "family"]
     static let ovsTargetKeys = ["database", "timeout_ms"]
     static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
@@ -193,6 +193,9 @@ extension ConfigLoader {
                 target.ovs = readOVSTarget(tm["ovs"], "\(tp).ovs", r)
             }
         }
+        if tm["family"] != nil && driver != .nftables {
+            r.fail("\(tp).family", tm["family"], "is only read with driver nftables")
+        }
         switch driver {
         case .ansible:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
@@ -204,7 +207,10 @@ extension ConfigLoader {
         case .nftables:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
             if !InterfaceName.isValid(port) || port.contains("\"") {
-                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux bridge port name (\(InterfaceName.rule); no quotes)")
+                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux interface name (\(InterfaceName.rule); no quotes)")
+            }
+            if let f = r.choice(tm["family"], "\(tp).family", NftablesFamily.allCases.map { ($0.rawValue, $0) }) {
+                target.nftablesFamily = f
             }
         case .snmp:
             guard let sm = r.mapping(r.require(tm, "snmp", tp, node), "\(tp).snmp", allowed: snmpTargetKeys) else { break }

@@ -152,6 +152,10 @@ public struct RemediationTarget: Equatable, Sendable {
     public var snmp: SNMPCutTarget?
     /// The Open vSwitch database for driver `ovs` (and the `ovsdb` variable of its playbook).
     public var ovs: OVSCutTarget?
+    /// Driver nftables: the family it cuts with (`family`; auto: bridge on a bridge port, else netdev).
+    public var nftablesFamily: NftablesFamily = .auto
+    /// What the playbook cuts, from its text (`# loopsentry-cuts: vni`); set when the file is loaded.
+    public var playbookSegments = PlaybookSegments(vlans: true, vnis: false)
     /// The line of the `playbook` key, for the unknown-playbook error.
     public var playbookLine: Int?
     /// The line of the `remediation` mapping.
