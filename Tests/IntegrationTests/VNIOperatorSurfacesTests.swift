@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// A VXLAN VNI's operator surfaces on a running daemon: SNMP SETs on its loopSentryVniTable row
+/// (through a private snmpd as AgentX master) and `loopsentry thresholds --vni` reach the
+/// daemon's main loop as the same request, change the thresholds the status, the table and the
+/// event log show, and a SET the row's state does not allow changes nothing.
+@Suite(.serialized, .enabled(if: runningAsRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd"),
+                             "needs root and snmpd (scripts/setup.sh installs it)"))
+final class VNIOperatorSurfacesTests {
+    /// loopSentryVniEntry (loopSentryObjects.3.1), numeric so no MIB files are needed.
+    static let vniEntry = "1.3.6.1.4.1.8072.9999.9999.1.1.3.1"
+    let lab: VethLab
+    let master: PrivateSNMPMaster
+
+    init() throws {
+        lab = try VethLab()
+        master = try PrivateSNMPMaster(tag: "vni-surfaces")
+    }
+
+    deinit {
+        master.kill()
+        lab.destroy()
+    }
+
+    func column(_ n: Int, _ row: String) -> String { "\(Self.vniEntry).\(n).\(row)" }
+
+    /// The daemon's status row of `vni`, from `loopsentry status --json`.
+    func status(_ d: VethDaemon, vni: Int) throws -> [String: Any]? {
+        let out = try Shell.must([loopsentryBinary, "status", "--json", "--socket", d.socket])
+        let rows = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [[String: Any]] ?? []
+        return rows.first { $0["vni"] as? Int == vni }
+    }
+
+    @Test("SNMP SETs on a VNI row and `loopsentry thresholds --vni` change its thresholds in the daemon; refused SETs change nothing")
+    func vniThresholdsBySNMPAndByTheCLI() throws {
+        try master.start()
+        let d = try VethDaemon(lab: lab, playbooks: [:], target: "driver: nftables, port: \(lab.trunk), netns: \(lab.nsB)",
+                               snmp: "{ enabled: true, agentx_socket: \(master.agentXSocket), ping_interval_s: 1 }", vnis: "5000-5001")
+        try d.start()
+        try master.waitForSubagent(timeout: 15)
+        let link = try Shell.must(["ip", "-n", lab.nsB, "-j", "link", "show", lab.trunk])
+        let ifIndex = try #require(((try JSONSerialization.jsonObject(with: Data(link.utf8))) as? [[String: Any]])?.first?["ifindex"] as? Int)
+        let row = "\(ifIndex).5000"
+        try d.waitFor(timeout: 15, "the VNI rows in the table") {
+            (try? self.master.tool("snmpget", [self.column(14, row)]))?.stdout.hasSuffix("INTEGER: 1\n") == true
+        }
+
+        // Thresholds by SNMP: accepted by the subagent, applied by the daemon, shown everywhere.
+        let set = try master.tool("snmpset", [column(10, row), "u", "3000", column(11, row), "u", "100"], community: "private", timeout: "5")
+        #expect(set.status == 0, "\(set.stderr)")
+        try d.waitFor(timeout: 10, "the thresholds event") {
+            d.outputLines.contains { $0.contains(#""event":"thresholds""#) && $0.contains(#""vni":5000"#) }
+        }
+        let event = try #require(d.outputLines.first { $0.contains(#""event":"thresholds""#) && $0.contains(#""vni":5000"#) })
+        #expect(event.contains(#""detail":"rising 3000 falling 100""#) && event.contains(#""author":"snmp via snmp""#), "\(event)")
+        #expect(try status(d, vni: 5000)?["risingThreshold"] as? Double == 3000)
+        try d.waitFor(timeout: 10, "the new thresholds in the table") {
+            (try? self.master.tool("snmpget", [self.column(10, row), self.column(11, row)]))?.stdout
+                == ".\(self.column(10, row)) = Gauge32: 3000\n.\(self.column(11, row)) = Gauge32: 100\n"
+        }
+
+        // The same change by the control socket, on the other VNI.
+        let cli = try Shell.run([loopsentryBinary, "thresholds", "--interface", lab.trunk, "--vni", "5001", "--rising", "4000",
+                                 "--falling", "10", "--by", "carol", "--socket", d.socket])
+        #expect(cli.status == 0 && cli.stdout == "thresholds of VNI 5001 on \(lab.trunk): rising 4000, falling 10\n", "\(cli.stderr)")
+        #expect(try status(d, vni: 5001)?["risingThreshold"] as? Double == 4000)
+        let bad = try Shell.run([loopsentryBinary, "thresholds", "--interface", lab.trunk, "--vni", "5001", "--rising", "10",
+                                 "--falling", "20", "--socket", d.socket])
+        #expect(bad.status == 64 && bad.stderr.contains("--falling must be 0-10 (at most --rising), got 20"), "\(bad.stderr)")
+
+        // Refused SETs: an action the normal row does not allow, falling above rising, a VNI the
+        // daemon does not watch. Nothing changes.
+        let restore = try master.tool("snmpset", [column(16, row), "i", "4"], community: "private", timeout: "5")
+        #expect(restore.status != 0 && restore.stderr.contains("inconsistentValue"), "\(restore.stderr)")
+        let falling = try master.tool("snmpset", [column(11, row), "u", "3001"], community: "private", timeout: "5")
+        #expect(falling.status != 0 && falling.stderr.contains("inconsistentValue"), "\(falling.stderr)")
+        let absent = try master.tool("snmpset", [column(16, "\(ifIndex).5002"), "i", "3"], community: "private", timeout: "5")
+        #expect(absent.status != 0 && absent.stderr.contains("noCreation"), "\(absent.stderr)")
+        let after = try #require(try status(d, vni: 5000))
+        #expect(after["risingThreshold"] as? Double == 3000 && after["state"] as? String == "normal" && after["lastAction"] as? String == "")
+        #expect(d.outputLines.filter { $0.contains(#""event":"operatorAction""#) }.isEmpty)
+        #expect(d.stop() == 0)
+    }
+}
