@@ -4,7 +4,8 @@ import Testing
 /// A VXLAN VNI's operator surfaces on a running daemon: SNMP SETs on its loopSentryVniTable row
 /// (through a private snmpd as AgentX master) and `loopsentry thresholds --vni` reach the
 /// daemon's main loop as the same request, change the thresholds the status, the table and the
-/// event log show, and a SET the row's state does not allow changes nothing.
+/// event log show, and a SET the row's state does not allow changes nothing; the tenant portal
+/// lists the tenant's VNIs and hands its actions to the coordinator, which answers in its own words.
 @Suite(.serialized, .enabled(if: runningAsRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd"),
                              "needs root and snmpd (scripts/setup.sh installs it)"))
 final class VNIOperatorSurfacesTests {
@@ -81,5 +82,45 @@ final class VNIOperatorSurfacesTests {
         #expect(after["risingThreshold"] as? Double == 3000 && after["state"] as? String == "normal" && after["lastAction"] as? String == "")
         #expect(d.outputLines.filter { $0.contains(#""event":"operatorAction""#) }.isEmpty)
         #expect(d.stop() == 0)
+    }
+
+    /// curl: (status, body).
+    func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) {
+        let out = try Shell.must(["curl", "-s", "--max-time", "10", "-X", method, "-w", "\n%{http_code}"]
+                                 + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? []) + [url])
+        let parts = out.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(parts.last ?? "") ?? 0, parts.dropLast().joined(separator: "\n"))
+    }
+
+    @Test("the portal lists the tenant's VNIs from the daemon and its VNI action reaches the coordinator, journaled")
+    func vniOnTheDaemonsPortal() throws {
+        let b = try portalToken(["--tenant", "org-b"]), noc = try portalToken(["--noc"])
+        let port = try closedLocalPort()
+        let d = try VethDaemon(lab: lab, playbooks: [:], target: "driver: nftables, port: \(lab.trunk), netns: \(lab.nsB)",
+                               vnis: "5000-5001", extra: """
+                               portal:
+                                 listen: "127.0.0.1:\(port)"
+                                 tokens:
+                                   \(b.line)
+                                   \(noc.line)
+                               """)
+        try d.start()
+        defer { _ = d.stop() }
+        let base = "http://127.0.0.1:\(port)"
+        #expect(eventually(timeout: 10) { ((try? self.call("GET", "\(base)/api/v1/vnis", token: b.token).1) ?? "").contains(#""vni":5001"#) })
+        let (s1, list) = try call("GET", "\(base)/api/v1/vnis", token: b.token)
+        let rows = ((try JSONSerialization.jsonObject(with: Data(list.utf8))) as? [String: Any])?["vnis"] as? [[String: Any]] ?? []
+        #expect(s1 == 200 && rows.compactMap { $0["vni"] as? Int } == [5000, 5001], "\(list)")
+        #expect(rows.allSatisfy { $0["tenant"] as? String == "org-b" && $0["state"] as? String == "normal" && $0["vlan"] == nil })
+        let (s2, vlans) = try call("GET", "\(base)/api/v1/vlans", token: b.token)
+        #expect(s2 == 200 && !vlans.contains("vni"), "\(vlans)")
+
+        let (s3, refused) = try call("POST", "\(base)/api/v1/vnis/\(lab.trunk)/5000/ack", token: b.token)
+        #expect(s3 == 409)
+        #expect(refused == #"{"error":"VNI 5000 on \#(lab.trunk) is normal, not pendingAck: nothing to acknowledge"}"#)
+        #expect(try call("POST", "\(base)/api/v1/vnis/\(lab.trunk)/5002/ack", token: b.token) == (404, #"{"error":"no VNI 5002 on \#(lab.trunk)"}"#))
+        #expect(try call("POST", "\(base)/api/v1/vnis/\(lab.trunk)/5002/dismiss", token: noc.token).0 == 409)
+        let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
+        #expect(actions == "acknowledgeCut|org-b-portal|api 127.0.0.1|0\ndismiss|noc-portal|api 127.0.0.1|0\n", "\(actions)")
     }
 }
