@@ -85,12 +85,7 @@ final class VNIOperatorSurfacesTests {
     }
 
     /// curl: (status, body).
-    func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) {
-        let out = try Shell.must(["curl", "-s", "--max-time", "10", "-X", method, "-w", "\n%{http_code}"]
-                                 + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? []) + [url])
-        let parts = out.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(parts.last ?? "") ?? 0, parts.dropLast().joined(separator: "\n"))
-    }
+    func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) { try curlCall(method, url, token: token) }
 
     @Test("the portal lists the tenant's VNIs from the daemon and its VNI action reaches the coordinator, journaled")
     func vniOnTheDaemonsPortal() throws {
