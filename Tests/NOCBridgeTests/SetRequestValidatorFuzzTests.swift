@@ -116,6 +116,7 @@ struct SetRequestValidatorFuzzTests {
         var rng = budget.generator
         var failures = 0
         var outcomes: [String: Int] = [:]
+        var vniRequests = 0
         for i in 0..<budget.iterations {
             let rows = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
                 Fixtures.row(Int32(rng.pick([1, 3, 7, Int(Int32.max)])), Int.random(in: 1...4094, using: &rng),
@@ -140,11 +141,15 @@ struct SetRequestValidatorFuzzTests {
                 if failures <= 5 { Issue.record("#\(i) (\(budget)): \(why)\nvarbinds: \(varbinds)") }
             }
             switch SetRequestValidator.validate(varbinds, against: table) {
-            case .success: outcomes["accepted", default: 0] += 1
+            case let .success(requests):
+                outcomes["accepted", default: 0] += 1
+                vniRequests += requests.filter { $0.vni != nil }.count
             case let .failure(r): outcomes["\(r.status)", default: 0] += 1
             }
         }
-        print("SET validator fuzz: \(budget.iterations) SETs, outcomes \(outcomes.sorted { $0.key < $1.key }), \(failures) violations")
+        print("SET validator fuzz: \(budget.iterations) SETs, outcomes \(outcomes.sorted { $0.key < $1.key }), "
+              + "\(vniRequests) requests on VNI rows, \(failures) violations")
+        #expect(vniRequests > 0, "the fuzz never reached a VNI row")
         #expect(outcomes.keys.allSatisfy { $0 == "accepted" || Self.varbindErrors.map(\.description).contains($0) || $0 == "inconsistentValue" })
     }
 }
