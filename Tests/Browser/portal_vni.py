@@ -12,13 +12,12 @@ import sys
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from portal_lab import browser, fresh, log_in
+from portal_lab import browser, fresh, log_in, wait
 
 
 def vnis_shown(driver):
-    WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.ID, "vni-section")))
+    wait(driver, 10).until(ec.visibility_of_element_located((By.ID, "vni-section")))
     return fresh(lambda: [int(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#vnis tbody tr td:nth-child(2)")
                           if td.text.isdigit()])
 
@@ -30,11 +29,11 @@ def main():
     try:
         log_in(b, url, token_b)
         result["org_b_vnis"] = vnis_shown(b)
-        ack = WebDriverWait(b, 20).until(ec.element_to_be_clickable(
-            (By.XPATH, "//table[@id='incidents']//tr[.//td[contains(., 'VNI 6000')]][.//span[text()='pendingAck']]//button[@data-act='ack']")))
+        ack = "//table[@id='incidents']//tr[.//td[contains(., 'VNI 6000')]][.//span[text()='pendingAck']]//button[@data-act='ack']"
+        wait(b, 20).until(ec.element_to_be_clickable((By.XPATH, ack)))
         result["pending_seen"] = True
-        ack.click()
-        WebDriverWait(b, 20).until(lambda d: "VNI 6000" in d.find_element(By.ID, "msg").text)
+        fresh(lambda: b.find_element(By.XPATH, ack).click())
+        wait(b, 20).until(lambda d: "VNI 6000" in d.find_element(By.ID, "msg").text)
         result["message"] = b.find_element(By.ID, "msg").text
     finally:
         b.quit()
