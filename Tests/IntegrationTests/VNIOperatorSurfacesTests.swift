@@ -66,6 +66,9 @@ final class VNIOperatorSurfacesTests {
                                  "--falling", "10", "--by", "carol", "--socket", d.socket])
         #expect(cli.status == 0 && cli.stdout == "thresholds of VNI 5001 on \(lab.trunk): rising 4000, falling 10\n", "\(cli.stderr)")
         #expect(try status(d, vni: 5001)?["risingThreshold"] as? Double == 4000)
+        let vlan = try Shell.run([loopsentryBinary, "thresholds", "--interface", lab.trunk, "--vlan", "20", "--rising", "2500",
+                                  "--falling", "100", "--socket", d.socket])
+        #expect(vlan.status == 0 && vlan.stdout == "thresholds of VLAN 20 on \(lab.trunk): rising 2500, falling 100\n", "\(vlan.stderr)")
         let bad = try Shell.run([loopsentryBinary, "thresholds", "--interface", lab.trunk, "--vni", "5001", "--rising", "10",
                                  "--falling", "20", "--socket", d.socket])
         #expect(bad.status == 64 && bad.stderr.contains("--falling must be 0-10 (at most --rising), got 20"), "\(bad.stderr)")
