@@ -4,7 +4,8 @@ import Testing
 /// A VXLAN VNI's operator surfaces on a running daemon: SNMP SETs on its loopSentryVniTable row
 /// (through a private snmpd as AgentX master) and `loopsentry thresholds --vni` reach the
 /// daemon's main loop as the same request, change the thresholds the status, the table and the
-/// event log show, and a SET the row's state does not allow changes nothing; the tenant portal
+/// event log show, and a SET the row's state does not allow changes nothing; a restore SET on a
+/// VNI whose cut ended (a real VXLAN flood, policy auto) is the VNI's restore, journaled; the tenant portal
 /// lists the tenant's VNIs and hands its actions to the coordinator, which answers in its own words.
 @Suite(.serialized, .enabled(if: runningAsRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd"),
                              "needs root and snmpd (scripts/setup.sh installs it)"))
@@ -33,8 +34,9 @@ final class VNIOperatorSurfacesTests {
         return rows.first { $0["vni"] as? Int == vni }
     }
 
-    @Test("SNMP SETs on a VNI row and `loopsentry thresholds --vni` change its thresholds in the daemon; refused SETs change nothing")
-    func vniThresholdsBySNMPAndByTheCLI() throws {
+    /// snmpd, then the daemon (org-b owns VNIs 5000-5001 on the trunk, policy auto, nftables
+    /// driver) with its subagent registered; returns it and the trunk's ifindex.
+    func startWithSNMP() throws -> (VethDaemon, Int) {
         try master.start()
         let d = try VethDaemon(lab: lab, playbooks: [:], target: "driver: nftables, port: \(lab.trunk), netns: \(lab.nsB)",
                                snmp: "{ enabled: true, agentx_socket: \(master.agentXSocket), ping_interval_s: 1 }", vnis: "5000-5001")
@@ -42,6 +44,12 @@ final class VNIOperatorSurfacesTests {
         try master.waitForSubagent(timeout: 15)
         let link = try Shell.must(["ip", "-n", lab.nsB, "-j", "link", "show", lab.trunk])
         let ifIndex = try #require(((try JSONSerialization.jsonObject(with: Data(link.utf8))) as? [[String: Any]])?.first?["ifindex"] as? Int)
+        return (d, ifIndex)
+    }
+
+    @Test("SNMP SETs on a VNI row and `loopsentry thresholds --vni` change its thresholds in the daemon; refused SETs change nothing")
+    func vniThresholdsBySNMPAndByTheCLI() throws {
+        let (d, ifIndex) = try startWithSNMP()
         let row = "\(ifIndex).5000"
         try d.waitFor(timeout: 15, "the VNI rows in the table") {
             (try? self.master.tool("snmpget", [self.column(14, row)]))?.stdout.hasSuffix("INTEGER: 1\n") == true
@@ -120,5 +128,36 @@ final class VNIOperatorSurfacesTests {
         #expect(try call("POST", "\(base)/api/v1/vnis/\(lab.trunk)/5002/dismiss", token: noc.token).0 == 409)
         let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
         #expect(actions == "acknowledgeCut|org-b-portal|api 127.0.0.1|0\ndismiss|noc-portal|api 127.0.0.1|0\n", "\(actions)")
+    }
+
+    @Test("an SNMP SET of restore on a VNI whose cut ended reaches the coordinator as the VNI's restore, journaled with its author")
+    func vniRestoreBySNMP() throws {
+        let (d, ifIndex) = try startWithSNMP()
+        let row = "\(ifIndex).5000"
+
+        // A broadcast flood in VNI 5000 (3000/s, rising threshold 1000): org-b's policy auto cuts it.
+        let flood = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.nsA, "--interface", lab.sender,
+                                           "--vni", "5000", "--kind", "broadcast", "--count", "0", "--rate", "3000"], name: "vni-flood")
+        try d.waitFor(timeout: 30, "VNI 5000 cut or cutFailed") {
+            ["cut", "cutFailed"].contains((try? self.status(d, vni: 5000))?["state"] as? String ?? "")
+        }
+        flood.signal(SIGTERM)
+        _ = flood.wait(timeout: 10)
+        try d.waitFor(timeout: 10, "the row cut(5) or cutFailed(6) in the table") {
+            let out = (try? self.master.tool("snmpget", [self.column(14, row)]))?.stdout ?? ""
+            return out.hasSuffix("INTEGER: 5\n") || out.hasSuffix("INTEGER: 6\n")
+        }
+        #expect(try status(d, vni: 5001)?["state"] as? String == "normal")
+
+        let restore = try master.tool("snmpset", [column(16, row), "i", "4", column(18, row), "s", "alice"], community: "private", timeout: "5")
+        #expect(restore.status == 0, "\(restore.stderr)")
+        try d.waitFor(timeout: 30, "VNI 5000 normal again") { (try? self.status(d, vni: 5000))?["state"] as? String == "normal" }
+        let actions = try Shell.must(["sqlite3", d.journal, "SELECT action, author, via, accepted FROM action ORDER BY id"])
+        #expect(actions == "restore|alice|snmp|1\n", "\(actions)")
+        let event = try #require(d.outputLines.first { $0.contains(#""event":"operatorAction""#) })
+        #expect(event.contains(#""vni":5000"#) && !event.contains(#""vlan":"#) && event.contains(#""author":"alice via snmp""#), "\(event)")
+        let shown = try master.tool("snmpget", [column(16, row), column(18, row)])
+        #expect(shown.stdout == ".\(column(16, row)) = INTEGER: 4\n.\(column(18, row)) = STRING: \"alice\"\n", "\(shown.stdout)")
+        #expect(d.stop() == 0)
     }
 }
