@@ -4,11 +4,16 @@ import Foundation
 /// request and reads one response. Requests are validated here (pure), before anything acts.
 ///
 /// Request:  `{"op":"ack","interface":"eth1","vlan":20,"by":"alice"}` — op is one of
-///           status, ack, dismiss, restore; interface and vlan are required except for status.
+///           status, ack, dismiss, restore, thresholds; interface and vlan (or vni) are required
+///           except for status; thresholds also needs rising and falling (broadcast frames/s):
+///           `{"op":"thresholds","interface":"ul0","vni":5000,"rising":2000,"falling":500}`.
 /// Response: `{"ok":true,"message":"...","rows":[...]}`.
 public struct ControlRequest: Codable, Equatable, Sendable {
     public enum Op: String, Codable, Sendable, CaseIterable {
-        case status, ack, dismiss, restore
+        case status, ack, dismiss, restore, thresholds
+
+        /// `status, ack, dismiss, restore, thresholds`, as refusals list them.
+        static let names = allCases.map(\.rawValue).joined(separator: ", ")
     }
 
     public var op: Op
@@ -17,6 +22,12 @@ public struct ControlRequest: Codable, Equatable, Sendable {
     /// A VXLAN VNI instead of `vlan` (acknowledge, dismiss or restore a VNI incident).
     public var vni: Int?
     public var by: String?
+    /// The new rising and falling broadcast thresholds (frames per second) of `thresholds`.
+    public var rising: Double?
+    public var falling: Double?
+
+    /// The largest threshold accepted (as the MIB's Unsigned32 columns).
+    public static let maxThreshold = Double(UInt32.max)
 
     public init(op: Op, interface: String? = nil, vlan: Int? = nil, by: String? = nil) {
         self.op = op
@@ -34,13 +45,13 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: line), let dict = object as? [String: Any] else {
             throw .invalid("request is not a JSON object")
         }
-        let known: Set<String> = ["op", "interface", "vlan", "vni", "by"]
+        let known: Set<String> = ["op", "interface", "vlan", "vni", "by", "rising", "falling"]
         if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalid("unknown field '\(shown(unknown))'")
         }
-        guard let opText = dict["op"] as? String else { throw .invalid("'op' is required (status, ack, dismiss, restore)") }
+        guard let opText = dict["op"] as? String else { throw .invalid("'op' is required (\(Op.names))") }
         guard let op = Op(rawValue: opText) else {
-            throw .invalid("'op' must be one of status, ack, dismiss, restore; got '\(shown(opText))'")
+            throw .invalid("'op' must be one of \(Op.names); got '\(shown(opText))'")
         }
         var r = ControlRequest(op: op)
         if let i = dict["interface"] {
@@ -50,13 +61,13 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             r.interface = s
         }
         if let v = dict["vlan"] {
-            guard let n = v as? Int, !(v is Bool), VLANID.validRange.contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
+            guard let n = v as? Int, !isJSONBool(v), VLANID.validRange.contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
                 throw .invalid("'vlan' must be a whole number 1-4094")
             }
             r.vlan = n
         }
         if let v = dict["vni"] {
-            guard let n = v as? Int, !(v is Bool), (1...0xFF_FFFF).contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
+            guard let n = v as? Int, !isJSONBool(v), (1...0xFF_FFFF).contains(n), (v as? Double).map({ $0 == Double(n) }) ?? true else {
                 throw .invalid("'vni' must be a whole number 1-16777215")
             }
             r.vni = n
@@ -68,11 +79,31 @@ public struct ControlRequest: Codable, Equatable, Sendable {
             }
             r.by = s
         }
+        for (name, lowest) in [("rising", 1.0), ("falling", 0.0)] {
+            guard let v = dict[name] else { continue }
+            guard let n = v as? Double, !isJSONBool(v), n == n.rounded(), (lowest...maxThreshold).contains(n) else {
+                throw .invalid("'\(name)' must be a whole number \(Int(lowest))-4294967295 (frames per second)")
+            }
+            if name == "rising" { r.rising = n } else { r.falling = n }
+        }
         if r.vlan != nil && r.vni != nil { throw .invalid("give 'vlan' or 'vni', not both") }
+        if op == .thresholds {
+            guard let rising = r.rising, let falling = r.falling else { throw .invalid("'thresholds' needs 'rising' and 'falling'") }
+            guard falling <= rising else { throw .invalid("'falling' (\(Int(falling))) must not exceed 'rising' (\(Int(rising)))") }
+        } else if r.rising != nil || r.falling != nil {
+            throw .invalid("'rising' and 'falling' belong to op 'thresholds'")
+        }
         if op != .status && (r.interface == nil || (r.vlan == nil && r.vni == nil)) {
             throw .invalid("'\(op.rawValue)' needs 'interface' and 'vlan' (or 'vni')")
         }
         return r
+    }
+
+    /// True for JSON `true`/`false`. Foundation bridges the numbers 0 and 1 to `Bool` as well, so
+    /// `is Bool` would refuse VLAN 1 or a threshold of 0: booleans are the NSNumbers of type "c".
+    static func isJSONBool(_ v: Any) -> Bool {
+        guard let n = v as? NSNumber else { return v is Bool }
+        return String(cString: n.objCType) == "c"
     }
 
     /// At most 40 characters of a client's text for an error message, control characters escaped,

@@ -1,5 +1,5 @@
-/// A change an operator asked for on one (interface, VLAN), already checked against the
-/// state it was asked in (the action fits the incident state, thresholds are consistent).
+/// A change an operator asked for on one (interface, VLAN) or (interface, VNI), already checked
+/// against the state it was asked in (the action fits the incident state, thresholds are consistent).
 public struct OperatorRequest: Equatable, Sendable {
     public enum Change: Equatable, Sendable {
         /// Acknowledge the cut, dismiss or restore.
@@ -8,7 +8,10 @@ public struct OperatorRequest: Equatable, Sendable {
         case thresholds(rising: UInt32, falling: UInt32)
     }
 
+    /// The row's key; for a VNI row it holds the ifIndex and VLAN 0, as the row does.
     public var key: VLANStatusKey
+    /// The VXLAN VNI of a `loopSentryVniTable` row; nil for a VLAN row.
+    public var vni: VNI?
     public var change: Change
     /// Who asked: the name the operator gave, or "snmp" / "cli" when none was given.
     public var author: String
@@ -17,6 +20,12 @@ public struct OperatorRequest: Equatable, Sendable {
         self.key = key
         self.change = change
         self.author = author
+    }
+
+    /// A request about VNI `vni` on the interface with `ifIndex`.
+    public init(ifIndex: Int32, vni: VNI, change: Change, author: String) {
+        self.init(key: VLANStatusKey(ifIndex: ifIndex, vlan: VLANID(masking: 0)), change: change, author: author)
+        self.vni = vni
     }
 }
 

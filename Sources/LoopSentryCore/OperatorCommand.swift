@@ -6,6 +6,8 @@ public enum OperatorCommand: Equatable, Sendable {
     case vniAction(OperatorAction, interface: String, vni: Int, author: String, via: String)
     /// New broadcast thresholds for one VLAN (not written to the file).
     case thresholds(interface: String, vlan: VLANID, rising: Double, falling: Double, author: String, via: String)
+    /// New broadcast thresholds for one VXLAN VNI (not written to the file).
+    case vniThresholds(interface: String, vni: VNI, rising: Double, falling: Double, author: String, via: String)
 }
 
 /// An operator's action as the syslog `ACTION` message reports it.

@@ -4,11 +4,23 @@ extension VACMPlan {
     /// `loopSentryVlanEntry` (root.1.2.1).
     public var entryOID: [UInt] { mibRoot + [1, 2, 1] }
 
+    /// `loopSentryVniEntry` (root.1.3.1).
+    public var vniEntryOID: [UInt] { mibRoot + [1, 3, 1] }
+
     /// The view family of one row: `entry.0.<ifIndex>.<vlan>`; the column's sub-identifier (written
     /// 0) is a wildcard because its mask bit is 0, so the family covers every column of the row.
     public func rowFamily(_ row: Row) -> (subtree: String, mask: String) {
-        let subtree = entryOID + [0, UInt(row.ifIndex), UInt(row.vlan.value)]
-        return (Self.dotted(subtree), Self.mask(length: subtree.count, wildcard: entryOID.count + 1))
+        family(entryOID, UInt(row.ifIndex), UInt(row.vlan.value))
+    }
+
+    /// The view family of one VNI row: `vniEntry.0.<ifIndex>.<vni>`, masked like a VLAN row's.
+    public func rowFamily(_ row: VNIRow) -> (subtree: String, mask: String) {
+        family(vniEntryOID, UInt(row.ifIndex), UInt(row.vni.value))
+    }
+
+    private func family(_ entry: [UInt], _ ifIndex: UInt, _ segment: UInt) -> (subtree: String, mask: String) {
+        let subtree = entry + [0, ifIndex, segment]
+        return (Self.dotted(subtree), Self.mask(length: subtree.count, wildcard: entry.count + 1))
     }
 
     /// The RFC 3415 mask for a subtree of `length` sub-identifiers with a 0 bit at the 1-based
@@ -57,13 +69,14 @@ extension VACMPlan {
         }
         for t in tenants {
             let g = Self.group(tenant: t.name)
-            let summary = Dictionary(grouping: t.rows, by: \.interface)
-                .sorted { $0.key < $1.key }
-                .map { "\($0.key) (ifIndex \($0.value[0].ifIndex)): VLANs \(VLANSet($0.value.map { $0.vlan...$0.vlan }))" }
-            lines += ["# tenant '\(t.name)': \(t.rows.count) row(s) on \(summary.joined(separator: "; "))",
+            lines += ["# tenant '\(t.name)': \(t.rows.count + t.vniRows.count) row(s) on \(Self.summary(t.rows, t.vniRows))",
                       "group  \(g)  usm  \(t.name)"]
             lines += Self.tenantReadableScalars.map { "view   \(g)-r  included  \(Self.dotted(mibRoot + [1, 1, $0]))" }
             lines += t.rows.map { row in
+                let f = rowFamily(row)
+                return "view   \(g)-r  included  \(f.subtree)  \(f.mask)"
+            }
+            lines += t.vniRows.map { row in
                 let f = rowFamily(row)
                 return "view   \(g)-r  included  \(f.subtree)  \(f.mask)"
             }
@@ -72,9 +85,26 @@ extension VACMPlan {
                     "view   \(g)-w  included  \(Self.dotted(entryOID + [c, UInt(row.ifIndex), UInt(row.vlan.value)]))"
                 }
             }
+            lines += t.vniRows.flatMap { row in
+                Self.tenantWritableVNIColumns.map { c in
+                    "view   \(g)-w  included  \(Self.dotted(vniEntryOID + [c, UInt(row.ifIndex), UInt(row.vni.value)]))"
+                }
+            }
             lines.append("access \(g)  \"\"  usm  priv  exact  \(g)-r  \(g)-w  none")
         }
         return lines
+    }
+
+    /// `eth1 (ifIndex 3): VLANs 10-11, VNIs 5000; eth2 (ifIndex 7): VLANs 5`, by interface name.
+    static func summary(_ rows: [Row], _ vniRows: [VNIRow]) -> String {
+        let vlans = Dictionary(grouping: rows, by: \.interface)
+        let vnis = Dictionary(grouping: vniRows, by: \.interface)
+        return Set(vlans.keys).union(vnis.keys).sorted().map { name in
+            let ifIndex = vlans[name]?.first?.ifIndex ?? vnis[name]![0].ifIndex
+            let parts = (vlans[name].map { ["VLANs \(VLANSet($0.map { $0.vlan...$0.vlan }))"] } ?? [])
+                + (vnis[name].map { ["VNIs \(VNISet($0.map { $0.vni...$0.vni }))"] } ?? [])
+            return "\(name) (ifIndex \(ifIndex)): \(parts.joined(separator: ", "))"
+        }.joined(separator: "; ")
     }
 
     /// The command's whole output: passphrases in comments, then both files' parts, each headed
@@ -95,8 +125,8 @@ extension VACMPlan {
         out += create
         out += ["#",
                 "# ---- Part 2: /etc/snmp/snmpd.conf ----",
-                "# Tenants: read their own rows (every column) + loopSentryVersion/StartTime; write",
-                "# loopSentryVlanAction and loopSentryVlanActionAuthor of their own rows; nothing else."]
+                "# Tenants: read their own VLAN and VNI rows (every column) + loopSentryVersion/StartTime/SensorName;",
+                "# write loopSentryVlanAction/ActionAuthor and loopSentryVniAction/ActionAuthor of their own rows; nothing else."]
         out += accessLines
         return out.joined(separator: "\n") + "\n"
     }

@@ -90,3 +90,16 @@ public struct VNIListError: Error, Equatable, Sendable, CustomStringConvertible 
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension VNISet {
+    /// This set without `vni` (a range around it splits in two).
+    public func removing(_ vni: VNI) -> VNISet {
+        var out: [ClosedRange<VNI>] = []
+        for r in ranges {
+            guard r.contains(vni) else { out.append(r); continue }
+            if r.lowerBound < vni { out.append(r.lowerBound...VNI(masking: vni.value - 1)) }
+            if vni < r.upperBound { out.append(VNI(masking: vni.value + 1)...r.upperBound) }
+        }
+        return VNISet(out)
+    }
+}

@@ -82,8 +82,8 @@ public enum LoopSentryMIB {
         }
     }
 
-    /// The columns of `loopSentryVniEntry` (all read-only); 1 and 2 are the (not-accessible)
-    /// indices ifIndex and VNI.
+    /// The columns of `loopSentryVniEntry`; 1 and 2 are the (not-accessible) indices ifIndex and
+    /// VNI. Thresholds, action and actionAuthor are writable with the VLAN table's rules.
     public enum VNIColumn: UInt, CaseIterable, Sendable {
         case ifIndex = 1
         case vni = 2
@@ -100,9 +100,15 @@ public enum LoopSentryMIB {
         case policy = 13
         case state = 14
         case lastChange = 15
+        case action = 16
+        case actionResult = 17
+        case actionAuthor = 18
 
         /// Columns that GET and GETNEXT can reach, in OID order.
         static let accessible: [VNIColumn] = allCases.filter { $0.rawValue >= 3 }
+
+        /// True for the read-write columns (those of the VLAN column of the same meaning).
+        var isWritable: Bool { vlanColumn?.isWritable ?? false }
 
         /// The column of `loopSentryVlanEntry` with the same meaning (a VNI's inner frames are
         /// the VLAN's tagged frames); nil for the indices.
@@ -122,6 +128,9 @@ public enum LoopSentryMIB {
             case .policy: .policy
             case .state: .state
             case .lastChange: .lastChange
+            case .action: .action
+            case .actionResult: .actionResult
+            case .actionAuthor: .actionAuthor
             }
         }
 

@@ -167,7 +167,7 @@ extension SNMPSubagent {
         for request in requests {
             let result = handler.handle(request)
             shared.withLock { s in
-                s.table.update(request.key) { row in
+                s.table.update(request) { row in
                     switch request.change {
                     case .action(let action):
                         row.lastAction = action

@@ -14,9 +14,11 @@ struct SetRejection: Error, Equatable {
 
 /// Checks a SET against the published table in the order RFC 3416 §4.2.5 gives
 /// (notWritable, wrongType, wrongLength, wrongValue, noCreation, inconsistentValue) and
-/// turns it into operator requests. Pure; the subagent calls it in the RESERVE1 phase.
+/// turns it into operator requests. Both tables' writable columns follow the same rules.
+/// Pure; the subagent calls it in the RESERVE1 phase.
 enum SetRequestValidator {
-    /// The author recorded when an action is written without `loopSentryVlanActionAuthor`.
+    /// The author recorded when an action is written without `loopSentryVlanActionAuthor` (or
+    /// `loopSentryVniActionAuthor`).
     static let defaultAuthor = "snmp"
 
     /// What one row's varbinds ask for.
@@ -27,17 +29,61 @@ enum SetRequestValidator {
         var author: (String, Int)?
     }
 
+    /// The row a varbind is about: a `loopSentryVlanTable` row or a `loopSentryVniTable` row,
+    /// in OID order (the VLAN table comes first).
+    private enum RowID: Hashable, Comparable {
+        case vlan(VLANStatusKey)
+        case vni(VNIIndex)
+
+        static func < (a: RowID, b: RowID) -> Bool {
+            switch (a, b) {
+            case let (.vlan(x), .vlan(y)): x < y
+            case let (.vni(x), .vni(y)): x < y
+            case (.vlan, .vni): true
+            case (.vni, .vlan): false
+            }
+        }
+
+        /// The published row, if any.
+        func row(in table: VLANStatusTable) -> VLANStatusRow? {
+            switch self {
+            case .vlan(let key): table.row(key)
+            case .vni(let index): table.vniIndex(index).map { table.vniRows[$0] }
+            }
+        }
+
+        /// The request for `change` on this row.
+        func request(_ change: OperatorRequest.Change, author: String) -> OperatorRequest {
+            switch self {
+            case .vlan(let key): OperatorRequest(key: key, change: change, author: author)
+            case .vni(let index): OperatorRequest(ifIndex: index.ifIndex, vni: VNI(masking: index.vni), change: change, author: author)
+            }
+        }
+    }
+
+    /// The writable column of either table a suffix names (a VNI column as the VLAN column of the
+    /// same meaning: the rules are the same), and the index arcs after it; nil when not writable.
+    private static func writableColumn(_ s: [UInt]) -> (LoopSentryMIB.Column, vni: Bool)? {
+        guard s.count >= 3 else { return nil }
+        if s[0...1] == LoopSentryMIB.entry[...], let column = LoopSentryMIB.Column(rawValue: s[2]), column.isWritable {
+            return (column, false)
+        }
+        if s[0...1] == LoopSentryMIB.vniEntry[...], let column = LoopSentryMIB.VNIColumn(rawValue: s[2]), column.isWritable,
+           let same = column.vlanColumn {
+            return (same, true)
+        }
+        return nil
+    }
+
     /// The requests `varbinds` make, at most one action and one threshold change per row,
-    /// ordered by row; or the first rejection.
+    /// ordered by row (VLAN rows, then VNI rows); or the first rejection.
     static func validate(_ varbinds: [SetVarbind], against table: VLANStatusTable)
         -> Result<[OperatorRequest], SetRejection> {
-        var changes: [VLANStatusKey: RowChange] = [:]
+        var changes: [RowID: RowChange] = [:]
         for (i, vb) in varbinds.enumerated() {
             let fail = { (status: SNMPErrorStatus) in Result<[OperatorRequest], SetRejection>.failure(.init(status: status, varbindIndex: i)) }
             let s = vb.suffix
-            guard s.count >= 3, s[0...1] == LoopSentryMIB.entry[...],
-                  let column = LoopSentryMIB.Column(rawValue: s[2]), column.isWritable
-            else { return fail(.notWritable) }
+            guard let (column, isVNI) = writableColumn(s) else { return fail(.notWritable) }
             var change = RowChange()
             switch (column, vb.value) {
             case (.risingThreshold, .gauge32(let v)):
@@ -55,22 +101,23 @@ enum SetRequestValidator {
             default:
                 return fail(.wrongType)
             }
-            guard let key = MIBView.key(s[3...]), table.row(key) != nil else { return fail(.noCreation) }
-            var merged = changes[key] ?? RowChange()
+            let id: RowID? = isVNI ? MIBView.vniIndex(s[3...]).map(RowID.vni) : MIBView.key(s[3...]).map(RowID.vlan)
+            guard let id, id.row(in: table) != nil else { return fail(.noCreation) }
+            var merged = changes[id] ?? RowChange()
             if let a = change.action { merged.action = a }
             if let r = change.rising { merged.rising = r }
             if let f = change.falling { merged.falling = f }
             if let a = change.author { merged.author = a }
-            changes[key] = merged
+            changes[id] = merged
         }
         var requests: [OperatorRequest] = []
-        for (key, change) in changes.sorted(by: { $0.key < $1.key }) {
-            guard let row = table.row(key) else { continue }
+        for (id, change) in changes.sorted(by: { $0.key < $1.key }) {
+            guard let row = id.row(in: table) else { continue }
             let reject = { (index: Int) in Result<[OperatorRequest], SetRejection>.failure(.init(status: .inconsistentValue, varbindIndex: index)) }
             let author = change.author.map(\.0).flatMap { $0.isEmpty ? nil : $0 } ?? defaultAuthor
             if let (action, index) = change.action {
                 guard action.acceptedStates.contains(row.state) else { return reject(index) }
-                requests.append(OperatorRequest(key: key, change: .action(action), author: author))
+                requests.append(id.request(.action(action), author: author))
             } else if let (_, index) = change.author, change.rising == nil, change.falling == nil {
                 return reject(index)  // a name for no action
             }
@@ -78,8 +125,7 @@ enum SetRequestValidator {
                 let rising = change.rising?.0 ?? row.risingThreshold
                 let falling = change.falling?.0 ?? row.fallingThreshold
                 guard falling <= rising else { return reject(change.falling?.1 ?? change.rising!.1) }
-                requests.append(OperatorRequest(key: key, change: .thresholds(rising: rising, falling: falling),
-                                                author: author))
+                requests.append(id.request(.thresholds(rising: rising, falling: falling), author: author))
             }
         }
         return .success(requests)

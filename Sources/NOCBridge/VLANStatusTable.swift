@@ -48,6 +48,13 @@ public struct VLANStatusTable: Sendable {
         change(&rows[i])
     }
 
+    /// Replaces the row a request is about, in either table (used to show an action's result at once).
+    mutating func update(_ request: OperatorRequest, _ change: (inout VLANStatusRow) -> Void) {
+        guard let vni = request.vni else { return update(request.key, change) }
+        guard let i = vniIndex(VNIIndex(ifIndex: request.key.ifIndex, vni: vni.value)) else { return }
+        change(&vniRows[i])
+    }
+
     /// The position of the first row whose index arcs (ifIndex, VLAN) come after `arcs` in OID
     /// order (or equal them, when `inclusive`); `rows.count` when none. `arcs` may be any length:
     /// a GETNEXT can start anywhere inside a column. When `arcs` are exactly the key of the row

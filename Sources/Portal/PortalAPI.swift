@@ -6,7 +6,7 @@ import NIOCore
 import NIOPosix
 
 /// The portal's request handling: tokens, the per-token rate limit, tenant isolation (another
-/// tenant's VLAN or incident is answered exactly like one that does not exist), and the JSON
+/// tenant's VLAN, VNI or incident is answered exactly like one that does not exist), and the JSON
 /// answers. Blocking backend calls run on the portal's own thread pool, never on an event loop.
 final class PortalAPI: Sendable {
     let backend: any PortalBackend
@@ -32,12 +32,15 @@ final class PortalAPI: Sendable {
             await self.guarded(r, c) { caller in try await self.incident(caller, c.parameters.get("id") ?? "") }
         }
         router.get("/api/v1/events") { r, c in await self.guarded(r, c) { caller in self.events(caller) } }
+        router.get("/api/v1/vnis") { r, c in await self.guarded(r, c) { caller in try await self.vnis(caller) } }
         for (path, action) in [("ack", OperatorAction.acknowledgeCut), ("dismiss", .dismiss), ("restore", .restore)] {
-            router.post("/api/v1/vlans/:interface/:vlan/\(path)") { r, c in
-                var request = r
-                return await self.guarded(request, c) { caller in
-                    try await self.act(action, caller: caller, interface: c.parameters.get("interface") ?? "",
-                                       vlan: c.parameters.get("vlan") ?? "", request: &request, peer: c.peer)
+            for kind in Segment.Kind.portalKinds {
+                router.post("/api/v1/\(kind.rawValue)s/:interface/:\(kind.rawValue)/\(path)") { r, c in
+                    var request = r
+                    return await self.guarded(request, c) { caller in
+                        try await self.act(action, caller: caller, interface: c.parameters.get("interface") ?? "", kind: kind,
+                                           number: c.parameters.get(kind.rawValue) ?? "", request: &request, peer: c.peer)
+                    }
                 }
             }
         }
@@ -68,11 +71,27 @@ final class PortalAPI: Sendable {
     // MARK: - Endpoints
 
     func vlans(_ caller: Caller) async throws -> Response {
-        let open = try await offload { try self.backend.openIncidents() }
-        let byKey = Dictionary(open.map { ("\($0.interface)/\($0.vlan)", $0) }, uniquingKeysWith: { a, b in a.id > b.id ? a : b })
-        let rows = sink.currentRows.filter { caller.sees($0.tenant) }
-            .map { PortalVLAN($0, incident: byKey["\($0.ifName)/\($0.key.vlan.value)"]) }
+        let rows = try await rows(caller, vni: false)
         return Self.json(.ok, PortalVLANList(sensor: backend.sensor, vlans: rows))
+    }
+
+    func vnis(_ caller: Caller) async throws -> Response {
+        let rows = try await rows(caller, vni: true)
+        return Self.json(.ok, PortalVNIList(sensor: backend.sensor, vnis: rows))
+    }
+
+    /// The caller's VLAN rows (or VNI rows), each with its open incident.
+    func rows(_ caller: Caller, vni: Bool) async throws -> [PortalVLAN] {
+        let open = try await offload { try self.backend.openIncidents() }
+        let byKey = Dictionary(open.map { (Self.segment($0.interface, vlan: $0.vlan, vni: $0.vni), $0) },
+                               uniquingKeysWith: { a, b in a.id > b.id ? a : b })
+        return sink.currentRows.filter { ($0.vni != nil) == vni && caller.sees($0.tenant) }
+            .map { PortalVLAN($0, incident: byKey[Self.segment($0.ifName, vlan: Int($0.key.vlan.value), vni: $0.vni.map { Int($0.value) })]) }
+    }
+
+    /// `trunk0/vlan/20`, `underlay0/vni/5000`: one name for a row and its open incident.
+    static func segment(_ interface: String, vlan: Int, vni: Int?) -> String {
+        vni.map { "\(interface)/vni/\($0)" } ?? "\(interface)/vlan/\(vlan)"
     }
 
     func incidents(_ caller: Caller) async throws -> Response {
@@ -101,19 +120,22 @@ final class PortalAPI: Sendable {
         })
     }
 
-    func act(_ action: OperatorAction, caller: Caller, interface: String, vlan vlanText: String, request: inout Request,
-             peer: String) async throws -> Response {
-        guard let vlan = Int(vlanText), vlanText.allSatisfy({ $0.isASCII && $0.isNumber }), (1...4094).contains(vlan) else {
-            throw Refusal(.badRequest, "VLAN must be a whole number 1-4094; got '\(Self.shown(vlanText))'")
+    /// An action on a VLAN or VNI of the caller's; another tenant's segment is 404 like a missing one.
+    func act(_ action: OperatorAction, caller: Caller, interface: String, kind: Segment.Kind, number text: String,
+             request: inout Request, peer: String) async throws -> Response {
+        let (name, range) = kind == .vni ? ("VNI", 1...0xFF_FFFF) : ("VLAN", 1...4094)
+        guard let number = Int(text), text.allSatisfy({ $0.isASCII && $0.isNumber }), range.contains(number) else {
+            throw Refusal(.badRequest, "\(name) must be a whole number \(range.lowerBound)-\(range.upperBound); got '\(Self.shown(text))'")
         }
         let comment = try await Self.comment(of: &request)
-        switch backend.owner(interface: interface, vlan: vlan) {
-        case .notWatched: throw Refusal(.notFound, "no VLAN \(vlan) on \(Self.shown(interface))")
-        case let owner where !caller.sees(owner.name): throw Refusal(.notFound, "no VLAN \(vlan) on \(Self.shown(interface))")
-        default: break
+        let owner = kind == .vni ? backend.owner(interface: interface, vni: number) : backend.owner(interface: interface, vlan: number)
+        if owner == .notWatched || !caller.sees(owner.name) {
+            throw Refusal(.notFound, "no \(name) \(number) on \(Self.shown(interface))")
         }
         let via = "api \(peer)" + (comment.map { "; comment: \($0)" } ?? "")
-        let command = OperatorCommand.action(action, interface: interface, vlan: vlan, author: caller.name, via: via)
+        let command: OperatorCommand = kind == .vni
+            ? .vniAction(action, interface: interface, vni: number, author: caller.name, via: via)
+            : .action(action, interface: interface, vlan: number, author: caller.name, via: via)
         guard let answer = await offload({ self.backend.ask(command) }) else {
             throw Refusal(.serviceUnavailable, "the daemon did not answer within 5 s")
         }
@@ -191,4 +213,9 @@ func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 
 func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     (try? await blockingPool.runIfActive(body)) ?? body()
+}
+
+extension Segment.Kind {
+    /// The kinds the API has routes for: `/api/v1/vlans/…` and `/api/v1/vnis/…`.
+    static let portalKinds: [Segment.Kind] = [.vlan, .vni]
 }

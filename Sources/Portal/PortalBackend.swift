@@ -1,6 +1,6 @@
 import LoopSentryCore
 
-/// What the portal needs from the daemon: who owns a VLAN, the journal's incidents, and the
+/// What the portal needs from the daemon: who owns a VLAN or VNI, the journal's incidents, and the
 /// main loop for actions. Calls may block (a journal read, the loop's answer); the server makes
 /// them off its event loops.
 public protocol PortalBackend: Sendable {
@@ -8,7 +8,9 @@ public protocol PortalBackend: Sendable {
     var sensor: String { get }
     /// Who owns `vlan` on `interface` by the configuration.
     func owner(interface: String, vlan: Int) -> VLANOwner
-    /// The open incident of each (interface, VLAN) that has one, with its ack deadline.
+    /// Who owns VXLAN VNI `vni` on underlay `interface` by the configuration.
+    func owner(interface: String, vni: Int) -> VLANOwner
+    /// The open incident of each (interface, VLAN) or (interface, VNI) that has one, with its ack deadline.
     func openIncidents() throws -> [PortalIncident]
     /// The newest `limit` incidents of `tenant` (all when nil), newest first, without history.
     func incidents(tenant: String?, limit: Int) throws -> [PortalIncident]
@@ -18,11 +20,11 @@ public protocol PortalBackend: Sendable {
     func ask(_ command: OperatorCommand) -> ControlResponse?
 }
 
-/// Whose a (interface, VLAN) is.
+/// Whose a (interface, VLAN) or (interface, VNI) is.
 public enum VLANOwner: Equatable, Sendable {
     /// The interface is not watched by this daemon.
     case notWatched
-    /// Watched, but no tenant has the VLAN.
+    /// Watched, but no tenant has the VLAN (or VNI).
     case nobody
     case tenant(String)
 

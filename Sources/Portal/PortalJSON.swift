@@ -2,10 +2,12 @@ import Foundation
 import LoopSentryCore
 
 /// An incident as the API shows it; `transitions` and `actions` only in `/api/v1/incidents/{id}`.
+/// A VXLAN VNI's incident has `vni` set and `vlan` 0, as the journal keeps it.
 public struct PortalIncident: Codable, Equatable, Sendable {
     public var id: UInt64
     public var interface: String
     public var vlan: Int
+    public var vni: Int?
     public var tenant: String
     public var policy: String
     public var state: String
@@ -40,10 +42,11 @@ public struct PortalIncident: Codable, Equatable, Sendable {
     }
 
     public init(id: UInt64, interface: String, vlan: Int, tenant: String, policy: String, state: String, openedAt: String,
-                closedAt: String? = nil, ackDeadline: String? = nil, transitions: [Transition]? = nil, actions: [Action]? = nil) {
+                closedAt: String? = nil, ackDeadline: String? = nil, transitions: [Transition]? = nil, actions: [Action]? = nil,
+                vni: Int? = nil) {
         self.id = id; self.interface = interface; self.vlan = vlan; self.tenant = tenant; self.policy = policy
         self.state = state; self.openedAt = openedAt; self.closedAt = closedAt; self.ackDeadline = ackDeadline
-        self.transitions = transitions; self.actions = actions
+        self.transitions = transitions; self.actions = actions; self.vni = vni
     }
 }
 
@@ -53,7 +56,14 @@ struct PortalVLANList: Codable, Equatable, Sendable {
     var vlans: [PortalVLAN]
 }
 
-/// One VLAN row of `/api/v1/vlans`.
+/// `/api/v1/vnis`: the sensor that answers and the caller's VXLAN VNI rows.
+struct PortalVNIList: Codable, Equatable, Sendable {
+    var sensor: String
+    var vnis: [PortalVLAN]
+}
+
+/// One row of `/api/v1/vlans` (with `vlan`) or `/api/v1/vnis` (with `vni` instead): the same
+/// figures for either kind of segment.
 struct PortalVLAN: Codable, Equatable, Sendable {
     struct Rates: Codable, Equatable, Sendable {
         var broadcastPps: UInt32
@@ -78,7 +88,8 @@ struct PortalVLAN: Codable, Equatable, Sendable {
     }
 
     var interface: String
-    var vlan: Int
+    var vlan: Int?
+    var vni: Int?
     var tenant: String
     var policy: String
     var state: String
@@ -89,7 +100,7 @@ struct PortalVLAN: Codable, Equatable, Sendable {
 
     init(_ row: VLANStatusRow, incident: PortalIncident?) {
         interface = row.ifName
-        vlan = Int(row.key.vlan.value)
+        if let n = row.vni { vni = Int(n.value) } else { vlan = Int(row.key.vlan.value) }
         tenant = row.tenant
         policy = row.policy.description
         state = row.state.description

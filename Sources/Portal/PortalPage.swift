@@ -3,8 +3,9 @@ import NIOCore
 
 /// The web page at `/`: one self-contained HTML document (style and script inline, nothing
 /// fetched from elsewhere) that asks for the token once, keeps it in sessionStorage and calls
-/// the same API: the caller's VLANs with a rate chart each (fed by /api/v1/events), open
-/// incidents with the ack deadline counting down and their buttons, and the audit trail.
+/// the same API: the caller's VLANs and VXLAN VNIs with a rate chart each (fed by
+/// /api/v1/events), open incidents with the ack deadline counting down and their buttons, and
+/// the audit trail.
 enum PortalPage {
     static func register(on router: Router<PortalContext>) {
         router.get("/") { _, _ in
@@ -40,16 +41,17 @@ svg{background:#fafbfc;border:1px solid #e3e5ea}#login{max-width:420px}#msg{min-
 <input id="token" type="password" size="50" autocomplete="off"> <button id="save">Use token</button></section>
 <div id="msg"></div>
 <div id="app" hidden>
-<section><h2>Open incidents</h2><table id="incidents"><thead><tr><th>Incident</th><th>VLAN</th><th>State</th><th>Ack deadline</th><th></th></tr></thead><tbody></tbody></table></section>
+<section><h2>Open incidents</h2><table id="incidents"><thead><tr><th>Incident</th><th>Segment</th><th>State</th><th>Ack deadline</th><th></th></tr></thead><tbody></tbody></table></section>
 <section><h2>VLANs</h2><table id="vlans"><thead><tr><th>Interface</th><th>VLAN</th><th>Tenant</th><th>Policy</th><th>State</th><th>Broadcast/s</th><th>Frames/s</th><th>Rising</th><th>Last minutes</th></tr></thead><tbody></tbody></table></section>
+<section id="vni-section" hidden><h2>VXLAN VNIs</h2><table id="vnis"><thead><tr><th>Interface</th><th>VNI</th><th>Tenant</th><th>Policy</th><th>State</th><th>Broadcast/s</th><th>Frames/s</th><th>Rising</th><th>Last minutes</th></tr></thead><tbody></tbody></table></section>
 <section><h2>Audit trail</h2><table id="audit"><thead><tr><th>Time</th><th>Incident</th><th>What</th><th>Who / via</th><th>Result</th></tr></thead><tbody></tbody></table></section>
 </div></main>
 <script>
 "use strict";
 const $ = s => document.querySelector(s);
-const history = {};            // "if/vlan" -> [[ms, broadcast], ...] for the charts
+const history = {};            // "vlans/if/vlan" or "vnis/if/vni" -> [[ms, broadcast], ...] for the charts
 const WINDOW_MS = 5 * 60 * 1000;
-let vlans = [], incidents = [], details = {}, source = null;
+let vlans = [], vnis = [], incidents = [], details = {}, source = null;
 function token() { return sessionStorage.getItem("loopsentry-token"); }
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
 async function api(path, options = {}) {
@@ -70,15 +72,23 @@ $("#logout").onclick = () => { sessionStorage.removeItem("loopsentry-token"); sh
 async function refresh() {
   try {
     vlans = (await api("/api/v1/vlans")).vlans;
+    vnis = (await api("/api/v1/vnis")).vnis;
     incidents = (await api("/api/v1/incidents")).incidents;
     const recent = incidents.slice(0, 10);
     for (const i of recent) details[i.id] = await api("/api/v1/incidents/" + i.id);
-    const tenants = [...new Set(vlans.map(v => v.tenant))];
-    $("#who").textContent = tenants.length ? "VLANs of " + tenants.join(", ") : "";
+    const tenants = [...new Set(vlans.concat(vnis).map(v => v.tenant))];
+    $("#who").textContent = tenants.length ? "Segments of " + tenants.join(", ") : "";
     render();
   } catch (e) { $("#msg").textContent = e.message; }
 }
-function key(v) { return v.interface + "/" + v.vlan; }
+// A row's API path below /api/v1: vlans/IF/VLAN or vnis/IF/VNI (actions append /ack etc.).
+function key(v) { return v.vni ? "vnis/" + v.interface + "/" + v.vni : "vlans/" + v.interface + "/" + v.vlan; }
+function label(v) { return v.vni ? "VNI " + v.vni : "VLAN " + v.vlan; }
+function segmentRows(list) {
+  return list.map(v => `<tr data-key="${esc(key(v))}"><td>${esc(v.interface)}</td><td>${v.vni || v.vlan}</td><td>${esc(v.tenant)}</td>` +
+    `<td>${esc(v.policy)}</td><td><span class="state s-${esc(v.state)}">${esc(v.state)}</span></td><td class="bc">${v.rates.broadcast_pps}</td>` +
+    `<td class="fr">${v.rates.frames_pps}</td><td>${v.thresholds.rising_pps}</td><td class="chart">${chart(key(v))}</td></tr>`).join("");
+}
 function chart(k) {
   const points = history[k] || [], w = 220, h = 40, now = Date.now();
   const max = Math.max(10, ...points.map(p => p[1]));
@@ -89,11 +99,11 @@ function chart(k) {
          `<text x="3" y="11" font-size="9" fill="#667">broadcast/s, max ${Math.round(max)} over ${Math.round(span / 1000)} s</text></svg>`;
 }
 function render() {
-  $("#vlans tbody").innerHTML = vlans.map(v => `<tr data-key="${esc(key(v))}"><td>${esc(v.interface)}</td><td>${v.vlan}</td><td>${esc(v.tenant)}</td>` +
-    `<td>${esc(v.policy)}</td><td><span class="state s-${esc(v.state)}">${esc(v.state)}</span></td><td class="bc">${v.rates.broadcast_pps}</td>` +
-    `<td class="fr">${v.rates.frames_pps}</td><td>${v.thresholds.rising_pps}</td><td class="chart">${chart(key(v))}</td></tr>`).join("");
-  const open = vlans.filter(v => v.incident);
-  $("#incidents tbody").innerHTML = open.length ? open.map(v => `<tr data-key="${esc(key(v))}"><td>#${v.incident.id}</td><td>${esc(v.interface)} VLAN ${v.vlan}</td>` +
+  $("#vlans tbody").innerHTML = segmentRows(vlans);
+  $("#vnis tbody").innerHTML = segmentRows(vnis);
+  $("#vni-section").hidden = vnis.length === 0;
+  const open = vlans.concat(vnis).filter(v => v.incident);
+  $("#incidents tbody").innerHTML = open.length ? open.map(v => `<tr data-key="${esc(key(v))}"><td>#${v.incident.id}</td><td>${esc(v.interface)} ${label(v)}</td>` +
     `<td><span class="state s-${esc(v.state)}">${esc(v.state)}</span></td>` +
     `<td class="countdown" data-deadline="${esc(v.incident.ack_deadline || "")}"></td><td>` +
     (v.state === "pendingAck" ? `<button class="ack" data-act="ack">Acknowledge</button><button data-act="dismiss">Dismiss</button>` : "") +
@@ -119,10 +129,10 @@ function tick() {
 setInterval(tick, 1000);
 document.addEventListener("click", async e => {
   const b = e.target.closest("button[data-act]"); if (!b) return;
-  const [iface, vlan] = b.closest("tr").dataset.key.split("/");
+  const [kind, iface, number] = b.closest("tr").dataset.key.split("/");
   b.disabled = true;
   try {
-    const r = await api(`/api/v1/vlans/${encodeURIComponent(iface)}/${vlan}/${b.dataset.act}`,
+    const r = await api(`/api/v1/${kind}/${encodeURIComponent(iface)}/${number}/${b.dataset.act}`,
                         {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({comment: "from the portal page"})});
     $("#msg").textContent = "";
     $("#msg").style.color = "#2b8a3e"; $("#msg").textContent = r.message;
@@ -155,11 +165,11 @@ function handle(frame) {
   const ev = JSON.parse(data);
   if (name === "rates") {
     const now = Date.now();
-    for (const v of ev.vlans) {
+    for (const v of ev.vlans.concat(ev.vnis || [])) {
       const k = key(v), h = history[k] = history[k] || [];
       h.push([now, v.rates.broadcast_pps]);
       while (h.length && now - h[0][0] > WINDOW_MS) h.shift();
-      const row = document.querySelector(`#vlans tr[data-key="${CSS.escape(k)}"]`);
+      const row = document.querySelector(`#${v.vni ? "vnis" : "vlans"} tr[data-key="${CSS.escape(k)}"]`);
       if (row) { row.querySelector(".bc").textContent = v.rates.broadcast_pps; row.querySelector(".fr").textContent = v.rates.frames_pps; row.querySelector(".chart").innerHTML = chart(k); }
       else refresh();
     }

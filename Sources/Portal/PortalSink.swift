@@ -3,8 +3,8 @@ import LoopSentryCore
 import NOCBridge
 
 /// The portal as a NOC sink: keeps the rows the main loop last published (for
-/// `/api/v1/vlans`) and turns each publish and notification into Server-Sent Events for the
-/// subscribers of `/api/v1/events`, each seeing only its own tenant's VLANs.
+/// `/api/v1/vlans` and `/api/v1/vnis`) and turns each publish and notification into Server-Sent
+/// Events for the subscribers of `/api/v1/events`, each seeing only its own tenant's VLANs and VNIs.
 public final class PortalSink: NOCSink, @unchecked Sendable {
     public let name = "portal"
     private let lock = NSLock()
@@ -40,33 +40,35 @@ public final class PortalSink: NOCSink, @unchecked Sendable {
     /// How many event streams are open.
     public var subscriberCount: Int { lock.withLock { subscribers.count } }
 
-    public func publish(_ published: [VLANStatusRow]) {
-        // The portal's pages and API are per VLAN (docs/openapi.yaml): VXLAN VNI rows are not shown there yet.
-        let new = published.filter { $0.vni == nil }
+    public func publish(_ new: [VLANStatusRow]) {
         let (old, targets) = lock.withLock {
             defer { rows = new }
             return (rows, Array(subscribers.values))
         }
         guard !targets.isEmpty else { return }
-        let before = Dictionary(old.map { ($0.key, $0.state) }, uniquingKeysWith: { a, _ in a })
-        let changes = new.filter { row in before[row.key].map { $0 != row.state } ?? (row.state != .normal) }
+        // A VNI row's key holds VLAN 0: rows are told apart by (interface, segment).
+        func id(_ row: VLANStatusRow) -> DetectionKey { DetectionKey(interface: row.ifName, segment: row.segment) }
+        let before = Dictionary(old.map { (id($0), $0.state) }, uniquingKeysWith: { a, _ in a })
+        let changes = new.filter { row in before[id(row)].map { $0 != row.state } ?? (row.state != .normal) }
         let now = PortalTime.text(Date())
         for (caller, continuation) in targets {
             for row in changes where caller.sees(row.tenant) {
                 continuation.yield(PortalEvents.frame("state", PortalEvents.StateChange(
-                    at: now, interface: row.ifName, vlan: Int(row.key.vlan.value), tenant: row.tenant,
-                    from: before[row.key]?.description ?? "normal", to: row.state.description)))
+                    at: now, interface: row.ifName, vlan: row.vni == nil ? Int(row.key.vlan.value) : nil, vni: row.vni.map { Int($0.value) },
+                    tenant: row.tenant, from: before[id(row)]?.description ?? "normal", to: row.state.description)))
             }
-            let visible = new.filter { caller.sees($0.tenant) }.map(PortalEvents.Rate.init)
-            continuation.yield(PortalEvents.frame("rates", PortalEvents.Rates(at: now, vlans: visible)))
+            let visible = new.filter { caller.sees($0.tenant) }
+            let vnis = visible.filter { $0.vni != nil }.map(PortalEvents.Rate.init)
+            continuation.yield(PortalEvents.frame("rates", PortalEvents.Rates(
+                at: now, vlans: visible.filter { $0.vni == nil }.map(PortalEvents.Rate.init), vnis: vnis.isEmpty ? nil : vnis)))
         }
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {
-        guard notification.vni == nil else { return }
         let targets = lock.withLock { Array(subscribers.values) }
         let event = PortalEvents.Notification(at: PortalTime.text(Date()), kind: "\(notification.kind)", interface: notification.ifName,
-                                              vlan: Int(notification.key.vlan.value), tenant: notification.tenant,
+                                              vlan: notification.vni == nil ? Int(notification.key.vlan.value) : nil,
+                                              vni: notification.vni.map { Int($0.value) }, tenant: notification.tenant,
                                               state: notification.state.description, incident: incident)
         for (caller, continuation) in targets where caller.sees(notification.tenant) {
             continuation.yield(PortalEvents.frame("notification", event))
@@ -86,42 +88,47 @@ public final class PortalSink: NOCSink, @unchecked Sendable {
 
 /// The events of `/api/v1/events` and their SSE framing.
 enum PortalEvents {
-    /// A VLAN's incident state changed.
+    /// A VLAN's (or VNI's: `vni` instead of `vlan`) incident state changed.
     struct StateChange: Codable, Equatable {
         var at: String
         var interface: String
-        var vlan: Int
+        var vlan: Int?
+        var vni: Int?
         var tenant: String
         var from: String
         var to: String
     }
 
-    /// Every publish (about twice a second): the caller's VLANs and their rates.
+    /// Every publish (about twice a second): the caller's VLANs and their rates, and its VNIs
+    /// (absent when it has none).
     struct Rates: Codable, Equatable {
         var at: String
         var vlans: [Rate]
+        var vnis: [Rate]?
     }
 
     struct Rate: Codable, Equatable {
         var interface: String
-        var vlan: Int
+        var vlan: Int?
+        var vni: Int?
         var state: String
         var rates: PortalVLAN.Rates
 
         init(_ row: VLANStatusRow) {
             interface = row.ifName
-            vlan = Int(row.key.vlan.value)
+            if let n = row.vni { vni = Int(n.value) } else { vlan = Int(row.key.vlan.value) }
             state = row.state.description
             rates = PortalVLAN.Rates(row)
         }
     }
 
-    /// A notification the NOC also got (SNMP, syslog).
+    /// A notification the NOC also got (SNMP, syslog); `vni` instead of `vlan` for a VNI's.
     struct Notification: Codable, Equatable {
         var at: String
         var kind: String
         var interface: String
-        var vlan: Int
+        var vlan: Int?
+        var vni: Int?
         var tenant: String
         var state: String
         var incident: UInt64?

@@ -27,11 +27,11 @@ struct UnknownRoutes: RouterMiddleware {
 
     /// The portal's routes.
     static let portal = UnknownRoutes(routes: [
-        ([], "GET"), (["metrics"], "GET"), (["api", "v1", "vlans"], "GET"), (["api", "v1", "incidents"], "GET"),
-        (["api", "v1", "incidents", "*"], "GET"), (["api", "v1", "events"], "GET"),
-        (["api", "v1", "vlans", "*", "*", "ack"], "POST"), (["api", "v1", "vlans", "*", "*", "dismiss"], "POST"),
-        (["api", "v1", "vlans", "*", "*", "restore"], "POST"),
-    ])
+        ([], "GET"), (["metrics"], "GET"), (["api", "v1", "vlans"], "GET"), (["api", "v1", "vnis"], "GET"),
+        (["api", "v1", "incidents"], "GET"), (["api", "v1", "incidents", "*"], "GET"), (["api", "v1", "events"], "GET"),
+    ] + ["vlans", "vnis"].flatMap { kind in
+        ["ack", "dismiss", "restore"].map { (["api", "v1", kind, "*", "*", $0], "POST") }
+    })
 
     /// `metrics.listen`'s one route.
     static let metrics = UnknownRoutes(routes: [(["metrics"], "GET")])

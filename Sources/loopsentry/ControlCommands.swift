@@ -148,3 +148,25 @@ struct RestoreCommand: ParsableCommand {
         try target.perform(.restore, socket: try control.resolved())
     }
 }
+
+struct ThresholdsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "thresholds",
+        abstract: "Set the broadcast thresholds of one VLAN or VNI in the running daemon (not written to the file).")
+    @OptionGroup var target: ActionTarget
+    @Option(name: .long, help: "Rising threshold, broadcast frames per second (1-4294967295).") var rising: Int
+    @Option(name: .long, help: "Falling threshold, broadcast frames per second (0 up to --rising).") var falling: Int
+    @OptionGroup var control: ControlSocketOption
+
+    func validate() throws {
+        guard (1...4_294_967_295).contains(rising) else { throw ValidationError("--rising must be 1-4294967295, got \(rising)") }
+        guard (0...rising).contains(falling) else { throw ValidationError("--falling must be 0-\(rising) (at most --rising), got \(falling)") }
+    }
+
+    func run() throws {
+        var request = ControlRequest(op: .thresholds, interface: target.interface, vlan: target.vlan, by: target.author)
+        request.vni = target.vni
+        request.rising = Double(rising)
+        request.falling = Double(falling)
+        print(try sendControl(request, socket: try control.resolved()).message)
+    }
+}

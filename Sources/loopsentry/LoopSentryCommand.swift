@@ -7,6 +7,7 @@ struct LoopSentryCommand: ParsableCommand {
         abstract: "Per-VLAN loop and broadcast-storm sensor for shared trunks (eBPF).",
         version: "0.1.0",
         subcommands: [RunCommand.self, MonitorCommand.self, StatusCommand.self, AckCommand.self, DismissCommand.self, RestoreCommand.self,
+                      ThresholdsCommand.self,
                       CheckConfigCommand.self, ReportCommand.self, LabCommand.self, BenchBPFCommand.self, SnmpVacmCommand.self, SNMPCutCommand.self,
                       TokenCommand.self]
     )

@@ -7,13 +7,13 @@ import Sensor
 
 /// `loopsentry snmp-vacm --config FILE`: prints the snmpd.conf lines (SNMPv3 USM users with SHA
 /// and AES, VACM groups, views and access) that let each tenant read and act only on its own rows
-/// of loopSentryVlanTable. A thin shell over `VACMPlan`: it reads the configuration, finds each
+/// of loopSentryVlanTable and loopSentryVniTable. A thin shell over `VACMPlan`: it reads the configuration, finds each
 /// interface's ifIndex (`if_nametoindex` inside the interface's netns, or `--ifindex`), reads or
 /// generates passphrases, and prints. It changes no file.
 struct SnmpVacmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snmp-vacm",
-        abstract: "Print snmpd.conf lines: one SNMPv3 user per tenant limited to its own VLAN rows, and a NOC user.",
+        abstract: "Print snmpd.conf lines: one SNMPv3 user per tenant limited to its own VLAN and VNI rows, and a NOC user.",
         discussion: """
             Part 1 (createUser) goes into snmpd's persistent file /var/lib/snmp/snmpd.conf while snmpd \
             is stopped; part 2 (group/view/access) goes into /etc/snmp/snmpd.conf. Passphrases not \
@@ -60,9 +60,11 @@ struct SnmpVacmCommand: ParsableCommand {
             throw RuntimeFailure("tenant '\(unknown)' is not in \(config) (\(known.sorted().joined(separator: ", ")))")
         }
         let chosen = configuration.tenants.filter { tenant.isEmpty || tenant.contains($0.name) }
-        let tenants = chosen.map { t in VACMPlan.Tenant(name: t.name, vlans: t.vlans.map { ($0.interface, $0.vlans) }) }
+        let tenants = chosen.map { t in
+            VACMPlan.Tenant(name: t.name, vlans: t.vlans.map { ($0.interface, $0.vlans) }, vnis: t.vnis.map { ($0.interface, $0.vnis) })
+        }
         var indexes = try parsedIfIndexes()
-        for name in Set(chosen.flatMap { $0.vlans.map(\.interface) }) where indexes[name] == nil {
+        for name in Set(chosen.flatMap { $0.vlans.map(\.interface) + $0.vnis.map(\.interface) }) where indexes[name] == nil {
             indexes[name] = try Self.lookUpIfIndex(name, in: configuration.interfaces.first { $0.name == name }?.netns)
         }
         do {

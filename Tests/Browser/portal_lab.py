@@ -27,6 +27,12 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def wait(driver, seconds):
+    """A wait that tries again when a live update redrew the element it was checking (the tables
+    are redrawn on every update, so an element found a moment ago may be gone)."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+
+
 def log_in(driver, url, token):
     driver.get(url)
     WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.ID, "token"))).send_keys(token)
@@ -56,7 +62,7 @@ def main():
     b = browser()
     try:
         log_in(b, url, token_b)
-        ack = WebDriverWait(b, 60).until(ec.element_to_be_clickable(
+        wait(b, 60).until(ec.element_to_be_clickable(
             (By.XPATH, "//table[@id='incidents']//tr[.//td[contains(., 'VLAN 20')]][.//span[text()='pendingAck']]//button[@data-act='ack']")))
         result["pending_seen"] = True
         time.sleep(8)  # some seconds of the storm in the chart
@@ -64,7 +70,7 @@ def main():
         b.save_screenshot(screenshot)  # pending: the countdown and the buttons
         fresh(lambda: b.find_element(By.XPATH, "//table[@id='incidents']//button[@data-act='ack']").click())
         result["acknowledged"] = True
-        WebDriverWait(b, 60).until(ec.presence_of_element_located(
+        wait(b, 60).until(ec.presence_of_element_located(
             (By.XPATH, "//table[@id='vlans']//tr[td[2]='20'][.//span[text()='cut']]")))
         result["cut_seen"] = True
         time.sleep(4)  # the audit trail and the chart catch up

@@ -7,12 +7,7 @@ import Testing
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class DaemonPortalTests {
     /// curl: (status, body).
-    func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) {
-        let out = try Shell.must(["curl", "-s", "--max-time", "10", "-X", method, "-w", "\n%{http_code}"]
-                                 + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? []) + [url])
-        let parts = out.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(parts.last ?? "") ?? 0, parts.dropLast().joined(separator: "\n"))
-    }
+    func call(_ method: String, _ url: String, token: String?) throws -> (Int, String) { try curlCall(method, url, token: token) }
 
     @Test("through the API the daemon refuses in its own words, a tenant sees and acts on its VLANs only, actions are journaled")
     func portalOfTheDaemon() throws {

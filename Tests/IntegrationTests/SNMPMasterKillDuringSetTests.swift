@@ -10,71 +10,33 @@ import Testing
                              "needs root and snmpd (scripts/setup.sh installs it)"))
 final class SNMPMasterKillDuringSetTests {
     /// LOOPSENTRY-MIB (loopSentryMIB = 1.3.6.1.4.1.8072.9999.9999.1), numeric so no MIB files are needed.
-    static let version = "1.3.6.1.4.1.8072.9999.9999.1.1.1.1.0"
     static let actionColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.17"
     static let stateColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.15"
     static let authorColumn = "1.3.6.1.4.1.8072.9999.9999.1.1.2.1.19"
 
     let lab = SuiteLab(tag: "sk", binary: loopsentryBinary)
-    let dir: String
-    let port: Int
-    var agentXSocket: String { "\(dir)/agentx.sock" }
+    let master: PrivateSNMPMaster
+    var agentXSocket: String { master.agentXSocket }
+    var port: Int { master.port }
 
     init() throws {
         try lab.up()
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-snmpkill-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: "\(dir)/persist", withIntermediateDirectories: true)
-        port = try closedLocalPort()
-        try "master agentx\nagentXSocket \(dir)/agentx.sock\nagentXPerms 0600 0700\nrocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
-            .write(toFile: "\(dir)/snmpd.conf", atomically: true, encoding: .utf8)
+        master = try PrivateSNMPMaster(tag: "snmpkill")
     }
 
     deinit {
-        killMaster()
+        master.kill()
         lab.down()
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// Starts snmpd as AgentX master on a private socket and UDP port; it forks into the
-    /// background (a foreground child of the test runner would ignore SIGTERM) and writes its pid file.
-    func startMaster() throws {
-        try? FileManager.default.removeItem(atPath: "\(dir)/snmpd.pid")
-        let r = try Shell.run(["/usr/sbin/snmpd", "-Lf", "\(dir)/snmpd.log", "-C", "-c", "\(dir)/snmpd.conf",
-                               "-p", "\(dir)/snmpd.pid", "-I", "-smux", "udp:127.0.0.1:\(port)"],
-                              environment: ["SNMP_PERSISTENT_DIR": "\(dir)/persist", "PATH": "/usr/sbin:/usr/bin:/bin"])
-        guard r.status == 0, eventually(timeout: 10, { masterPID != nil }) else { throw ShellError("snmpd did not start: \(r.stderr)") }
-    }
-
-    var masterPID: Int32? {
-        (try? String(contentsOfFile: "\(dir)/snmpd.pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
-
-    /// SIGKILL, like a crash; waits until the process is gone.
-    func killMaster() {
-        guard let pid = masterPID else { return }
-        kill(pid, SIGKILL)
-        _ = eventually(timeout: 5) { kill(pid, 0) != 0 }
-        try? FileManager.default.removeItem(atPath: "\(dir)/snmpd.pid")
-    }
+    func startMaster() throws { try master.start() }
+    func killMaster() { master.kill() }
 
     func snmp(_ tool: String, _ args: [String], community: String = "public", timeout: String = "2") throws -> CommandResult {
-        try Shell.run(["/usr/bin/\(tool)", "-v2c", "-c", community, "-On", "-t", timeout, "-r", "0", "127.0.0.1:\(port)"] + args)
+        try master.tool(tool, args, community: community, timeout: timeout)
     }
 
-    /// True once snmpd answers the subagent's version scalar (the subagent is registered).
-    func subagentAnswers() -> Bool {
-        guard let r = try? snmp("snmpget", [Self.version], timeout: "0.5") else { return false }
-        lastAnswer = r.stdout + r.stderr
-        return r.status == 0 && r.stdout.hasPrefix(".\(Self.version) = ") && !r.stdout.contains("No Such")
-    }
-    func waitForSubagent(timeout: Double) throws {
-        guard eventually(timeout: timeout, { subagentAnswers() }) else {
-            throw ShellError("snmpd does not answer for the subagent: \(lastAnswer)")
-        }
-    }
-
-    /// The last answer `subagentAnswers` got, for a failure message.
-    var lastAnswer = ""
+    func waitForSubagent(timeout: Double) throws { try master.waitForSubagent(timeout: timeout) }
 
     @Test("snmpd killed while the subagent answers an acknowledgeCut SET: daemon lives, the ack counts once, reconnect, SETs work again")
     func masterKilledDuringAcknowledgeSet() throws {

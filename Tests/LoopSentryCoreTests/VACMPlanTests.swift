@@ -126,4 +126,44 @@ import Testing
             try plan.createUserLines(["noc": good, "org-a": good])
         }
     }
+
+    @Test func aTenantsVNIRowsGetMaskedRowViewsAndActionWriteViewsOfTheVNITable() throws {
+        let t = VACMPlan.Tenant(name: "org-v", vlans: [("eth1", Self.vlans("10"))],
+                                vnis: [("ul0", try VNISet(parsing: "5000-5001")), ("eth1", try VNISet(parsing: "7"))])
+        let plan = try VACMPlan(tenants: [t], ifIndex: ["eth1": 3, "ul0": 4], mibRoot: Self.root, nocUser: nil)
+        let p = "view   lst-org-v"
+        let e = ".1.3.6.1.4.1.8072.9999.9999.1.1.2.1"
+        let v = ".1.3.6.1.4.1.8072.9999.9999.1.1.3.1"
+        #expect(plan.accessLines == [
+            "# tenant 'org-v': 4 row(s) on eth1 (ifIndex 3): VLANs 10, VNIs 7; ul0 (ifIndex 4): VNIs 5000-5001",
+            "group  lst-org-v  usm  org-v",
+            "\(p)-r  included  .1.3.6.1.4.1.8072.9999.9999.1.1.1.1",
+            "\(p)-r  included  .1.3.6.1.4.1.8072.9999.9999.1.1.1.2",
+            "\(p)-r  included  .1.3.6.1.4.1.8072.9999.9999.1.1.1.8",
+            "\(p)-r  included  \(e).0.3.10  ff:fb",
+            "\(p)-r  included  \(v).0.3.7  ff:fb",
+            "\(p)-r  included  \(v).0.4.5000  ff:fb",
+            "\(p)-r  included  \(v).0.4.5001  ff:fb",
+            "\(p)-w  included  \(e).17.3.10",
+            "\(p)-w  included  \(e).19.3.10",
+            "\(p)-w  included  \(v).16.3.7",
+            "\(p)-w  included  \(v).18.3.7",
+            "\(p)-w  included  \(v).16.4.5000",
+            "\(p)-w  included  \(v).18.4.5000",
+            "\(p)-w  included  \(v).16.4.5001",
+            "\(p)-w  included  \(v).18.4.5001",
+            "access lst-org-v  \"\"  usm  priv  exact  lst-org-v-r  lst-org-v-w  none",
+        ])
+        // A tenant with VNIs only is planned; one whose VNIs would need too many view lines is not.
+        let only = VACMPlan.Tenant(name: "org-w", vlans: [], vnis: [("ul0", try VNISet(parsing: "9"))])
+        #expect(try VACMPlan(tenants: [only], ifIndex: ["ul0": 4], mibRoot: Self.root).tenants[0].vniRows.map(\.vni.value) == [9])
+        let huge = VACMPlan.Tenant(name: "org-x", vlans: [], vnis: [("ul0", try VNISet(parsing: "1-4095"))])
+        #expect(throws: VACMPlan.PlanError.tooManyVNIs(tenant: "org-x", count: 4095)) {
+            try VACMPlan(tenants: [huge], ifIndex: ["ul0": 4], mibRoot: Self.root)
+        }
+        let unknown = VACMPlan.Tenant(name: "org-y", vlans: [], vnis: [("ul9", try VNISet(parsing: "9"))])
+        #expect(throws: VACMPlan.PlanError.unknownIfIndex(interface: "ul9", tenant: "org-y")) {
+            try VACMPlan(tenants: [unknown], ifIndex: ["ul0": 4], mibRoot: Self.root)
+        }
+    }
 }

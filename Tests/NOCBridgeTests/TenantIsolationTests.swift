@@ -37,33 +37,18 @@ struct TenantIsolationTests {
     /// snmpd with its output, with the rows published and the subagent answering.
     func startLab() throws -> VACMLab {
         let dir = SharedSubagent.instance.directory
-        try Self.config.write(to: dir.appendingPathComponent("vacm.yaml"), atomically: true, encoding: .utf8)
         try "# NOC\nloopsentry-noc nocAuthPass1\n".write(to: dir.appendingPathComponent("auth.pass"), atomically: true, encoding: .utf8)
         try "loopsentry-noc nocPrivPass1\n".write(to: dir.appendingPathComponent("priv.pass"), atomically: true, encoding: .utf8)
         let path = { (name: String) in dir.appendingPathComponent(name).path }
-        let out = try Command.run([VACMLab.binary, "snmp-vacm", "--config", path("vacm.yaml"), "--ifindex", "eth1=3",
-                                   "--ifindex", "eth2=7", "--auth-pass-file", path("auth.pass"),
-                                   "--priv-pass-file", path("priv.pass")], in: dir)
-        try #require(out.status == 0, "\(out.stderr)")
-        let lab = try VACMLab(output: out.stdout)
+        let (lab, _) = try VACMLab.start(config: Self.config, name: "vacm.yaml", arguments: [
+            "--ifindex", "eth1=3", "--ifindex", "eth2=7", "--auth-pass-file", path("auth.pass"), "--priv-pass-file", path("priv.pass"),
+        ], rows: Self.rows)
         #expect(lab.credentials["loopsentry-noc"]! == ("nocAuthPass1", "nocPrivPass1"))
         #expect(lab.credentials["org-a"]!.auth.count == 24 && lab.credentials["org-b"]!.priv.count == 24)
-        lab.shared.subagent.publish(Self.rows)
-        lab.shared.handler.reset()
-        do {
-            try #require(try lab.waitForSubagent(noc: "loopsentry-noc"), "subagent never answered\n\(lab.diagnostics)")
-        } catch {
-            lab.stop()
-            throw error
-        }
         return lab
     }
 
-    /// The "Reason:" and "Failed object:" lines of an snmpset/snmpget error.
-    func failure(_ r: CommandResult) -> String {
-        r.stderr.split(separator: "\n").filter { $0.hasPrefix("Reason:") || $0.hasPrefix("Failed object:") }
-            .joined(separator: "\n")
-    }
+    func failure(_ r: CommandResult) -> String { VACMLab.failure(r) }
 
     @Test func eachTenantWalksExactlyItsOwnRowsAndThreeScalarsTheNOCWalksAll() throws {
         let lab = try startLab()

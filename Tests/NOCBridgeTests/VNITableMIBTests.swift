@@ -12,7 +12,7 @@ struct VNITableMIBTests {
                         in: FileManager.default.temporaryDirectory)
     }
 
-    @Test("the MIB's VNI table follows the VLAN table, is read-only and is indexed by ifIndex and a 24-bit VNI")
+    @Test("the MIB's VNI table follows the VLAN table, writes what the VLAN table writes and is indexed by ifIndex and a 24-bit VNI")
     func tableShape() throws {
         let oracle = try MIBTextOracle.loopSentryVniTable.get()
         let vlan = try MIBTextOracle.loopSentryVlanTable.get()
@@ -20,10 +20,19 @@ struct VNITableMIBTests {
         #expect(oracle.indexes.map(\.name) == ["loopSentryVniIfIndex", "loopSentryVniId"])
         #expect(oracle.indexes.map { $0.constraint ?? [] } == [[1...2_147_483_647], [1...16_777_215]])
         #expect(oracle.indexes.map(\.baseType) == ["Integer32", "Unsigned32"])
-        #expect(oracle.columns.filter(\.isWritable).isEmpty)
+        #expect(oracle.columns.filter(\.isWritable).map(\.name) == ["loopSentryVniRisingThreshold", "loopSentryVniFallingThreshold",
+                                                                   "loopSentryVniAction", "loopSentryVniActionAuthor"])
+        #expect(oracle.columns.filter(\.isWritable).compactMap(\.arcs.last)
+            == LoopSentryMIB.VNIColumn.allCases.filter(\.isWritable).map(\.rawValue))
+        // The action columns have the VLAN table's syntax and rules.
+        for name in ["Action", "ActionResult", "ActionAuthor"] {
+            let vni = try #require(oracle.columns.first { $0.name == "loopSentryVni\(name)" })
+            let vlanColumn = try #require(vlan.columns.first { $0.name == "loopSentryVlan\(name)" })
+            #expect(vni.syntax == vlanColumn.syntax && vni.access == vlanColumn.access && vni.neverWritten == vlanColumn.neverWritten, "\(name)")
+        }
         // Every column of the code is in the MIB at the same arc, the MIB has no other column.
         #expect(oracle.columns.map(\.arcs) == LoopSentryMIB.VNIColumn.allCases.map { oracle.entry + [$0.rawValue] })
-        #expect(oracle.columns.filter { $0.access == "read-only" }.compactMap(\.arcs.last)
+        #expect(oracle.columns.filter { $0.access == "read-only" || $0.isWritable }.compactMap(\.arcs.last)
             == LoopSentryMIB.VNIColumn.accessible.map(\.rawValue))
     }
 

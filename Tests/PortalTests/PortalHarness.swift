@@ -6,7 +6,8 @@ import NOCBridge
 import Synchronization
 
 /// A daemon stand-in for the portal: three VLANs on trunk0 (org-a 10, org-b 20, nobody's 30),
-/// org-b's incident 1 pending with a deadline, org-a's closed incident 2; it records every
+/// org-b's incident 1 pending with a deadline, org-a's closed incident 2; VNIs on underlay0
+/// (org-a 5000, org-b 6000 with its incident 3 pending, nobody's 7000); it records every
 /// command the API hands over and answers like the coordinator.
 final class FakeBackend: PortalBackend, @unchecked Sendable {
     let lock = NSLock()
@@ -21,12 +22,20 @@ final class FakeBackend: PortalBackend, @unchecked Sendable {
         return vlan == 10 ? .tenant("org-a") : vlan == 20 ? .tenant("org-b") : .nobody
     }
 
+    func owner(interface: String, vni: Int) -> VLANOwner {
+        guard interface == "underlay0" else { return .notWatched }
+        return vni == 5000 ? .tenant("org-a") : vni == 6000 ? .tenant("org-b") : .nobody
+    }
+
+    static let pendingVNI = PortalIncident(id: 3, interface: "underlay0", vlan: 0, tenant: "org-b", policy: "ack", state: "pendingAck",
+                                           openedAt: "2026-11-30T02:00:00.000Z", ackDeadline: "2026-11-30T02:05:00.000Z", vni: 6000)
+
     static let pending = PortalIncident(id: 1, interface: "trunk0", vlan: 20, tenant: "org-b", policy: "ack", state: "pendingAck",
                                         openedAt: "2026-11-30T01:00:00.000Z", ackDeadline: "2026-11-30T01:05:00.000Z")
     static let closed = PortalIncident(id: 2, interface: "trunk0", vlan: 10, tenant: "org-a", policy: "auto", state: "normal",
                                        openedAt: "2026-11-29T01:00:00.000Z", closedAt: "2026-11-29T01:10:00.000Z")
 
-    func openIncidents() throws -> [PortalIncident] { [Self.pending] }
+    func openIncidents() throws -> [PortalIncident] { [Self.pending, Self.pendingVNI] }
 
     func incidents(tenant: String?, limit: Int) throws -> [PortalIncident] {
         [Self.closed, Self.pending].filter { tenant == nil || $0.tenant == tenant }.sorted { $0.id > $1.id }
@@ -41,6 +50,10 @@ final class FakeBackend: PortalBackend, @unchecked Sendable {
 
     func ask(_ command: OperatorCommand) -> ControlResponse? {
         lock.withLock { commands.append(command) }
+        if case let .vniAction(action, interface, vni, _, _) = command {
+            if action == .acknowledgeCut && vni == 6000 { return ControlResponse(ok: true, message: "cut of VNI 6000 on underlay0 acknowledged") }
+            return ControlResponse(ok: false, message: "VNI \(vni) on \(interface) is normal, not pendingAck: nothing to acknowledge")
+        }
         guard case let .action(action, interface, vlan, _, _) = command else { return nil }
         if action == .acknowledgeCut && vlan == 20 { return ControlResponse(ok: true, message: "cut of VLAN 20 on trunk0 acknowledged") }
         return ControlResponse(ok: false, message: "VLAN \(vlan) on \(interface) is normal, not pendingAck: nothing to acknowledge")
@@ -101,6 +114,17 @@ final class RunningPortal: @unchecked Sendable {
         try await HTTPTestClient.request(port: port, "POST", path, token: who.map { Self.tokens[$0] ?? $0 }, body: body)
     }
 
+    /// Opens `/api/v1/events` for each of `who` (token names) and waits until all are subscribed.
+    func subscribe(_ who: [String]) async throws -> [HTTPTestClient] {
+        let clients = try who.map { name in
+            let c = try HTTPTestClient(port: port)
+            c.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(Self.tokens[name]!)\r\n\r\n")
+            return c
+        }
+        for _ in 0..<250 where sink.subscriberCount < who.count { try await Task.sleep(for: .milliseconds(20)) }
+        return clients
+    }
+
     static func row(_ vlan: UInt16, tenant: String, state: IncidentState = .normal, rate: UInt32 = 5) -> VLANStatusRow {
         VLANStatusRow(key: VLANStatusKey(ifIndex: 3, vlan: VLANID(Int(vlan))!), ifName: "trunk0", broadcastRate: rate, frameRate: rate * 2,
                       risingThreshold: 1000, fallingThreshold: 500, tenant: tenant, policy: tenant == "org-b" ? .ack : .auto,
@@ -108,6 +132,18 @@ final class RunningPortal: @unchecked Sendable {
     }
 
     static let rows = [row(10, tenant: "org-a"), row(20, tenant: "org-b", state: .pendingAck, rate: 3000), row(30, tenant: "")]
+
+    /// A VNI row on underlay0 (ifIndex 4); its key holds VLAN 0, as the daemon publishes it.
+    static func vniRow(_ vni: Int, tenant: String, state: IncidentState = .normal, rate: UInt32 = 5) -> VLANStatusRow {
+        var r = row(1, tenant: tenant, state: state, rate: rate)
+        r.key = VLANStatusKey(ifIndex: 4, vlan: VLANID(masking: 0))
+        r.ifName = "underlay0"
+        r.vni = VNI(vni)!
+        return r
+    }
+
+    static let vniRows = [vniRow(5000, tenant: "org-a"), vniRow(6000, tenant: "org-b", state: .pendingAck, rate: 4000),
+                          vniRow(7000, tenant: "")]
 }
 
 /// Parses a JSON body into a dictionary.

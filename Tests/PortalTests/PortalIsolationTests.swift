@@ -96,11 +96,8 @@ import Testing
     @Test func eventStreamsCarryOnlyTheSubscribersVLANs() async throws {
         let p = try await RunningPortal().started()
         defer { p.stop() }
-        let a = try HTTPTestClient(port: p.port)
-        a.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer token-of-org-a\r\n\r\n")
-        let b = try HTTPTestClient(port: p.port)
-        b.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer token-of-org-b\r\n\r\n")
-        for _ in 0..<250 where p.sink.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        let streams = try await p.subscribe(["org-a", "org-b"])
+        let (a, b) = (streams[0], streams[1])
         #expect(p.sink.subscriberCount == 2)
         var rows = RunningPortal.rows
         rows[0].state = .cutting

@@ -37,6 +37,9 @@ extension Coordinator {
         case let .thresholds(interface, vlan, rising, falling, author, via):
             return setThresholds(DetectionKey(interface: interface, vlan: vlan), rising: rising, falling: falling,
                                  author: "\(author) via \(via)", now: now, wall: wall)
+        case let .vniThresholds(interface, vni, rising, falling, author, via):
+            return setThresholds(DetectionKey(interface: interface, segment: .vni(vni)), rising: rising, falling: falling,
+                                 author: "\(author) via \(via)", now: now, wall: wall)
         }
     }
 
@@ -92,16 +95,13 @@ extension Coordinator {
         return effects
     }
 
-    /// An operator's new broadcast thresholds for one VLAN: a runtime override (not written to the file).
+    /// An operator's new broadcast thresholds for one VLAN or VNI: a runtime override (not written to the file).
     mutating func setThresholds(_ key: DetectionKey, rising: Double, falling: Double, author: String,
                                 now: UInt64, wall: UTCTimestamp) -> (ControlResponse, [Effect]) {
         guard board.watches(key.interface) else {
             return (ControlResponse(ok: false, message: "interface \(key.interface) is not watched by this daemon"), [])
         }
-        guard let vlan = key.outer else {
-            return (ControlResponse(ok: false, message: "thresholds of \(key.segment) cannot be set at run time; edit the configuration"), [])
-        }
-        if let refusal = policy.setBroadcastThresholds(interface: key.interface, vlan: vlan, rising: rising, falling: falling) {
+        if let refusal = policy.setBroadcastThresholds(key, rising: rising, falling: falling) {
             return (ControlResponse(ok: false, message: refusal), [])
         }
         board.setThresholds(key, rising: rising, falling: falling, at: wall)

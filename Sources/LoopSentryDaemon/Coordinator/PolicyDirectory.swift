@@ -62,19 +62,30 @@ public struct PolicyDirectory: Sendable {
         return StatusBoard.RowPolicy(rising: t.rising, falling: t.falling, tenant: owner?.name ?? "", policy: owner?.policy ?? .alarm)
     }
 
-    /// An operator's broadcast thresholds for one VLAN, kept as a one-VLAN override (not written
-    /// to the file); the other thresholds of the VLAN stay. Returns the refusal, nil when applied.
-    public mutating func setBroadcastThresholds(interface: String, vlan: VLANID, rising: Double, falling: Double) -> String? {
+    /// An operator's broadcast thresholds for one VLAN (a QinQ key's outer VLAN) or VNI, kept as
+    /// a one-segment override (not written to the file); the segment's other thresholds stay, and
+    /// an override that covered it keeps covering the rest. Returns the refusal, nil when applied.
+    public mutating func setBroadcastThresholds(_ key: DetectionKey, rising: Double, falling: Double) -> String? {
         var policy = detection
-        var iface = policy.interfaces[interface] ?? InterfaceDetectionPolicy()
-        var t = policy.thresholds(interface: interface, vlan: vlan)
+        var iface = policy.interfaces[key.interface] ?? InterfaceDetectionPolicy()
+        var t = policy.thresholds(for: key)
         t.broadcast = RateThreshold(rising: rising, falling: falling)
-        let one = VLANSet([vlan...vlan])
-        iface.overrides.removeAll { $0.vlans == one }
-        for i in iface.overrides.indices { iface.overrides[i].vlans = iface.overrides[i].vlans.removing(vlan) }
-        iface.overrides.removeAll { $0.vlans.isEmpty }
-        iface.overrides.append(VLANThresholdOverride(vlans: one, thresholds: t))
-        policy.interfaces[interface] = iface
+        if let vni = key.vni {
+            let one = VNISet([vni...vni])
+            iface.vniOverrides = iface.vniOverrides.compactMap { o in
+                var o = o
+                o.vnis = o.vnis.removing(vni)
+                return o.vnis.isEmpty ? nil : o
+            } + [VNIThresholdOverride(vnis: one, thresholds: t)]
+        } else if let vlan = key.outer {
+            let one = VLANSet([vlan...vlan])
+            iface.overrides = iface.overrides.compactMap { o in
+                var o = o
+                o.vlans = o.vlans.removing(vlan)
+                return o.vlans.isEmpty ? nil : o
+            } + [VLANThresholdOverride(vlans: one, thresholds: t)]
+        }
+        policy.interfaces[key.interface] = iface
         if let e = policy.validationErrors().first { return e.description }
         detection = policy
         return nil

@@ -175,12 +175,26 @@ final class Daemon: @unchecked Sendable {
                     .vniAction(action, interface: request.interface ?? "", vni: $0, author: request.by ?? "cli", via: via)
                 } ?? .action(action, interface: request.interface ?? "", vlan: request.vlan ?? 0, author: request.by ?? "cli", via: via)
                 item = { .command(command, reply: $0) }
+            case .thresholds:
+                let command = Self.thresholdsCommand(request, via: via)
+                item = { .command(command, reply: $0) }
             }
             return inbox.ask(timeout: 5, item) ?? ControlResponse(ok: false, message: "the daemon did not answer within 5 s")
         }
         server.start()
         control = server
         log.write("started", detail: "\(sensors.count) interface(s), \(config.tenants.count) tenant(s)", at: MonotonicClock.nanos())
+    }
+
+    /// The command of a parsed `thresholds` request (which names a VLAN or a VNI, rising and falling).
+    static func thresholdsCommand(_ request: ControlRequest, via: String) -> OperatorCommand {
+        let (interface, author) = (request.interface ?? "", request.by ?? "cli")
+        let (rising, falling) = (request.rising ?? 0, request.falling ?? 0)
+        if let vni = request.vni.flatMap(VNI.init) {
+            return .vniThresholds(interface: interface, vni: vni, rising: rising, falling: falling, author: author, via: via)
+        }
+        return .thresholds(interface: interface, vlan: VLANID(masking: UInt16(clamping: request.vlan ?? 0)), rising: rising,
+                           falling: falling, author: author, via: via)
     }
 
     /// Detaches every filter, stops the probes and the control socket, closes the sinks and

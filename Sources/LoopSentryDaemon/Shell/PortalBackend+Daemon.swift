@@ -4,7 +4,7 @@ import LoopSentryCore
 import Portal
 import Remediate
 
-/// The portal's view of the daemon: VLAN owners from the configuration, incidents from a
+/// The portal's view of the daemon: VLAN and VNI owners from the configuration, incidents from a
 /// read-only journal connection, actions through the inbox to the main loop.
 struct DaemonPortalBackend: PortalBackend {
     let config: Configuration
@@ -19,17 +19,24 @@ struct DaemonPortalBackend: PortalBackend {
         return .tenant(t.name)
     }
 
-    // The portal's API is per VLAN: incidents about a VXLAN VNI are not shown there yet.
+    func owner(interface: String, vni: Int) -> VLANOwner {
+        guard config.interfaces.contains(where: { $0.name == interface }) else { return .notWatched }
+        guard let n = VNI(vni), let t = config.tenants.first(where: { $0.owns(DetectionKey(interface: interface, vni: n)) }) else {
+            return .nobody
+        }
+        return .tenant(t.name)
+    }
+
     func openIncidents() throws -> [PortalIncident] {
-        try journal.openIncidents().filter { $0.vni == nil }.map(Self.portal)
+        try journal.openIncidents().map(Self.portal)
     }
 
     func incidents(tenant: String?, limit: Int) throws -> [PortalIncident] {
-        try journal.incidents(tenant: tenant, limit: limit).filter { $0.vni == nil }.map(Self.portal)
+        try journal.incidents(tenant: tenant, limit: limit).map(Self.portal)
     }
 
     func incident(id: UInt64) throws -> PortalIncident? {
-        guard let found = try journal.incident(id: id), found.vni == nil else { return nil }
+        guard let found = try journal.incident(id: id) else { return nil }
         var p = Self.portal(found)
         p.transitions = try journal.transitions(incident: id).map {
             PortalIncident.Transition(at: PortalTime.text($0.at), from: $0.from, to: $0.to, cause: $0.cause, detail: $0.detail)
@@ -53,6 +60,7 @@ struct DaemonPortalBackend: PortalBackend {
             deadline = PortalTime.text(millis: millis)
         }
         return PortalIncident(id: i.id, interface: i.interface, vlan: i.vlan, tenant: i.tenant, policy: i.policy, state: i.state,
-                              openedAt: PortalTime.text(i.openedAt), closedAt: i.closedAt.map(PortalTime.text), ackDeadline: deadline)
+                              openedAt: PortalTime.text(i.openedAt), closedAt: i.closedAt.map(PortalTime.text), ackDeadline: deadline,
+                              vni: i.vni)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import LoopSentryCore
 
 /// The AgentX subagent as a NOC sink, and the MIB edge: rows and notifications carry the
-/// ifIndex of their interface; an SNMP SET's (ifIndex, VLAN) becomes (interface, VLAN) here,
-/// before it reaches the daemon's main loop through `ask`.
+/// ifIndex of their interface; an SNMP SET's (ifIndex, VLAN or VNI) becomes (interface, VLAN or
+/// VNI) here, before it reaches the daemon's main loop through `ask`.
 public final class SNMPSink: NOCSink, OperatorActionHandler, @unchecked Sendable {
     public let name = "snmp"
     public let agent: SNMPSubagent
@@ -25,19 +25,28 @@ public final class SNMPSink: NOCSink, OperatorActionHandler, @unchecked Sendable
         guard let interface = lock.withLock({ interfaces[request.key.ifIndex] }) else {
             return OperatorActionResult(accepted: false, message: "no interface with ifIndex \(request.key.ifIndex)")
         }
-        let command: OperatorCommand
-        switch request.change {
-        case let .action(action):
-            command = .action(action, interface: interface, vlan: Int(request.key.vlan.value), author: request.author, via: "snmp")
-        case let .thresholds(rising, falling):
-            command = .thresholds(interface: interface, vlan: request.key.vlan, rising: Double(rising), falling: Double(falling),
-                                  author: request.author, via: "snmp")
-        }
         // snmpd waits for this answer: the main loop answers within one poll interval.
-        guard let r = ask(command) else {
+        guard let r = ask(Self.command(request, interface: interface)) else {
             return OperatorActionResult(accepted: true, message: "queued")
         }
         return OperatorActionResult(accepted: r.ok, message: r.message)
+    }
+
+    /// The command a SET's request becomes once its ifIndex is the interface's name: the same
+    /// command the control socket sends for that VLAN or VNI.
+    static func command(_ request: OperatorRequest, interface: String) -> OperatorCommand {
+        switch (request.change, request.vni) {
+        case let (.action(action), nil):
+            .action(action, interface: interface, vlan: Int(request.key.vlan.value), author: request.author, via: "snmp")
+        case let (.action(action), vni?):
+            .vniAction(action, interface: interface, vni: Int(vni.value), author: request.author, via: "snmp")
+        case let (.thresholds(rising, falling), nil):
+            .thresholds(interface: interface, vlan: request.key.vlan, rising: Double(rising), falling: Double(falling),
+                        author: request.author, via: "snmp")
+        case let (.thresholds(rising, falling), vni?):
+            .vniThresholds(interface: interface, vni: vni, rising: Double(rising), falling: Double(falling),
+                           author: request.author, via: "snmp")
+        }
     }
 
     public func notify(_ notification: NOCNotification, incident: UInt64?, detail: String) {

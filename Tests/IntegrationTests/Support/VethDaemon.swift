@@ -22,10 +22,11 @@ final class VethDaemon: DaemonUnderTest {
     /// `playbooks` maps file names to their text; `target` is the tenant's `remediation:` flow
     /// mapping without braces, e.g. `playbook: hang.yml, host: h, port: lsit1, timeout_s: 3`;
     /// `snmp` is the `snmp:` flow mapping, `probeVLANs` the trunk's `probe_vlans`, `webhooks` the
-    /// tenant's `webhooks:` flow list without brackets.
+    /// tenant's `webhooks:` flow list without brackets; `vnis` the VXLAN VNIs the trunk watches
+    /// and the tenant owns.
     init(lab: VethLab, playbooks: [String: String], target: String, maxAttempts: Int = 2,
          retryBackoffMs: Int = 300, verifyWindowMs: Int = 1000, snmp: String = "{ enabled: false }",
-         probeVLANs: String? = nil, webhooks: String? = nil, extra: String = "") throws {
+         probeVLANs: String? = nil, webhooks: String? = nil, vnis: String? = nil, extra: String = "") throws {
         self.lab = lab
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-veth-\(UUID().uuidString.prefix(8))")
         playbookDir = dir.appendingPathComponent("playbooks").path
@@ -39,11 +40,11 @@ final class VethDaemon: DaemonUnderTest {
         let yaml = """
         interfaces:
           - name: \(lab.trunk)
-            netns: \(lab.nsB)\(probeVLANs.map { "\n    probe_vlans: \"\($0)\"" } ?? "")
+            netns: \(lab.nsB)\(probeVLANs.map { "\n    probe_vlans: \"\($0)\"" } ?? "")\(vnis.map { "\n    vnis: \"\($0)\"" } ?? "")
         tenants:
           - name: org-b
             policy: auto
-            vlans: [{ interface: \(lab.trunk), vlans: "20" }]
+            vlans: [{ interface: \(lab.trunk), vlans: "20" }]\(vnis.map { "\n    vnis: [{ interface: \(lab.trunk), vnis: \"\($0)\" }]" } ?? "")
             remediation: { \(target) }\(webhooks.map { "\n    webhooks: [\($0)]" } ?? "")
         remediation:
           playbook_dir: \(playbookDir)

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSentryCore
 
 /// A private snmpd configured only by what `loopsentry snmp-vacm` printed: its part 2
 /// (group/view/access) appended to a minimal snmpd.conf with no community at all, its part 1
@@ -62,6 +63,30 @@ final class VACMLab {
 
     func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
+    /// Writes `config` as `name` in the shared subagent's folder, runs `loopsentry snmp-vacm
+    /// --config` on it with `arguments`, starts snmpd with the output, publishes `rows` and waits
+    /// until the NOC user reads the subagent. Returns the lab and the command's output.
+    static func start(config: String, name: String, arguments: [String], rows: [VLANStatusRow]) throws -> (VACMLab, String) {
+        let dir = SharedSubagent.instance.directory
+        try config.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let out = try Command.run([binary, "snmp-vacm", "--config", dir.appendingPathComponent(name).path] + arguments, in: dir)
+        guard out.status == 0 else { throw CommandFailure(description: "snmp-vacm: \(out.stderr)") }
+        let lab = try VACMLab(output: out.stdout)
+        lab.shared.subagent.publish(rows)
+        lab.shared.handler.reset()
+        guard try lab.waitForSubagent(noc: "loopsentry-noc") else {
+            lab.stop()
+            throw CommandFailure(description: "subagent never answered\n\(lab.diagnostics)")
+        }
+        return (lab, out.stdout)
+    }
+
+    /// The "Reason:" and "Failed object:" lines of an snmpset/snmpget error.
+    static func failure(_ r: CommandResult) -> String {
+        r.stderr.split(separator: "\n").filter { $0.hasPrefix("Reason:") || $0.hasPrefix("Failed object:") }
+            .joined(separator: "\n")
+    }
+
     func stop() { snmpd?.stop() }
 
     /// Runs an SNMP tool as `user` with SNMPv3 authPriv, SHA and AES (or `level`), MIB loaded.
@@ -82,10 +107,11 @@ final class VACMLab {
         }
     }
 
-    /// The (ifIndex.vlan) suffixes of every table cell in a walk's output, without repeats, in order.
-    static func rowSuffixes(_ walk: String) -> [String] {
+    /// The (ifIndex.vlan) suffixes of every cell of the table whose objects start with `table`
+    /// (`loopSentryVlan`, `loopSentryVni`) in a walk's output, without repeats, in order.
+    static func rowSuffixes(_ walk: String, table: String = "loopSentryVlan") -> [String] {
         var seen: [String] = []
-        for line in walk.split(separator: "\n") where line.hasPrefix("LOOPSENTRY-MIB::loopSentryVlan") {
+        for line in walk.split(separator: "\n") where line.hasPrefix("LOOPSENTRY-MIB::\(table)") {
             let name = line.split(separator: " ")[0]
             let suffix = name.split(separator: ".").suffix(2).joined(separator: ".")
             if !seen.contains(suffix) { seen.append(suffix) }
@@ -96,4 +122,9 @@ final class VACMLab {
     var diagnostics: String {
         "snmpd.log:\n\(snmpd?.logText ?? "")\nsubagent:\n" + shared.log.lines.suffix(20).joined(separator: "\n")
     }
+}
+
+/// A step of starting a lab that failed, with what the tool said.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
 }
