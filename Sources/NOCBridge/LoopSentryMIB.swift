@@ -103,6 +103,7 @@ public enum LoopSentryMIB {
         case action = 16
         case actionResult = 17
         case actionAuthor = 18
+        case returnedProbes = 19
 
         /// Columns that GET and GETNEXT can reach, in OID order.
         static let accessible: [VNIColumn] = allCases.filter { $0.rawValue >= 3 }
@@ -131,6 +132,7 @@ public enum LoopSentryMIB {
             case .action: .action
             case .actionResult: .actionResult
             case .actionAuthor: .actionAuthor
+            case .returnedProbes: .returnedProbes
             }
         }
 

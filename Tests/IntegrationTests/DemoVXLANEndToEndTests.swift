@@ -40,6 +40,10 @@ final class DemoVXLANEndToEndTests {
             #expect(cell("loopSentryVniState", vni) == "normal", "VNI \(vni)")
         }
 
+        // The loop's evidence as an NMS reads it: the probes that came back inside VNI 5000.
+        let probes = try #require(lines.first { $0.hasPrefix("What an NMS reads of the loop's evidence: loopSentryVniReturnedProbes.") })
+        #expect((UInt64(probes.split(separator: " ").last ?? "") ?? 0) > 0, "\(probes)")
+
         // The cut as nftables listed it: VNI 5000 (0x1388) only, in and out of the underlay port.
         let rules = lines.filter { $0.contains("comment \"loopsentry ") }
         #expect(rules.count == 2, "\(rules)")

@@ -18,7 +18,7 @@ extension SNMPIntegrationTests {
         try publishBoth(lab)
         let names = ["IfName", "BroadcastFrames", "MulticastFrames", "Frames", "BroadcastRate", "MulticastRate", "FrameRate",
                      "RisingThreshold", "FallingThreshold", "Tenant", "Policy", "State", "LastChange", "Action",
-                     "ActionResult", "ActionAuthor"]
+                     "ActionResult", "ActionAuthor", "ReturnedProbes"]
         #expect(names.count == LoopSentryMIB.VNIColumn.accessible.count)
         let r = try lab.tool("snmpget", names.map { "LOOPSENTRY-MIB::loopSentryVni\($0).3.5001" })
         #expect(r.status == 0, "\(r.stderr)")
@@ -39,6 +39,7 @@ extension SNMPIntegrationTests {
         LOOPSENTRY-MIB::loopSentryVniAction.3.5001 = INTEGER: none(1)
         LOOPSENTRY-MIB::loopSentryVniActionResult.3.5001 = STRING: 
         LOOPSENTRY-MIB::loopSentryVniActionAuthor.3.5001 = STRING: 
+        LOOPSENTRY-MIB::loopSentryVniReturnedProbes.3.5001 = Counter64: 3 frames
 
         """, "\(lab.diagnostics)")
         let missing = try lab.tool("snmpget", ["LOOPSENTRY-MIB::loopSentryVniState.3.5002",
@@ -59,10 +60,10 @@ extension SNMPIntegrationTests {
         #expect(walk.status == 0 && bulk.status == 0, "\(walk.stderr)\(bulk.stderr)")
         #expect(walk.stdout == bulk.stdout)
         let lines = walk.stdout.split(separator: "\n")
-        #expect(lines.count == 8 + 17 * 5 + 16 * 4)
+        #expect(lines.count == 8 + 17 * 5 + 17 * 4)
         let vni = lines.filter { $0.contains("::loopSentryVni") }
-        #expect(vni.count == 16 * 4)
-        #expect(lines.suffix(16 * 4) == vni[...], "the VNI table comes last")
+        #expect(vni.count == 17 * 4)
+        #expect(lines.suffix(17 * 4) == vni[...], "the VNI table comes last")
         #expect(vni.filter { $0.contains("loopSentryVniState.") }.joined(separator: "\n") == """
         LOOPSENTRY-MIB::loopSentryVniState.3.200 = INTEGER: normal(1)
         LOOPSENTRY-MIB::loopSentryVniState.3.5001 = INTEGER: detected(2)
@@ -73,7 +74,7 @@ extension SNMPIntegrationTests {
         let crossing = try lab.tool("snmpgetnext", ["LOOPSENTRY-MIB::loopSentryVlanActionAuthor.7.30"])
         #expect(crossing.stdout == "LOOPSENTRY-MIB::loopSentryVniIfName.3.200 = STRING: underlay0\n", "\(crossing.stderr)")
         // From the last VNI cell the walk leaves LOOPSENTRY-MIB.
-        let past = try lab.tool("snmpgetnext", ["LOOPSENTRY-MIB::loopSentryVniActionAuthor.9.5001"], options: ["-On"])
+        let past = try lab.tool("snmpgetnext", ["LOOPSENTRY-MIB::loopSentryVniReturnedProbes.9.5001"], options: ["-On"])
         let objects = "." + LoopSentryMIB.objects.map(String.init).joined(separator: ".") + "."
         #expect(past.status == 0 && !past.stdout.isEmpty && !past.stdout.hasPrefix(objects), "\(past.stdout)\(past.stderr)")
     }

@@ -59,17 +59,17 @@ struct TenantVNIIsolationTests {
         #expect(VACMLab.rowSuffixes(a.stdout) == ["3.10"])
         #expect(VACMLab.rowSuffixes(a.stdout, table: "loopSentryVni") == ["4.5000", "4.5001"])
         let lines = a.stdout.split(separator: "\n")
-        // 3 scalars, one VLAN row, two VNI rows of 16 columns, then endOfMibView.
-        #expect(lines.count == 3 + 17 + 16 * 2 + 1, "\(lines.suffix(3))")
-        #expect(lines.last.map(String.init) == "LOOPSENTRY-MIB::loopSentryVniActionAuthor.4.5001 = No more variables left in this MIB View "
+        // 3 scalars, one VLAN row, two VNI rows of 17 columns, then endOfMibView.
+        #expect(lines.count == 3 + 17 + 17 * 2 + 1, "\(lines.suffix(3))")
+        #expect(lines.last.map(String.init) == "LOOPSENTRY-MIB::loopSentryVniReturnedProbes.4.5001 = No more variables left in this MIB View "
                 + "(It is past the end of the MIB tree)")
         let b = try lab.tool("snmpbulkwalk", user: "org-b", ["LOOPSENTRY-MIB::loopSentryVniTable"])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(VACMLab.rowSuffixes(b.stdout, table: "loopSentryVni") == ["4.500", "9.5000"])
         // org-b's last VNI row is the last object of its view: the walk ends in endOfMibView.
         let bLines = b.stdout.split(separator: "\n")
-        #expect(bLines.count == 16 * 2 + 1)
-        #expect(bLines.last.map(String.init) == "LOOPSENTRY-MIB::loopSentryVniActionAuthor.9.5000 = No more variables left in this MIB View "
+        #expect(bLines.count == 17 * 2 + 1)
+        #expect(bLines.last.map(String.init) == "LOOPSENTRY-MIB::loopSentryVniReturnedProbes.9.5000 = No more variables left in this MIB View "
                 + "(It is past the end of the MIB tree)")
         let noc = try lab.tool("snmpwalk", user: "loopsentry-noc", ["LOOPSENTRY-MIB::loopSentryVniState"])
         #expect(VACMLab.rowSuffixes(noc.stdout, table: "loopSentryVni") == ["4.500", "4.501", "4.5000", "4.5001", "9.5000"])

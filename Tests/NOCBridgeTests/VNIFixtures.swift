@@ -12,6 +12,7 @@ extension Fixtures {
             broadcastRate: 4000, multicastRate: 3, frameRate: 4100, risingThreshold: 1000, fallingThreshold: 500,
             tenant: tenant, policy: .alarm, state: state, lastChange: t0)
         r.vni = VNI(vni)!
+        r.returnedProbes = UInt64(vni % 7)
         return r
     }
 

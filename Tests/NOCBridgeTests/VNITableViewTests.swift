@@ -34,22 +34,23 @@ import Testing
         #expect(view.get([3, 1, 2, 3, 5001]) == .noSuchObject)  // index column is not-accessible
         #expect(view.get([3, 1, 16, 3, 5001]) == .value(.integer(1)))  // action: none(1)
         #expect(view.get([3, 1, 18, 3, 5001]) == .value(.string("")))  // actionAuthor
-        #expect(view.get([3, 1, 19, 3, 5001]) == .noSuchObject)
+        #expect(view.get([3, 1, 19, 3, 5001]) == .value(.counter64(3)))  // returnedProbes
+        #expect(view.get([3, 1, 20, 3, 5001]) == .noSuchObject)
         #expect(view.get([3, 2, 3, 3, 5001]) == .noSuchObject)
         #expect(view.get([4, 1, 3, 3, 5001]) == .noSuchObject)
     }
 
     @Test func aWalkCrossesFromTheVLANTableIntoTheVNITableAndEndsAfterIt() {
         let all = view.walk(from: [])
-        #expect(all.count == 8 + 17 * 5 + 16 * 4)
+        #expect(all.count == 8 + 17 * 5 + 17 * 4)
         let lastVLAN = [UInt]([2, 1, 19, 7, 30])
         let crossing = all.firstIndex(of: lastVLAN).map { Array(all[$0...].prefix(3)) }
         #expect(crossing == [lastVLAN, [3, 1, 3, 3, 200], [3, 1, 3, 3, 5001]])
         let stateColumn = all.filter { $0.starts(with: [3, 1, state]) }.map { Array($0.suffix(2)) }
         #expect(stateColumn == [[3, 200], [3, 5001], [3, 16_777_215], [9, 5001]])
-        #expect(all.last == [3, 1, 18, 9, 5001])
+        #expect(all.last == [3, 1, 19, 9, 5001])
         #expect(all == all.sorted { compareOID($0, $1) < 0 })
-        #expect(view.next(after: [3, 1, 18, 9, 5001], inclusive: false) == nil)
+        #expect(view.next(after: [3, 1, 19, 9, 5001], inclusive: false) == nil)
         #expect(view.next(after: [3, 2], inclusive: false) == nil)
         #expect(view.next(after: [4], inclusive: false) == nil)
     }
@@ -84,8 +85,8 @@ import Testing
             at = column.suffix(ifIndex: UInt(row.key.ifIndex), vni: UInt(row.vni!.value))
             #expect(hint == i)
         }
-        #expect(answers.count == 16 * 4)
-        #expect(answers.first == .vniCell(.ifName, 0) && answers.last == .vniCell(.actionAuthor, 3))
+        #expect(answers.count == 17 * 4)
+        #expect(answers.first == .vniCell(.ifName, 0) && answers.last == .vniCell(.returnedProbes, 3))
     }
 
     @Test func aSetOfAReadOnlyVNICellIsNotWritable() {

@@ -45,6 +45,8 @@ extension Demo {
         try watch(until: "cutApplied in VNI \(Self.loopVNI)", seconds: 60, since: opened) {
             !self.events.notifications("cutApplied", vni: Self.loopVNI).isEmpty
         }
+        let probes = try s.snmp("snmpget", ["-OqsU", "LOOPSENTRY-MIB::loopSentryVniReturnedProbes.\(ifIndex).\(Self.loopVNI)"])
+        say("What an NMS reads of the loop's evidence: " + probes.output.trimmingCharacters(in: .whitespacesAndNewlines))
         say("The cut, as nftables shows it on \(names.switch1) (only VNI \(Self.loopVNI)'s packets, both directions of port `\(LabPlan.underlayPort)`):")
         for rule in try cutRules() { say("  " + rule) }
         showRates("After the cut")
