@@ -33,8 +33,9 @@ enum ls_global_index {
     LS_G_DROPPED = 4,          /* tagged frames dropped after counting */
     LS_G_VXLAN_MALFORMED = 5,  /* UDP to the VXLAN port, but the VXLAN header or the inner Ethernet
                                 * header (or its tag) is cut, or the VNI-valid (I) flag is clear */
-    LS_G_VNI_UNWATCHED = 6,    /* VXLAN frames of a VNI that is not watched (not in ls_vni_stats) */
-    LS_G_VNI_OVERFLOW = 7,     /* VNIs or (VNI, inner VLAN) pairs not counted: their map is full */
+    LS_G_VNI_UNWATCHED = 6,    /* VXLAN frames of a VNI that is not watched (not in ls_vni_index) */
+    LS_G_VNI_OVERFLOW = 7,     /* learned VNIs not counted (ls_vni_stats full) or (VNI, inner VLAN)
+                                * pairs not counted (no free entry in their probe window) */
     LS_G_SLOTS = 8,
 };
 
