@@ -67,6 +67,19 @@ struct ls_probe_counters {
     ls_u64 leaked;     /* ...of which arrived on another VLAN than they were sent on */
 };
 
+/* Self-probe kinds, the high nibble of the probe MAC's fifth byte: a VLAN probe
+ * (PP:PP:PP:SS:0V:VV, the VLAN in the low 12 bits) or a VNI probe (PP:PP:PP:SS:1N:NN, N a slot
+ * of `ls_vni_probe_slots`: a 24-bit VNI does not fit in 12 bits, so user space numbers the probed
+ * VNIs and writes slot -> VNI). */
+#define LS_PROBE_KIND_VLAN 0x0u
+#define LS_PROBE_KIND_VNI  0x1u
+#define LS_VNI_PROBE_SLOTS 4096
+/* In an `ls_vni_probe_slots` value: the slot is in use; the low 24 bits are its VNI. */
+#define LS_VNI_PROBE_SLOT_SET (1u << 31)
+/* `ls_vni_probe_stats`, indexed by slot, holds struct ls_probe_counters: `returned` counts our VNI
+ * probes that came back inside VXLAN, `leaked` those of them that arrived in another VNI than the
+ * slot's (or on a slot not in use). */
+
 /* Key of `ls_qinq_stats`: (outer << 12) | inner. */
 #define LS_QINQ_KEY(outer, inner) ((((ls_u32)(outer)) << 12) | ((ls_u32)(inner) & 0xfff))
 #define LS_QINQ_MAX_PAIRS 16384

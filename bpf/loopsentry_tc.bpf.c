@@ -16,7 +16,9 @@
  * frame is tagged and LS_CFG_COUNT_INNER is set): watched VNIs through an index user space
  * builds and pairs through a table the program fills (array lookups only, no hashing helper),
  * learned VNIs in a per-CPU hash.
- * VXLAN frames are always passed: the sensor may sit on a VTEP's own underlay port.
+ * VXLAN frames are passed (the sensor may sit on a VTEP's own underlay port), except this
+ * sensor's own VNI probes coming back (inner source MAC of kind LS_PROBE_KIND_VNI): counted per
+ * probe slot in ls_vni_probe_stats (not in the VNI's counters) and dropped.
  * Counters are per CPU, without atomics; user space sums them. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -89,6 +91,21 @@ struct {
     __type(key, __u32);
     __type(value, struct ls_vlan_counters);
 } ls_vni_vlan_counters SEC(".maps");
+
+/* Returned VNI self-probes per probe slot, and each slot's VNI (written by user space). */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, LS_VNI_PROBE_SLOTS);
+    __type(key, __u32);
+    __type(value, struct ls_probe_counters);
+} ls_vni_probe_stats SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, LS_VNI_PROBE_SLOTS);
+    __type(key, __u32);
+    __type(value, __u32);
+} ls_vni_probe_slots SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -199,11 +216,39 @@ static __always_inline struct ls_vlan_counters *ls_vni_vlan_row(__u64 key)
     return 0;
 }
 
+/* The probe kind (LS_PROBE_KIND_*) when the source MAC starts with this sensor's probe prefix
+ * and id, else -1. */
+static __always_inline int ls_own_probe_kind(struct ethhdr *eth, __u32 prefix)
+{
+    __u32 head = ((__u32)eth->h_source[0] << 24) | ((__u32)eth->h_source[1] << 16) |
+                 ((__u32)eth->h_source[2] << 8) | eth->h_source[3];
+    return head == prefix ? (int)(eth->h_source[4] >> 4) : -1;
+}
+
+/* One of our VNI probes came back inside VXLAN (`inner` is the decapsulated frame, `arrived_vni`
+ * the VNI it came in): loop evidence for the probe's slot, leaked when the slot's VNI is another.
+ * Returns 1 when the frame was ours: it is dropped like a returning VLAN probe. */
+static __always_inline int ls_handle_vni_probe(struct ethhdr *inner, struct ls_config *cfg, __u32 flags,
+                                               __u32 arrived_vni)
+{
+    if (!(flags & LS_CFG_PROBES) || !cfg || ls_own_probe_kind(inner, cfg->probe_prefix) != LS_PROBE_KIND_VNI)
+        return 0;
+    __u32 slot = ((__u32)(inner->h_source[4] & 0x0f) << 8) | inner->h_source[5];
+    struct ls_probe_counters *p = bpf_map_lookup_elem(&ls_vni_probe_stats, &slot);
+    if (p) {
+        __u32 *sent = bpf_map_lookup_elem(&ls_vni_probe_slots, &slot);
+        p->returned += 1;
+        if (!sent || *sent != (arrived_vni | LS_VNI_PROBE_SLOT_SET))
+            p->leaked += 1;
+    }
+    return 1;
+}
+
 /* An untagged frame of type `proto` whose IP header starts at the cursor: when it is UDP to the
  * VXLAN port, counts its inner frame on its VNI. Anything else is left alone.
  * Parse (outer IP, UDP, VXLAN, inner Ethernet and tag) → classify → count. */
 static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_cursor *cur, __u16 proto,
-                                           struct ls_config *cfg, __u32 flags)
+                                           struct ls_config *cfg, __u32 flags, int *verdict)
 {
     struct udphdr *udp;
     __u32 ip_len = 0;
@@ -225,6 +270,10 @@ static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_curs
     struct ethhdr *inner = ls_parse_eth(cur);
     if (!inner) {
         ls_global_add(LS_G_VXLAN_MALFORMED, 1);
+        return;
+    }
+    if (ls_handle_vni_probe(inner, cfg, flags, vni)) {
+        *verdict = TC_ACT_SHOT;
         return;
     }
     int have_vlan = 0;
@@ -263,21 +312,13 @@ static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_curs
     }
 }
 
-/* True when the source MAC starts with this sensor's probe prefix and id. */
-static __always_inline int ls_is_own_probe(struct ethhdr *eth, __u32 prefix)
-{
-    __u32 head = ((__u32)eth->h_source[0] << 24) | ((__u32)eth->h_source[1] << 16) |
-                 ((__u32)eth->h_source[2] << 8) | eth->h_source[3];
-    return head == prefix && (eth->h_source[4] & 0xf0) == 0;
-}
-
 /* One of our probes came back: loop evidence on the VLAN it was sent on (encoded in its
  * source MAC). A probe arriving untagged or on another VLAN also counts as leaked. Returns 1
  * when the frame was ours: it is dropped, never reaching the stack or circulating further. */
 static __always_inline int ls_handle_probe(struct ethhdr *eth, struct ls_config *cfg, __u32 flags,
                                            int tagged, __u32 arrived_vlan)
 {
-    if (!(flags & LS_CFG_PROBES) || !cfg || !ls_is_own_probe(eth, cfg->probe_prefix))
+    if (!(flags & LS_CFG_PROBES) || !cfg || ls_own_probe_kind(eth, cfg->probe_prefix) != LS_PROBE_KIND_VLAN)
         return 0;
     __u32 sent_vlan = ((__u32)(eth->h_source[4] & 0x0f) << 8) | eth->h_source[5];
     struct ls_probe_counters *p = bpf_map_lookup_elem(&ls_probe_stats, &sent_vlan);
@@ -335,9 +376,10 @@ int ls_tc_ingress(struct __sk_buff *skb)
             return TC_ACT_SHOT;
         ls_global_add(LS_G_UNTAGGED_FRAMES, 1);
         ls_global_add(LS_G_UNTAGGED_BYTES, wire_len);
+        int verdict = TC_ACT_UNSPEC;
         if (flags & LS_CFG_VXLAN)
-            ls_count_vxlan(skb, &cur, proto, cfg, flags);
-        return TC_ACT_UNSPEC;
+            ls_count_vxlan(skb, &cur, proto, cfg, flags, &verdict);
+        return verdict;
     }
 
     if (ls_is_vlan_tpid(proto)) {

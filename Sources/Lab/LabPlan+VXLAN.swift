@@ -5,7 +5,7 @@ import LoopSentryCore
 ///
 /// ```
 ///  P-ha eth0/eth1 ── sw2: br<VNI> ── vx<VNI> ─ trunk (10.99.0.2) ══ trunk ─ ul0 ─ vtepport ┄ vtep (10.99.0.1) ─ vx<VNI> ─ br<VNI> ── P-hb eth0/eth1
-///                                                                          ╲── sensor ── P-sensor (trunk0)
+///                                                                          ╲── sensor ── P-sensor (trunk0, 10.99.0.3)
 ///            br<VNI> ╲__________________ lpv<VNI> (TBF, with `loop --vni`) _______________________________________╱ br<VNI>
 /// ```
 /// Switch 1's underlay is a bridge `ul0` whose ports learn nothing, so every underlay frame is
@@ -15,10 +15,15 @@ import LoopSentryCore
 /// the hosts: the VNIs in order get the hosts' `eth0`, `eth1`, … . `loop --vni N` joins the two
 /// `brN` with a shaped veth `lpvN`: a broadcast in VNI N then circulates through the underlay
 /// for ever, and no other VNI sees it. IPv6 stays off in every namespace (`namespacesUp`).
+/// The sensor's `trunk0` has an underlay address of its own, so its VNI self-probes reach both
+/// VTEPs by UDP; a probe comes back to the sensor port only through a loop in its VNI (a
+/// bridge never floods a frame back out of the port it came in by: split horizon).
 extension LabPlan {
     /// The underlay addresses of VTEP 1 (switch 1, behind bridge port `vtepport`) and VTEP 2.
     public static let vtep1Address = "10.99.0.1"
     public static let vtep2Address = "10.99.0.2"
+    /// The sensor's underlay address on its `trunk0`: the source of its VNI self-probes.
+    public static let sensorUnderlayAddress = "10.99.0.3"
     /// The underlay bridge port of switch 1 facing switch 2: where a VNI is cut.
     public static let underlayPort = "trunk"
 
@@ -43,6 +48,7 @@ extension LabPlan {
             c.append(["ip", "-n", sw1, "link", "set", "dev", port, "type", "bridge_slave", "learning", "off"])
             c.append(["ip", "-n", sw1, "link", "set", port, "up"])
         }
+        c.append(["ip", "-n", names.sensor, "addr", "add", "\(Self.sensorUnderlayAddress)/24", "dev", Self.sensorInterface])
         c.append(["ip", "-n", names.sensor, "link", "set", Self.sensorInterface, "up"])
         c += [["ip", "-n", sw1, "addr", "add", "\(Self.vtep1Address)/24", "dev", "vtep"],
               ["ip", "-n", sw1, "link", "set", "vtep", "up"],

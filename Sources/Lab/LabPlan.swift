@@ -42,6 +42,8 @@ extension LabStep: ExpressibleByArrayLiteral {
 
 public struct LabPlan: Sendable {
     public static let sensorInterface = "trunk0"
+    /// The source MAC of every frame `loopsentry lab send` makes (tenant traffic, floods, loop seeds).
+    public static let senderSource = MACAddress([0x02, 0x00, 0x00, 0x00, 0x00, 0x01])
     /// The second sensor's interface (in the sensor namespace, on switch 2), with `secondSensor`.
     public static let secondSensorInterface = "trunk1"
     public static let hostInterface = "eth0"

@@ -5,13 +5,14 @@ import Yams
 extension ConfigLoader {
     static let sensorKeys = ["poll_interval_ms", "drop_tagged", "probe_interval_ms", "sensor_id",
                              "probe_sender_ip", "probe_target_ip", "name"]
-    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id", "vnis", "vxlan_port"]
+    static let interfaceKeys = ["name", "netns", "count_inner", "detection", "overrides", "probe_vlans", "sensor_id", "vnis", "vxlan_port",
+                                 "vxlan_flood"]
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
                              "vlans", "vnis", "remediation", "webhooks"]
     static let webhookKeys = ["url", "secret_file", "timeout_s"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
-                             "timeout_s", "snmp", "ovs"]
+                             "timeout_s", "snmp", "ovs", "family"]
     static let ovsTargetKeys = ["database", "timeout_ms"]
     static let snmpTargetKeys = ["address", "credentials", "mib", "port_index", "timeout_ms", "retries"]
     static let remediationKeys = ["playbook_dir", "verify_window_ms", "max_attempts", "retry_backoff_ms",
@@ -65,6 +66,7 @@ extension ConfigLoader {
             }
         }
         if let p = r.int(m["vxlan_port"], "\(path).vxlan_port", range: 1...65535) { i.vxlanPort = UInt16(p) }
+        i.vxlanFlood = readVXLANFlood(m["vxlan_flood"], "\(path).vxlan_flood", watched: i.vnis, r)
         return i
     }
 
@@ -191,6 +193,9 @@ extension ConfigLoader {
                 target.ovs = readOVSTarget(tm["ovs"], "\(tp).ovs", r)
             }
         }
+        if tm["family"] != nil && driver != .nftables {
+            r.fail("\(tp).family", tm["family"], "is only read with driver nftables")
+        }
         switch driver {
         case .ansible:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
@@ -202,7 +207,10 @@ extension ConfigLoader {
         case .nftables:
             if tm["snmp"] != nil { r.fail("\(tp).snmp", tm["snmp"], "is only read with driver snmp") }
             if !InterfaceName.isValid(port) || port.contains("\"") {
-                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux bridge port name (\(InterfaceName.rule); no quotes)")
+                r.fail("\(tp).port", tm["port"], "'\(port)' is not a Linux interface name (\(InterfaceName.rule); no quotes)")
+            }
+            if let f = r.choice(tm["family"], "\(tp).family", NftablesFamily.allCases.map { ($0.rawValue, $0) }) {
+                target.nftablesFamily = f
             }
         case .snmp:
             guard let sm = r.mapping(r.require(tm, "snmp", tp, node), "\(tp).snmp", allowed: snmpTargetKeys) else { break }

@@ -105,10 +105,15 @@ public enum ConfigLoader {
                                       message: "VNIs \(VNISet([unwatched])) are not all watched on \(v.interface) (add them to interfaces[].vnis)"))
                 }
             }
-            // A VNI is cut by the nftables driver only (a rule on the underlay port's UDP payload).
-            if t.policy != .alarm, let v = t.vnis.first, let driver = t.remediation?.driver, driver != .nftables {
+            // A VNI is cut by the nftables driver (rules on the underlay port's UDP payload) or a
+            // VNI playbook (checked against its text when the file is loaded).
+            if t.policy != .alarm, let v = t.vnis.first, let driver = t.remediation?.driver, driver != .nftables, driver != .ansible {
                 r.add(ConfigError(path: "tenants[\(ti)].remediation.driver", line: v.line ?? t.line,
-                                  message: "VNI cuts need driver nftables (tenant '\(t.name)' has vnis and driver \(driver))"))
+                                  message: "VNI cuts need driver nftables or a VNI playbook (tenant '\(t.name)' has vnis and driver \(driver))"))
+            }
+            if let target = t.remediation, target.driver == .nftables, target.nftablesFamily == .netdev, let v = t.vlans.first {
+                r.add(ConfigError(path: "tenants[\(ti)].remediation.family", line: v.line ?? t.line,
+                                  message: "family netdev cuts VNIs only (tenant '\(t.name)' has vlans: use bridge or auto)"))
             }
             if t.policy != .alarm && t.remediation == nil {
                 r.add(ConfigError(path: "tenants[\(ti)].remediation", line: t.line,

@@ -25,6 +25,11 @@ extension ConfigLoader {
             if let playbook = r.playbook {
                 let file = config.remediation.playbookDirectory + "/" + playbook
                 if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                    let segments = PlaybookSegments(playbookText: text)
+                    config.tenants[i].remediation?.playbookSegments = segments
+                    if let problem = Self.segmentProblem(t, r, segments) {
+                        errors.append(ConfigError(path: "tenants[\(i)].remediation.playbook", line: r.playbookLine ?? t.line, message: problem))
+                    }
                     if r.inventory == nil && RemediationTarget.targetsNetworkDevice(playbookText: text) {
                         errors.append(ConfigError(
                             path: "tenants[\(i)].remediation.inventory", line: r.line ?? t.line,
@@ -63,6 +68,20 @@ extension ConfigLoader {
 }
 
 extension ConfigLoader {
+    /// Why tenant `t`'s playbook cannot cut its segments, or nil. A playbook the driver runs must
+    /// cut every kind the tenant has; a fallback or persistence playbook runs for VLANs only.
+    static func segmentProblem(_ t: TenantConfig, _ r: RemediationTarget, _ segments: PlaybookSegments) -> String? {
+        guard t.policy != .alarm, r.driver == .ansible, let playbook = r.playbook else { return nil }
+        if !t.vnis.isEmpty && !segments.vnis {
+            return "playbook '\(playbook)' does not cut VNIs (tenant '\(t.name)' has vnis; a VNI playbook says `# loopsentry-cuts: vni`, "
+                + "e.g. linux-vxlan-vni.yml, or use driver nftables)"
+        }
+        if !t.vlans.isEmpty && !segments.vlans {
+            return "playbook '\(playbook)' cuts VNIs only (tenant '\(t.name)' has vlans: give them a tenant with a VLAN playbook)"
+        }
+        return nil
+    }
+
     /// Why the credentials (or webhook secret) file at `path` cannot be used, or nil: it must
     /// exist, be readable, and not be readable by group or others (it holds secrets).
     static func credentialsProblem(_ path: String, what: String = "credentials file") -> String? {
@@ -103,11 +122,12 @@ extension Configuration {
                 + " for \(Self.ms(d.sustain)) ms, over at ≤\(Int(d.broadcast.falling))/s for \(Self.ms(d.clear)) ms"
             if let m = d.multicast { line += "; multicast ≥\(Int(m.rising))/s" }
             if !i.overrides.isEmpty { line += "; overrides for VLANs " + i.overrides.map { "\($0.vlans)" }.joined(separator: " ") }
-            line += i.probeVLANs.isEmpty ? "; no probes" : "; probes on \(i.probeVLANs)"
+            line += i.probeVLANs.isEmpty ? (i.vxlanFlood.isEmpty ? "; no probes" : "; no VLAN probes") : "; probes on \(i.probeVLANs)"
             line += " (probe id \(probeID(ofInterfaceAt: index)))"
             if i.countInner { line += "; QinQ pairs counted" }
             if !i.vnis.isEmpty { line += "; VXLAN (UDP \(i.vxlanPort)) VNIs \(i.vnis) counted" }
             if !i.vniOverrides.isEmpty { line += "; overrides for VNIs " + i.vniOverrides.map { "\($0.vnis)" }.joined(separator: " ") }
+            for f in i.vxlanFlood { line += "; VNI probes for \(f.vnis) to " + f.vteps.map(\.printed).joined(separator: ",") }
             out.append(line)
         }
         for t in tenants {
@@ -142,9 +162,14 @@ extension Configuration {
         var line: String
         switch r.driver {
         case .ansible:
-            line = "via playbook \(r.playbook ?? "?") on \(r.host) port \(r.port)"
+            line = "via playbook \(r.playbook ?? "?") on \(r.host) port \(r.port)" + (r.playbookSegments.vnis ? " (cuts VNIs)" : "")
         case .nftables:
-            line = "via driver nftables (in-process nftables rules on bridge port \(r.port)\(r.netns.map { " in netns \($0)" } ?? ""))"
+            let place = switch r.nftablesFamily {
+            case .auto: "bridge port \(r.port) (VNIs: netdev family where it is not a bridge port)"
+            case .bridge: "bridge port \(r.port)"
+            case .netdev: "the ingress and egress of \(r.port) (netdev family)"
+            }
+            line = "via driver nftables (in-process nftables rules on \(place)\(r.netns.map { " in netns \($0)" } ?? ""))"
         case .ovs:
             line = "via driver ovs (OVSDB transaction on \((r.ovs ?? OVSCutTarget()).database): trunks of port \(r.port))"
         case .snmp:

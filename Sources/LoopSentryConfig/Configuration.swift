@@ -63,8 +63,33 @@ public struct InterfaceConfig: Equatable, Sendable {
     public var vnis = VNISet()
     /// VXLAN's UDP destination port on this interface.
     public var vxlanPort: UInt16 = VXLANWatch.defaultPort
+    /// `vxlan_flood`: the VTEPs each probed VNI's self-probe is sent to (its flood list).
+    public var vxlanFlood: [VNIFloodList] = []
     public var line: Int?
     public init(name: String) { self.name = name }
+}
+
+/// One `vxlan_flood` entry: VNIs and the VTEPs their self-probes go to.
+public struct VNIFloodList: Equatable, Sendable {
+    public var vnis: VNISet
+    public var vteps: [VTEPAddress]
+    public var line: Int?
+    public init(vnis: VNISet, vteps: [VTEPAddress], line: Int? = nil) {
+        self.vnis = vnis
+        self.vteps = vteps
+        self.line = line
+    }
+}
+
+extension InterfaceConfig {
+    /// The VNI probes of this interface: every VNI of `vxlan_flood` with its VTEPs, at its
+    /// `vxlan_port`; nil without a flood list (validated to fit the probe slots).
+    public var vniProbePlan: VNIProbePlan? {
+        guard !vxlanFlood.isEmpty else { return nil }
+        var flood: [VNI: [VTEPAddress]] = [:]
+        for entry in vxlanFlood { for vni in entry.vnis.members { flood[vni] = entry.vteps } }
+        return try? VNIProbePlan(flood: flood, port: vxlanPort)
+    }
 }
 
 /// What happens when an ack deadline passes.
@@ -127,6 +152,10 @@ public struct RemediationTarget: Equatable, Sendable {
     public var snmp: SNMPCutTarget?
     /// The Open vSwitch database for driver `ovs` (and the `ovsdb` variable of its playbook).
     public var ovs: OVSCutTarget?
+    /// Driver nftables: the family it cuts with (`family`; auto: bridge on a bridge port, else netdev).
+    public var nftablesFamily: NftablesFamily = .auto
+    /// What the playbook cuts, from its text (`# loopsentry-cuts: vni`); set when the file is loaded.
+    public var playbookSegments = PlaybookSegments(vlans: true, vnis: false)
     /// The line of the `playbook` key, for the unknown-playbook error.
     public var playbookLine: Int?
     /// The line of the `remediation` mapping.

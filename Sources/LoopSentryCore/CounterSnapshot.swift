@@ -13,11 +13,13 @@ public struct CounterSnapshot: Sendable {
     public var vnis: [VNI: VLANCounters]
     /// VXLAN inner frames with an 802.1Q tag, per (VNI, inner VLAN), when inner counting is on.
     public var vniPairs: [VNIVLANPair: VLANCounters]
+    /// Returned VNI self-probes per VNI they were sent in (probed VNIs; zero rows included).
+    public var vniProbes: [VNI: ProbeCounters]
 
     public init(monotonicNanos: UInt64, vlans: [VLANID: VLANCounters] = [:],
                 pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
                 probes: [VLANID: ProbeCounters] = [:], vnis: [VNI: VLANCounters] = [:],
-                vniPairs: [VNIVLANPair: VLANCounters] = [:]) {
+                vniPairs: [VNIVLANPair: VLANCounters] = [:], vniProbes: [VNI: ProbeCounters] = [:]) {
         self.monotonicNanos = monotonicNanos
         self.vlans = vlans
         self.pairs = pairs
@@ -25,5 +27,6 @@ public struct CounterSnapshot: Sendable {
         self.probes = probes
         self.vnis = vnis
         self.vniPairs = vniPairs
+        self.vniProbes = vniProbes
     }
 }

@@ -5,7 +5,8 @@ public enum CutDriverKind: String, Equatable, Hashable, Sendable, CaseIterable, 
     /// about a second or more per run.
     case ansible
     /// In-process libnftables on a Linux bridge this host reaches (optionally inside a network
-    /// namespace): one nftables transaction, well under a millisecond.
+    /// namespace), and for VXLAN VNIs on any of its interfaces (netdev family): one nftables
+    /// transaction, well under a millisecond.
     case nftables
     /// One SNMP SET on the switch (CISCO-VTP-MIB trunk bitmap or Q-BRIDGE-MIB egress ports).
     case snmp

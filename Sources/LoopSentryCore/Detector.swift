@@ -75,12 +75,13 @@ public struct Detector: Sendable {
         return events
     }
 
-    /// Records one poll of per-VLAN probe-return counts on `interface` (VLANs with 0 may be
-    /// left out); returns the events, ordered by VLAN.
-    public mutating func observeProbeReturns(_ counts: [VLANID: UInt64], interface: String,
+    /// Records one poll of probe-return counts on `interface`, per segment the probes were sent
+    /// in (VLANs and VNIs alike; segments with 0 may be left out); returns the events, ordered by
+    /// segment.
+    public mutating func observeProbeReturns(_ counts: [Segment: UInt64], interface: String,
                                              at now: UInt64) -> [DetectionEvent] {
-        counts.keys.sorted().flatMap { vlan in
-            observeProbeReturn(key: DetectionKey(interface: interface, vlan: vlan), count: counts[vlan]!, at: now)
+        counts.keys.sorted().flatMap { segment in
+            observeProbeReturn(key: DetectionKey(interface: interface, segment: segment), count: counts[segment]!, at: now)
         }
     }
 

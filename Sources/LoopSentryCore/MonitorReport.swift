@@ -12,9 +12,14 @@ public struct MonitorReport: Codable, Equatable, Sendable {
         public var multicastTotal: UInt64
         public var framesTotal: UInt64
         public var bytesTotal: UInt64
+        /// VNI rows of a probed VNI: own probes that came back inside this VNI's VXLAN (loop
+        /// evidence), and of those the ones that arrived in another VNI.
+        public var probesReturned: UInt64?
+        public var probesLeaked: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case vlan, vni
+            case probesReturned = "probes_returned", probesLeaked = "probes_leaked"
             case broadcastPerSecond = "broadcast_pps", multicastPerSecond = "multicast_pps"
             case framesPerSecond = "frames_pps", bytesPerSecond = "bytes_ps"
             case broadcastTotal = "broadcast_total", multicastTotal = "multicast_total"
@@ -46,6 +51,8 @@ public struct MonitorReport: Codable, Equatable, Sendable {
     /// Own probes that came back untagged or on another VLAN than they were sent on (two VLANs
     /// bridged into each other).
     public var probesLeakedTotal: UInt64 = 0
+    /// VNI probe datagrams sent (one per VTEP of each probed VNI); returns are on the VNI rows.
+    public var vniProbesSentTotal: UInt64 = 0
 
     /// A storm or loop in progress.
     public struct Storm: Codable, Equatable, Sendable {
@@ -75,21 +82,26 @@ public struct MonitorReport: Codable, Equatable, Sendable {
         case time, interface, vlans, vnis, events, storms
         case vxlanMalformedTotal = "vxlan_malformed_total", vniUnwatchedTotal = "vni_unwatched_total"
         case probesSentTotal = "probes_sent_total", probesReturnedTotal = "probes_returned_total"
-        case probesLeakedTotal = "probes_leaked_total"
+        case probesLeakedTotal = "probes_leaked_total", vniProbesSentTotal = "vni_probes_sent_total"
         case intervalMilliseconds = "interval_ms", activeVLANs = "active_vlans"
         case untaggedFramesTotal = "untagged_frames_total", malformedTotal = "malformed_total"
         case droppedTotal = "dropped_total"
     }
 
     /// Builds a report from one interval's rates; `top` limits the rows, busiest first.
+    /// `vniProbes` (the probed VNIs' returned probes) fill the VNI rows' probe columns.
     public init(time: String, interface: String, intervalNanos: UInt64, rates: [VLANRate],
-                global: GlobalCounters, top: Int, vniRates: [VNIRate] = []) {
+                global: GlobalCounters, top: Int, vniRates: [VNIRate] = [], vniProbes: [VNI: ProbeCounters] = [:]) {
         self.time = time
         self.interface = interface
         intervalMilliseconds = (Double(intervalNanos) / 1e6 * 10).rounded() / 10
         activeVLANs = rates.count
         vlans = RateCalculator.busiestFirst(rates).prefix(max(0, top)).map { Row($0, vlan: Int($0.key.value)) }
-        vnis = RateCalculator.busiestFirst(vniRates).prefix(max(0, top)).map { Row($0, vni: Int($0.key.value)) }
+        vnis = RateCalculator.busiestFirst(vniRates).prefix(max(0, top)).map { r in
+            var row = Row(r, vni: Int(r.key.value))
+            if let p = vniProbes[r.key] { (row.probesReturned, row.probesLeaked) = (p.returned, p.leaked) }
+            return row
+        }
         untaggedFramesTotal = global.untaggedFrames
         malformedTotal = global.malformed
         droppedTotal = global.dropped
@@ -117,6 +129,12 @@ public struct MonitorReport: Codable, Equatable, Sendable {
                                       widths: Self.vniWidths))
             }
             lines.append("VXLAN malformed \(vxlanMalformedTotal), unwatched VNIs \(vniUnwatchedTotal)")
+            let probed = vnis.filter { $0.probesReturned != nil }
+            if vniProbesSentTotal > 0 || !probed.isEmpty {
+                lines.append("VNI probes sent \(vniProbesSentTotal), returned " + probed.map { r in
+                    "\(r.vni ?? 0): \(r.probesReturned ?? 0)" + ((r.probesLeaked ?? 0) > 0 ? " (leaked \(r.probesLeaked ?? 0))" : "")
+                }.joined(separator: ", "))
+            }
         }
         if probesSentTotal > 0 || probesReturnedTotal > 0 {
             lines.append("probes sent \(probesSentTotal), returned \(probesReturnedTotal)"

@@ -1,5 +1,6 @@
 /// How this sensor's self-probes are recognised: source MAC `PP:PP:PP:SS:0V:VV`, a 3-byte
-/// locally administered unicast prefix, the sensor's id and the VLAN the probe was sent on.
+/// locally administered unicast prefix, the sensor's id and the VLAN the probe was sent on
+/// (VNI probes: `PP:PP:PP:SS:1N:NN`, see `Probe+VNI.swift`).
 /// Two sensors on one network need different ids; the BPF program matches the first four bytes.
 public struct ProbeIdentity: Equatable, Sendable {
     public static let defaultPrefix: [UInt8] = [0x06, 0x4c, 0x53]   // "LS", locally administered
@@ -26,7 +27,7 @@ public struct ProbeIdentity: Equatable, Sendable {
         MACAddress(prefix + [sensorID, UInt8(vlan.value >> 8), UInt8(vlan.value & 0xff)])
     }
 
-    /// The VLAN a probe MAC encodes, or nil when the MAC is not one of this sensor's probes.
+    /// The VLAN a probe MAC encodes, or nil when the MAC is not one of this sensor's VLAN probes.
     public func vlan(fromProbeMAC mac: MACAddress) -> VLANID? {
         guard Array(mac.bytes[0..<3]) == prefix, mac.bytes[3] == sensorID, mac.bytes[4] & 0xf0 == 0 else { return nil }
         return VLANID(masking: UInt16(mac.bytes[4]) << 8 | UInt16(mac.bytes[5]))
@@ -35,8 +36,12 @@ public struct ProbeIdentity: Equatable, Sendable {
 
 public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case badPrefix(String)
+    case tooManyVNIs(String)
     public var description: String {
-        switch self { case let .badPrefix(why): "probe MAC prefix \(why)" }
+        switch self {
+        case let .badPrefix(why): "probe MAC prefix \(why)"
+        case let .tooManyVNIs(why): why
+        }
     }
 }
 

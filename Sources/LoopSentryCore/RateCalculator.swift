@@ -47,8 +47,8 @@ public struct RateCalculator: Sendable {
     private var previous: CounterSnapshot?
     /// QinQ (outer, inner) pair rates from the last `update`.
     public private(set) var pairRates: [VLANPairRate] = []
-    /// Self-probes returned since the previous snapshot, per VLAN they were sent on.
-    public private(set) var probeReturns: [VLANID: UInt64] = [:]
+    /// Self-probes returned since the previous snapshot, per segment (VLAN or VNI) they were sent in.
+    public private(set) var probeReturns: [Segment: UInt64] = [:]
     /// Per-VNI rates (VXLAN) from the last `update`.
     public private(set) var vniRates: [VNIRate] = []
 
@@ -74,7 +74,11 @@ public struct RateCalculator: Sendable {
         }
         for (vlan, now) in snapshot.probes {
             let d = UInt64(Self.delta(now.returned, prev.probes[vlan]?.returned ?? 0))
-            if d > 0 { probeReturns[vlan] = d }
+            if d > 0 { probeReturns[.vlan(vlan)] = d }
+        }
+        for (vni, now) in snapshot.vniProbes {
+            let d = UInt64(Self.delta(now.returned, prev.vniProbes[vni]?.returned ?? 0))
+            if d > 0 { probeReturns[.vni(vni)] = d }
         }
         vniRates = Self.rates(snapshot.vnis, before: prev.vnis, seconds: seconds)
         return Self.rates(snapshot.vlans, before: prev.vlans, seconds: seconds)

@@ -62,10 +62,17 @@ public struct StatusBoard: Sendable {
         }
     }
 
-    /// Updates counters and rates of `interface`'s VXLAN VNIs from one poll; VNI rows absent from
-    /// it had no traffic this interval.
-    public mutating func update(interface: String, vniRates: [VNIRate], now: UTCTimestamp) {
+    /// Updates counters, rates and returned VNI probes of `interface`'s VXLAN VNIs from one poll;
+    /// VNI rows absent from `vniRates` had no traffic this interval.
+    public mutating func update(interface: String, vniRates: [VNIRate], vniProbes: [VNI: ProbeCounters] = [:], now: UTCTimestamp) {
         setRates(interface: interface, vniRates, now: now, key: { DetectionKey(interface: interface, vni: $0) }, of: { $0.vni != nil })
+        for (vni, p) in vniProbes where p.returned > 0 || p.leaked > 0 {
+            let k = DetectionKey(interface: interface, vni: vni)
+            if ensureRow(k, now) {
+                rows[k]?.returnedProbes = p.returned
+                rows[k]?.leakedProbes = p.leaked
+            }
+        }
     }
 
     /// Counters and rates of one kind of segment on `interface`; the rows of that kind (`of`)

@@ -42,7 +42,7 @@ public struct MetricsExtra: Equatable, Sendable {
 /// and `count by (state) (loopsentry_vlan_incident_state)` still answers "how many are cut".
 /// When the state changes the old series disappears and Prometheus marks it stale at once.
 ///
-/// A VXLAN VNI's row gets the same families renamed `loopsentry_vni_*` (no probe families), with
+/// A VXLAN VNI's row gets the same families renamed `loopsentry_vni_*` (probes: its VNI probes), with
 /// the label `vni` instead of `vlan`: a VLAN query never mixes in VNIs, and `vlan` stays a VLAN.
 public enum MetricsExposition {
     /// The `Content-Type` of a rendered exposition.
@@ -157,10 +157,11 @@ public enum MetricsExposition {
         },
     ]
 
-    /// The per-VNI families: the per-VLAN ones but probes (no probe runs inside a VNI), renamed.
-    static let vniFamilies: [VLANFamily] = vlanFamilies.filter { !$0.name.contains("_probes_") }.map { f in
+    /// The per-VNI families: the per-VLAN ones renamed (probes: those sent into the VNI by UDP to its VTEPs).
+    static let vniFamilies: [VLANFamily] = vlanFamilies.map { f in
         VLANFamily(name: f.name.replacingOccurrences(of: "loopsentry_vlan_", with: "loopsentry_vni_"), kind: f.kind,
-                   help: f.help.replacingOccurrences(of: "Tagged frames", with: "Inner frames")
+                   help: f.help.replacingOccurrences(of: "came back untagged or on another VLAN", with: "came back in another VNI")
+                       .replacingOccurrences(of: "Tagged frames", with: "Inner frames")
                        .replacingOccurrences(of: "tagged frames", with: "inner frames")
                        .replacingOccurrences(of: "VLAN", with: "VNI"),
                    sample: f.sample)

@@ -34,6 +34,16 @@ public enum SyslogEventKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// The start of the human-readable MSG for an event about a VXLAN VNI (cut on the underlay).
+    var vniSummary: String {
+        switch self {
+        case .cut: "VNI cut from underlay"
+        case .cutFailed: "VNI cut failed"
+        case .restored: "VNI restored to underlay"
+        default: summary
+        }
+    }
+
     /// The start of the human-readable MSG.
     var summary: String {
         switch self {
@@ -119,7 +129,7 @@ public struct SyslogEvent: Hashable, Sendable {
     /// The readable MSG, e.g. `broadcast storm detected on eth1 VLAN 20 tenant acme: 15000 pps
     /// (threshold 1000 pps)`.
     public var text: String {
-        var text = kind.summary + " on " + (interface.isEmpty ? "?" : interface)
+        var text = (vni == nil ? kind.summary : kind.vniSummary) + " on " + (interface.isEmpty ? "?" : interface)
         if let vlan { text += " VLAN \(vlan)" }
         if let vni { text += " VNI \(vni)" }
         if !tenant.isEmpty { text += " tenant \(tenant)" }

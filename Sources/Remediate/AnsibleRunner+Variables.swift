@@ -32,10 +32,16 @@ public enum PlaybookVariableValue: Equatable, Sendable, Encodable {
 /// each value again before using it).
 public struct PlaybookVariables: Equatable, Sendable {
     public var action: PlaybookAction
-    /// The first (lowest) VLAN of `vlans`: `vlan`, for playbooks and operators that act on one.
-    public var vlan: VLANID { vlans[0] }
+    /// The first (lowest) VLAN of `vlans`: `vlan`, for playbooks and operators that act on one
+    /// (nil in a run of VNIs only).
+    public var vlan: VLANID? { vlans.first }
     /// Every VLAN of the run, ascending: `vlans` (a list). Cuts for one port coalesce into one run.
     public var vlans: [VLANID]
+    /// Every VXLAN VNI of the run, ascending: `vnis` (a list, and the first as `vni`); only VNI
+    /// playbooks (`linux-vxlan-vni.yml`) take them.
+    public var vnis: [VNI] = []
+    /// The UDP destination port of the VNIs' VXLAN traffic: `vxlan_port` (with `vnis` only).
+    public var vxlanPort: UInt16 = VXLANWatch.defaultPort
     /// The inventory host (or group) the play runs against: `target_host`.
     public var targetHost: String
     /// Bridge port for linux-bridge-vlan.yml: `port`.
@@ -64,7 +70,7 @@ public struct PlaybookVariables: Equatable, Sendable {
     public init(action: PlaybookAction, vlans: [VLANID], targetHost: String, port: String? = nil,
                 interface: String? = nil, tenant: String? = nil, incidentID: String? = nil,
                 netns: String? = nil, saveConfig: Bool? = nil, extra: [String: PlaybookVariableValue] = [:]) {
-        precondition(!vlans.isEmpty, "a playbook run needs at least one VLAN")
+        precondition(!vlans.isEmpty, "a playbook run needs at least one VLAN (or VNIs: init(action:vnis:...))")
         self.action = action
         self.vlans = Array(Set(vlans)).sorted()
         self.targetHost = targetHost
@@ -77,12 +83,38 @@ public struct PlaybookVariables: Equatable, Sendable {
         self.extra = extra
     }
 
-    /// The variables as the playbooks name them; unset optionals are left out.
+    /// Variables for VNIs (at least one; sorted and made unique here) carried in UDP port
+    /// `vxlanPort`, and VLANs of the same run if any.
+    public init(action: PlaybookAction, vnis: [VNI], vxlanPort: UInt16, vlans: [VLANID] = [], targetHost: String,
+                port: String? = nil, tenant: String? = nil, incidentID: String? = nil, netns: String? = nil,
+                extra: [String: PlaybookVariableValue] = [:]) {
+        precondition(!vnis.isEmpty, "a VNI playbook run needs at least one VNI")
+        self.action = action
+        self.vlans = Array(Set(vlans)).sorted()
+        self.vnis = Array(Set(vnis)).sorted()
+        self.vxlanPort = vxlanPort
+        self.targetHost = targetHost
+        self.port = port
+        self.tenant = tenant
+        self.incidentID = incidentID
+        self.netns = netns
+        self.extra = extra
+    }
+
+    /// The variables as the playbooks name them; unset optionals are left out, and a run
+    /// without VLANs has neither `vlan` nor `vlans` (nor one without VNIs `vni`, `vnis`, `vxlan_port`).
     public var dictionary: [String: PlaybookVariableValue] {
         var d = extra
         d["action"] = .string(action.rawValue)
-        d["vlan"] = .int(Int(vlan.value))
-        d["vlans"] = .ints(vlans.map { Int($0.value) })
+        if let vlan {
+            d["vlan"] = .int(Int(vlan.value))
+            d["vlans"] = .ints(vlans.map { Int($0.value) })
+        }
+        if let vni = vnis.first {
+            d["vni"] = .int(Int(vni.value))
+            d["vnis"] = .ints(vnis.map { Int($0.value) })
+            d["vxlan_port"] = .int(Int(vxlanPort))
+        }
         d["target_host"] = .string(targetHost)
         if let port { d["port"] = .string(port) }
         if let interface { d["interface"] = .string(interface) }

@@ -2,35 +2,60 @@ import Foundation
 import LoopSentryCore
 import LoopSentrySystem
 
-/// Sends this sensor's self-probes on the trunk from its own thread, following a
-/// `ProbeSchedule`: each watched VLAN once per interval, spread over it. The raw socket is
-/// opened in `init`, on the calling thread, so it belongs to that thread's network namespace.
+/// Sends this sensor's self-probes from its own thread, following one `ProbeSchedule` over
+/// every probed segment: each VLAN (a tagged frame on the trunk, raw socket) and each VNI (the
+/// inner probe in a VXLAN header, by UDP to each VTEP of its flood list) once per interval,
+/// spread over it. The sockets are opened in `init`, on the calling thread, so they belong to
+/// that thread's network namespace.
 public final class ProbeSender: @unchecked Sendable {
-    private let sender: FrameSender
-    private let frames: [VLANID: [UInt8]]
+    /// How one segment's probe leaves.
+    private enum Outgoing {
+        case frame([UInt8])
+        case vxlan(payload: [UInt8], vteps: [VTEPAddress])
+    }
+
+    private let sender: FrameSender?
+    private let vxlanSocket: VXLANProbeSocket?
+    private let outgoing: [Segment: Outgoing]
     private let lock = NSLock()
-    private var schedule: ProbeSchedule
+    private var schedule: ProbeSchedule<Segment>
     private var stopped = false
     private var thread: Thread?
-    private var sentCount: UInt64 = 0
+    private var sentVLAN: UInt64 = 0
+    private var sentVNI: UInt64 = 0
     private var lastError: String?
-    private var urgent: [VLANID] = []
-    private var lastUrgent: [VLANID: UInt64] = [:]
-    /// An urgent probe of one VLAN goes out at most this often.
+    private var urgent: [Segment] = []
+    private var lastUrgent: [Segment: UInt64] = [:]
+    /// An urgent probe of one segment goes out at most this often.
     public static let urgentSpacingNanos: UInt64 = 250_000_000
 
-    public init(interface: String, probe: ProbeFrame, vlans: [VLANID], intervalNanos: UInt64) throws {
-        sender = try FrameSender(interface: interface)
-        frames = Dictionary(uniqueKeysWithValues: vlans.map { ($0, probe.bytes(vlan: $0)) })
-        schedule = ProbeSchedule(vlans: vlans, intervalNanos: intervalNanos, start: MonotonicClock.nanos())
+    /// Probes `vlans` on `interface` and the VNIs of `vniProbes` (one datagram per VTEP).
+    public init(interface: String, probe: ProbeFrame, vlans: [VLANID], vniProbes: VNIProbePlan? = nil,
+                intervalNanos: UInt64) throws {
+        var out: [Segment: Outgoing] = [:]
+        for vlan in vlans { out[.vlan(vlan)] = .frame(probe.bytes(vlan: vlan)) }
+        for (slot, vni) in (vniProbes?.vnis ?? []).enumerated() {
+            out[.vni(vni)] = .vxlan(payload: probe.vxlanPayload(vni: vni, slot: slot), vteps: vniProbes?.vteps[vni] ?? [])
+        }
+        sender = vlans.isEmpty ? nil : try FrameSender(interface: interface)
+        if let vniProbes, !vniProbes.vnis.isEmpty {
+            vxlanSocket = try VXLANProbeSocket(vteps: Array(Set(vniProbes.vteps.values.joined())), port: vniProbes.port)
+        } else {
+            vxlanSocket = nil
+        }
+        outgoing = out
+        schedule = ProbeSchedule(keys: Array(out.keys), intervalNanos: intervalNanos, start: MonotonicClock.nanos())
     }
 
     deinit { stop() }
 
-    /// Probes sent so far, and the last send error (a full or down interface), if any.
+    /// VLAN probes sent so far, and the last send error (a full or down interface), if any.
     public var status: (sent: UInt64, lastError: String?) {
-        lock.withLock { (sentCount, lastError) }
+        lock.withLock { (sentVLAN, lastError) }
     }
+
+    /// VNI probe datagrams sent so far (one per VTEP of each probed VNI).
+    public var vniProbesSent: UInt64 { lock.withLock { sentVNI } }
 
     public func start() {
         let t = Thread { [weak self] in self?.loop() }
@@ -39,15 +64,15 @@ public final class ProbeSender: @unchecked Sendable {
         t.start()
     }
 
-    /// Asks for an extra probe of `vlan` now (the rate just rose on it): a loop is then confirmed
-    /// within milliseconds instead of up to one probe interval. Ignored for VLANs not probed,
-    /// and at most once per `urgentSpacingNanos` per VLAN.
-    public func probeSoon(_ vlan: VLANID, now: UInt64 = MonotonicClock.nanos()) {
-        guard frames[vlan] != nil else { return }
+    /// Asks for an extra probe of `segment` now (the rate just rose on it): a loop is then
+    /// confirmed within milliseconds instead of up to one probe interval. Ignored for segments
+    /// not probed, and at most once per `urgentSpacingNanos` per segment.
+    public func probeSoon(_ segment: Segment, now: UInt64 = MonotonicClock.nanos()) {
+        guard outgoing[segment] != nil else { return }
         lock.withLock {
-            if let last = lastUrgent[vlan], now &- last < Self.urgentSpacingNanos { return }
-            lastUrgent[vlan] = now
-            urgent.append(vlan)
+            if let last = lastUrgent[segment], now &- last < Self.urgentSpacingNanos { return }
+            lastUrgent[segment] = now
+            urgent.append(segment)
         }
     }
 
@@ -62,19 +87,37 @@ public final class ProbeSender: @unchecked Sendable {
                 urgent.removeAll()
                 return batch
             }
-            for vlan in due {
-                guard let frame = frames[vlan] else { continue }
-                do {
-                    try sender.send(frame)
-                    lock.withLock { sentCount += 1 }
-                } catch {
-                    lock.withLock { lastError = "\(error)" }
-                }
-            }
+            for segment in due { send(segment) }
             let next = lock.withLock { schedule.nextDue } ?? (now + 10_000_000)
             let t = MonotonicClock.nanos()   // one reading: two could go backwards relative to each other
             let wait = min(next > t ? next - t : 0, 5_000_000)
             if wait > 0 { usleep(UInt32(wait / 1000)) }
+        }
+    }
+
+    /// Sends the probe of `segment`: its frame on the trunk, or its datagram to each VTEP.
+    private func send(_ segment: Segment) {
+        switch outgoing[segment] {
+        case let .frame(frame):
+            guard let sender else { return }
+            do {
+                try sender.send(frame)
+                lock.withLock { sentVLAN += 1 }
+            } catch {
+                lock.withLock { lastError = "\(error)" }
+            }
+        case let .vxlan(payload, vteps):
+            guard let vxlanSocket else { return }
+            for vtep in vteps {
+                do {
+                    try vxlanSocket.send(payload, to: vtep)
+                    lock.withLock { sentVNI += 1 }
+                } catch {
+                    lock.withLock { lastError = "\(error)" }
+                }
+            }
+        case nil:
+            return
         }
     }
 }

@@ -69,7 +69,8 @@ public struct SensorPoll: Sendable {
     public var snapshot: CounterSnapshot
     public var rates: [VLANRate]
     public var pairRates: [VLANPairRate]
-    public var probeReturns: [VLANID: UInt64]
+    /// Own probes returned since the previous poll, per segment (VLAN or VNI) they were sent in.
+    public var probeReturns: [Segment: UInt64]
     public var intervalNanos: UInt64
     /// Per-VNI rates of VXLAN inner frames (empty unless the settings watch VXLAN).
     public var vniRates: [VNIRate] = []

@@ -6,27 +6,35 @@ extension TCSensorProgram {
     /// Per-VLAN counters: one `bpf_map_lookup_batch` over the 4096-slot per-CPU array,
     /// each slot summed over CPUs. Rows that are all zero are left out.
     func readVLANs() throws -> [VLANID: VLANCounters] {
-        try readPerVLAN(fd: vlanStatsFD, map: "ls_vlan_stats", as: ls_vlan_counters.self) { a, c in
+        try readPerSlot(fd: vlanStatsFD, map: "ls_vlan_stats", as: ls_vlan_counters.self, key: Self.vlan) { a, c in
             a + VLANCounters(broadcast: c.broadcast, multicast: c.multicast, frames: c.frames, bytes: c.bytes)
         } isZero: { $0.isZero } zero: { .zero }
     }
 
     /// Returned-probe counters per VLAN, from the 4096-slot per-CPU array `ls_probe_stats`.
     func readProbes() throws -> [VLANID: ProbeCounters] {
-        try readPerVLAN(fd: probeStatsFD, map: "ls_probe_stats", as: ls_probe_counters.self) { a, c in
+        try readProbeCounters(fd: probeStatsFD, map: "ls_probe_stats", key: Self.vlan)
+    }
+
+    /// A 4096-slot per-CPU array of `ls_probe_counters` (VLAN or VNI probes), non-zero rows.
+    func readProbeCounters<Key: Hashable>(fd: Int32, map: String, key: (UInt32) -> Key) throws -> [Key: ProbeCounters] {
+        try readPerSlot(fd: fd, map: map, as: ls_probe_counters.self, key: key) { a, c in
             ProbeCounters(returned: a.returned &+ c.returned, leaked: a.leaked &+ c.leaked)
         } isZero: { $0.returned == 0 && $0.leaked == 0 } zero: { ProbeCounters() }
     }
 
+    /// A VLAN array's slot as its VLAN.
+    static func vlan(_ slot: UInt32) -> VLANID { VLANID(masking: UInt16(truncatingIfNeeded: slot)) }
+
     /// Reads a 4096-slot per-CPU array with one `bpf_map_lookup_batch`, folding each slot's
-    /// per-CPU values with `add`; all-zero rows are left out.
-    func readPerVLAN<Raw, Value>(fd: Int32, map: String, as raw: Raw.Type,
-                                 add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
-                                 zero: () -> Value) throws -> [VLANID: Value] {
+    /// per-CPU values with `add`; all-zero rows are left out, the others keyed by `key(slot)`.
+    func readPerSlot<Raw, Key: Hashable, Value>(fd: Int32, map: String, as raw: Raw.Type, key: (UInt32) -> Key,
+                                                add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
+                                                zero: () -> Value) throws -> [Key: Value] {
         let rows = try readPerCPUArray(fd: fd, map: map, slots: Int(LS_VLAN_SLOTS), as: raw, add: add, zero: zero)
-        var out: [VLANID: Value] = [:]
+        var out: [Key: Value] = [:]
         for (i, sum) in rows.enumerated() where !isZero(sum) {
-            out[VLANID(masking: UInt16(truncatingIfNeeded: i))] = sum
+            out[key(UInt32(i))] = sum
         }
         return out
     }

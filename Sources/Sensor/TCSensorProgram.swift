@@ -19,13 +19,17 @@ public struct TCSensorSettings: Equatable, Sendable {
     public var probes: ProbeIdentity?
     /// Count VXLAN per VNI on this (underlay) interface; nil leaves VXLAN uncounted.
     public var vxlan: VXLANWatch?
+    /// The VNIs whose returning self-probes are counted (with `probes` and `vxlan` set): their
+    /// probe slots, written into `ls_vni_probe_slots`.
+    public var vniProbes: VNIProbePlan?
 
     public init(taggedFrames: TaggedFrameVerdict = .pass, countInnerVLAN: Bool = false, probes: ProbeIdentity? = nil,
-                vxlan: VXLANWatch? = nil) {
+                vxlan: VXLANWatch? = nil, vniProbes: VNIProbePlan? = nil) {
         self.taggedFrames = taggedFrames
         self.countInnerVLAN = countInnerVLAN
         self.probes = probes
         self.vxlan = vxlan
+        self.vniProbes = vniProbes
     }
 
     var flags: UInt32 {
@@ -54,6 +58,11 @@ public final class TCSensorProgram {
     let vniStatsFD: Int32
     let vniVLANKeysFD: Int32
     let vniVLANCountersFD: Int32
+    let vniProbeStatsFD: Int32
+    let vniProbeSlotsFD: Int32
+    /// Slots of `ls_vni_probe_slots` the last settings filled, and their VNIs in slot order.
+    var vniProbeSlotsWritten = 0
+    var vniProbeVNIs: [VNI] = []
     /// Rows of the per-VNI maps (watched VNIs' counters, learned VNIs' hash), fixed at load
     /// from the settings' `vxlan.mapSlots`.
     public let vniSlots: Int
@@ -80,6 +89,8 @@ public final class TCSensorProgram {
         vniStatsFD = try object.mapFD("ls_vni_stats")
         vniVLANKeysFD = try object.mapFD("ls_vni_vlan_keys")
         vniVLANCountersFD = try object.mapFD("ls_vni_vlan_counters")
+        vniProbeStatsFD = try object.mapFD("ls_vni_probe_stats")
+        vniProbeSlotsFD = try object.mapFD("ls_vni_probe_slots")
         cpus = try possibleCPUs()
         try apply(settings)
     }
@@ -88,6 +99,7 @@ public final class TCSensorProgram {
     /// VNIs to the index; takes effect on the next frame.
     public func apply(_ settings: TCSensorSettings) throws {
         if let vxlan = settings.vxlan { try watch(vxlan.vnis) }
+        try writeVNIProbeSlots(settings.vniProbes)
         var key: UInt32 = 0
         var value = ls_config(flags: settings.flags, probe_prefix: settings.probes?.matchValue ?? 0,
                               vxlan_port: UInt32(settings.vxlan?.port ?? 0),
@@ -105,7 +117,8 @@ public final class TCSensorProgram {
                         global: try readGlobal(),
                         probes: try readProbes(),
                         vnis: try readVNIs(),
-                        vniPairs: try readVNIPairs())
+                        vniPairs: try readVNIPairs(),
+                        vniProbes: try readVNIProbes())
     }
 
     /// Runs the program once on `frame` with `bpf_prog_test_run_opts` (no network needed).

@@ -62,8 +62,9 @@ struct DetectionOptions: ParsableArguments {
         }
     }
 
-    func probeFrame() throws -> ProbeFrame? {
-        guard probe != nil else { return nil }
+    /// The probe frame for `--probe` VLANs, or with `always` (VNI probes asked for) in any case.
+    func probeFrame(always: Bool = false) throws -> ProbeFrame? {
+        guard probe != nil || always else { return nil }
         return ProbeFrame(identity: try ProbeIdentity(sensorID: UInt8(sensorID)))
     }
 }

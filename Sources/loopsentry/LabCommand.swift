@@ -119,7 +119,8 @@ extension LabUpCommand {
             throw error
         }
         print("lab up: VXLAN VNIs \(list.map(String.init).joined(separator: ",")) (UDP \(VXLANWatch.defaultPort)); "
-              + "sensor interface \(LabPlan.sensorInterface) in netns \(names.sensor) on the underlay; "
+              + "sensor interface \(LabPlan.sensorInterface) (\(LabPlan.sensorUnderlayAddress)) in netns \(names.sensor) on the underlay, "
+              + "VTEPs \(LabPlan.vtep1Address) and \(LabPlan.vtep2Address); "
               + "cut port \(LabPlan.underlayPort) in netns \(names.switch1)")
     }
 }

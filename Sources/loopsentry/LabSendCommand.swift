@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 import LoopSentryCore
 import LoopSentrySystem
 import Sensor
@@ -76,7 +77,7 @@ struct LabSendCommand: ParsableCommand {
         }
         let frames: [[UInt8]] = vni.isEmpty ? vlanFrames(destination) : vni.map { v in
             VXLANFrame(outer: ipv6 ? .testIPv6 : .testIPv4, udpDestinationPort: UInt16(vxlanPort), vni: VNI(v)!,
-                       inner: EthernetFrame(destination: destination, source: MACAddress([0x02, 0x00, 0x00, 0x00, 0x00, 0x01]),
+                       inner: EthernetFrame(destination: destination, source: LabPlan.senderSource,
                                             tags: vlan.map { VLANTag(vid: UInt16($0)) },
                                             payload: Array("loopsentry-lab".utf8))).bytes(innerLength: length)
         }
@@ -106,7 +107,7 @@ struct LabSendCommand: ParsableCommand {
         vlan.map { v in
             var tags = [VLANTag(vid: UInt16(v))]
             if let inner { tags = [VLANTag(tpid: VLANTag.tpid8021AD, vid: UInt16(v)), VLANTag(vid: UInt16(inner))] }
-            return EthernetFrame(destination: destination, source: MACAddress([0x02, 0x00, 0x00, 0x00, 0x00, 0x01]),
+            return EthernetFrame(destination: destination, source: LabPlan.senderSource,
                                  tags: tags, payload: Array("loopsentry-lab".utf8)).bytes(length: length)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopSentryConfig
 import LoopSentryCore
 import LoopSentrySystem
 import Sensor
@@ -42,6 +43,9 @@ struct MonitorCommand: ParsableCommand {
     @Option(name: .long, help: "VXLAN UDP destination port.")
     var vxlanPort: Int = Int(VXLANWatch.defaultPort)
 
+    @Option(name: .long, help: "Send a self-probe into each --vni VNI to this VTEP (IPv4 or IPv6; repeat for the flood list).")
+    var vtep: [String] = []
+
     @Option(name: .long, help: "Stop after this many seconds (default: until SIGINT/SIGTERM).")
     var duration: Double?
 
@@ -57,7 +61,22 @@ struct MonitorCommand: ParsableCommand {
         guard InterfaceName.isValid(interface) else { throw ValidationError(InterfaceName.message(for: "--interface")) }
         for v in vni where VNI(v) == nil { throw ValidationError("--vni \(v) is outside 0-16777215") }
         guard (1...65535).contains(vxlanPort) else { throw ValidationError("--vxlan-port must be 1-65535, got \(vxlanPort)") }
+        if !vtep.isEmpty && vni.isEmpty { throw ValidationError("--vtep needs --vni: the VNIs whose probes go to the VTEPs") }
+        for v in vtep where VTEPAddress(parsing: v) == nil {
+            throw ValidationError("--vtep '\(v)' is not an IPv4 or IPv6 address (0.0.0.0 and :: are not VTEPs)")
+        }
+        if !vtep.isEmpty, Set(vni).count > VNIProbePlan.maxVNIs {
+            throw ValidationError("--vtep probes at most \(VNIProbePlan.maxVNIs) VNIs, got \(Set(vni).count)")
+        }
         try detection.validate()
+    }
+
+    /// The VNI probes the options ask for (`--vni` VNIs to the `--vtep` VTEPs), or nil.
+    var vniProbes: VNIProbePlan? {
+        let vteps = vtep.compactMap { VTEPAddress(parsing: $0) }
+        guard !vteps.isEmpty else { return nil }
+        return try? VNIProbePlan(flood: Dictionary(vni.compactMap(VNI.init).map { ($0, vteps) }, uniquingKeysWith: { a, _ in a }),
+                                 port: UInt16(vxlanPort))
     }
 
     /// The VXLAN watch the options ask for, or nil.
@@ -74,8 +93,8 @@ struct MonitorCommand: ParsableCommand {
             interface: interface,
             settings: TCSensorSettings(taggedFrames: dropTagged ? .drop : .pass, countInnerVLAN: countInner,
                                        vxlan: vxlanWatch),
-            probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(),
-            probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000)
+            probeVLANs: probeVLANs, probeFrame: try detection.probeFrame(always: vniProbes != nil),
+            probeIntervalNanos: UInt64(detection.probeInterval) * 1_000_000, vniProbes: vniProbes)
         if pipeline.session.attachment.replacedStaleFilter {
             FileHandle.standardError.write(Data("loopsentry: replaced a stale LoopSentry filter on \(interface)\n".utf8))
         }
@@ -100,14 +119,16 @@ struct MonitorCommand: ParsableCommand {
             let (events, rising) = stage.observe(rates: poll.rates, pairRates: poll.pairRates, probeReturns: poll.probeReturns,
                                                  vniRates: poll.vniRates, watchesVNIs: vxlanWatch != nil,
                                                  at: poll.snapshot.monotonicNanos)
-            for vlan in rising { pipeline.probeSoon(vlan, now: poll.snapshot.monotonicNanos) }
+            for segment in rising { pipeline.probeSoon(segment, now: poll.snapshot.monotonicNanos) }
             var report = MonitorReport(time: Self.timestamp(), interface: interface, intervalNanos: poll.intervalNanos,
-                                       rates: poll.rates, global: poll.snapshot.global, top: top, vniRates: poll.vniRates)
+                                       rates: poll.rates, global: poll.snapshot.global, top: top, vniRates: poll.vniRates,
+                                       vniProbes: poll.snapshot.vniProbes)
             report.events = events.map(MonitorEvent.init)
             report.storms = stage.detector.activeStorms.map(MonitorReport.Storm.init)
             report.probesReturnedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.returned }
             report.probesLeakedTotal = poll.snapshot.probes.values.reduce(0) { $0 + $1.leaked }
             report.probesSentTotal = pipeline.probes?.status.sent ?? 0
+            report.vniProbesSentTotal = pipeline.probes?.vniProbesSent ?? 0
             recent = Array((recent + report.events).suffix(8))
             if json {
                 let data = try encoder.encode(report)

@@ -23,7 +23,7 @@ import Testing
         ("interfaces:\n  - name: eth1\ntenants:\n  - { name: a, policy: alarm, vlans: [{interface: eth1, vlans: \"1-10\"}] }\n  - { name: b, policy: alarm, vlans: [{interface: eth1, vlans: \"10-20\"}] }\n",
          "loopsentry: FILE: tenants[1].vlans (line 5): VLAN 10 on eth1 belongs to both 'a' (line 4) and 'b': tenant VLANs must not overlap\n"),
         ("interfaces:\n  - name: eth1\n    extra: 1\n",
-         "loopsentry: FILE: interfaces[0].extra (line 3): unknown key (allowed: name, netns, count_inner, detection, overrides, probe_vlans, sensor_id, vnis, vxlan_port)\n"),
+         "loopsentry: FILE: interfaces[0].extra (line 3): unknown key (allowed: name, netns, count_inner, detection, overrides, probe_vlans, sensor_id, vnis, vxlan_port, vxlan_flood)\n"),
         ("interfaces:\n  - name: eth1\n  - { name: eth2, sensor_id: 1 }\n",
          "loopsentry: FILE: interfaces[1].sensor_id (line 3): probe id 1 is also interface 'eth1''s (interfaces[0]): give each interface of one daemon its own sensor_id\n"),
         ("metrics:\n  listen: localhost:9464\ninterfaces:\n  - name: eth1\n",

@@ -1,11 +1,13 @@
 import Foundation
+import Lab
 import LabTestSupport
 import LoopSentryCore
 import Testing
 
 /// The daemon on the VXLAN lab: a loop in VNI 5000 is detected on the underlay sensor port,
-/// cut by the nftables driver on switch 1's underlay port and verified by the sensor's VNI rate;
-/// VNI 5001 (a neighbour tenant) keeps delivering throughout.
+/// confirmed by a VNI self-probe (sent by UDP to both VTEPs, back only through the loop), cut by
+/// the nftables driver on switch 1's underlay port and verified by the sensor's VNI rate; VNI
+/// 5001 (a neighbour tenant) keeps delivering throughout. Without a loop no probe comes back.
 @Suite(.serialized, .enabled(if: runningAsRoot, rootReason))
 final class VXLANCutLabTests {
     let lab = SuiteLab(tag: "vx", binary: loopsentryBinary)
@@ -50,10 +52,15 @@ final class VXLANCutLabTests {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.contains("comment \"loopsentry port=trunk vni=\(vni) ") }
     }
 
-    @Test("a loop in VNI 5000 is detected, cut with nftables on the underlay port and verified; VNI 5001 delivers; the CLI restore removes the rules")
-    func vniLoopIsCutNeighbourDelivers() throws {
+    /// trunk0's flood list: both VNIs' probes go to both VTEPs.
+    static let flood = "vxlan_flood: [{ vnis: \"5000-5001\", vteps: [\(LabPlan.vtep1Address), \(LabPlan.vtep2Address)] }]"
+
+    @Test("a loop in VNI 5000 is detected (by its rate; with VNI probes by a returned probe confirming it), cut with nftables on the underlay port and verified; VNI 5001 delivers; the CLI restore removes the rules",
+          arguments: [false, true])
+    func vniLoopIsCutNeighbourDelivers(probes: Bool) throws {
         try countDeliveries()
-        let d = try DaemonHarness(lab: lab, tenants: tenants, probeVLANs: "", interfaceExtra: "vnis: \"5000-5001\"")
+        let d = try DaemonHarness(lab: lab, tenants: tenants, probeVLANs: "",
+                                  interfaceExtra: "vnis: \"5000-5001\"" + (probes ? "\n    " + Self.flood : ""))
         try d.start()
         func vniEvents(_ name: String, _ vni: Int) -> [EventRecord] { d.events().filter { $0.event == name && $0.vni == vni } }
 
@@ -63,9 +70,24 @@ final class VXLANCutLabTests {
         try lab.run(["loop", "--vni", "5000"])
         let seed = try BackgroundProcess([loopsentryBinary, "lab", "send", "--netns", lab.names.hostA, "--interface", "eth0",
                                           "--vlan", "0", "--count", "5", "--rate", "50"], name: "seed")
-        try d.waitFor(timeout: 30, "stormDetected in VNI 5000") { !vniEvents("stormDetected", 5000).isEmpty }
+        let evidence = probes ? "loopConfirmed" : "stormDetected"
+        try d.waitFor(timeout: 30, "\(evidence) in VNI 5000") { !vniEvents(evidence, 5000).isEmpty }
         try d.waitFor(timeout: 30, "cutApplied in VNI 5000") {
             vniEvents("notification", 5000).contains { $0.notification == "cutApplied" }
+        }
+        // Detected (a transition to `detected`), confirmed (with probes), then cut, in this order.
+        let events = d.events()
+        let detectedAt = try #require(events.firstIndex { $0.event == "transition" && $0.vni == 5000 && $0.state == "detected" })
+        let evidenceAt = try #require(events.firstIndex { $0.event == evidence && $0.vni == 5000 })
+        let cutAt = try #require(events.firstIndex { $0.notification == "cutApplied" && $0.vni == 5000 })
+        #expect(evidenceAt <= detectedAt && detectedAt < cutAt, "\(evidence) #\(evidenceAt), detected #\(detectedAt), cutApplied #\(cutAt)")
+        let because = events[evidenceAt].detail ?? ""
+        print("VNI 5000 (probes \(probes)): \(evidence) #\(evidenceAt) (\(because)), detected #\(detectedAt), cutApplied #\(cutAt)")
+        if probes {
+            #expect(because.hasSuffix("probe(s) returned"), "\(because)")
+            #expect(vniEvents("loopConfirmed", 5001).isEmpty)
+        } else {
+            #expect(vniEvents("loopConfirmed", 5000).isEmpty, "no probes, no confirmation")
         }
         #expect(seed.wait(timeout: 10) == 0)
         #expect(neighbour.wait(timeout: 15) == 0)
@@ -94,5 +116,38 @@ final class VXLANCutLabTests {
         let restoreLine = try #require(vniEvents("cutFinished", 5000).last?.detail)
         #expect(restoreLine.hasPrefix("nftables: 2 rule(s) deleted on bridge port trunk"), "\(restoreLine)")
         #expect(d.stop() == 0)
+    }
+
+    /// `loopsentry monitor` on the sensor's trunk0 probing VNIs 5000 and 5001 to both VTEPs for
+    /// `seconds`; its last report (throws when the monitor printed none or failed).
+    func monitorProbes(seconds: Int) throws -> MonitorReport {
+        let m = try BackgroundProcess([loopsentryBinary, "monitor", "--netns", lab.names.sensor, "--interface", "trunk0", "--json",
+                                       "--interval", "100", "--vni", "5000", "5001", "--vtep", LabPlan.vtep1Address,
+                                       "--vtep", LabPlan.vtep2Address, "--probe-interval", "200", "--duration", String(seconds)],
+                                      name: "monitor")
+        #expect(m.wait(timeout: Double(seconds) + 15) == 0, "monitor: \(m.stderrText)")
+        return try lastMonitorReport(m)
+    }
+
+    @Test("without a loop no VNI probe comes back (split horizon) while probes went to both VTEPs; with a loop in VNI 5000 only its probes return")
+    func vniProbesReturnOnlyThroughALoop() throws {
+        let quiet = try monitorProbes(seconds: 3)
+        let rows = Dictionary(uniqueKeysWithValues: quiet.vnis.map { ($0.vni ?? -1, $0) })
+        print("no loop: VNI probe datagrams sent \(quiet.vniProbesSentTotal), returned 5000: \(rows[5000]?.probesReturned.map(String.init) ?? "-"), "
+              + "5001: \(rows[5001]?.probesReturned.map(String.init) ?? "-")")
+        #expect(quiet.vniProbesSentTotal >= 20, "3 s at 200 ms, 2 VNIs x 2 VTEPs: \(quiet.vniProbesSentTotal)")
+        #expect(rows[5000]?.probesReturned == 0 && rows[5001]?.probesReturned == 0, "\(quiet.vnis)")
+
+        try lab.run(["loop", "--vni", "5000"])
+        defer { _ = try? lab.run(["unloop", "--vni", "5000"]) }
+        let looped = try monitorProbes(seconds: 3)
+        let loopRows = Dictionary(uniqueKeysWithValues: looped.vnis.map { ($0.vni ?? -1, $0) })
+        print("loop in VNI 5000: VNI probe datagrams sent \(looped.vniProbesSentTotal), returned 5000: "
+              + "\(loopRows[5000]?.probesReturned.map(String.init) ?? "-"), 5001: \(loopRows[5001]?.probesReturned.map(String.init) ?? "-")")
+        #expect(looped.vniProbesSentTotal >= 20)
+        #expect((loopRows[5000]?.probesReturned ?? 0) > 0, "\(looped.vnis)")
+        #expect(loopRows[5000]?.probesLeaked == 0)
+        #expect(loopRows[5001]?.probesReturned == 0, "\(looped.vnis)")
+        #expect(looped.storms.contains { $0.vni == 5000 && $0.loopConfirmed }, "\(looped.storms)")
     }
 }

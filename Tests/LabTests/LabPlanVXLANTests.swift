@@ -39,3 +39,14 @@ import Testing
         #expect(plan.unloop(vni: VNI(5000)!).map(\.args) == [["ip", "-n", "lsq-sw1", "link", "del", "lpv5000"]])
     }
 }
+
+extension LabPlanVXLANTests {
+    @Test("the sensor's trunk0 gets an underlay address in the VTEPs' subnet, so its VNI probes reach both VTEPs")
+    func sensorHasAnUnderlayAddress() {
+        let steps = plan.vxlanSwitchesUp(vnis: vnis).map(\.args)
+        #expect(steps.contains(["ip", "-n", "lsq-sensor", "addr", "add", "10.99.0.3/24", "dev", "trunk0"]))
+        let address = steps.firstIndex(of: ["ip", "-n", "lsq-sensor", "addr", "add", "10.99.0.3/24", "dev", "trunk0"])
+        let up = steps.firstIndex(of: ["ip", "-n", "lsq-sensor", "link", "set", "trunk0", "up"])
+        #expect(address != nil && up != nil && address! < up!)
+    }
+}

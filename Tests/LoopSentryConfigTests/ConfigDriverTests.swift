@@ -53,7 +53,7 @@ import Testing
         #expect(errors(config("{ driver: snmp, port: p, snmp: { address: a, credentials: c, mib: q-bridge, port_index: 5000 } }"))
                 == ["tenants[0].remediation.snmp.port_index (line 7): a dot1dBasePort number is at most 4096 for q-bridge; got 5000"])
         #expect(errors(config("{ driver: nftables, port: \"a b\" }"))
-                == ["tenants[0].remediation.port (line 7): 'a b' is not a Linux bridge port name (1-15 characters, no '/', ':' or spaces; no quotes)"])
+                == ["tenants[0].remediation.port (line 7): 'a b' is not a Linux interface name (1-15 characters, no '/', ':' or spaces; no quotes)"])
         #expect(errors(config("{ driver: nftables, port: p, snmp: {} }")) == ["tenants[0].remediation.snmp (line 7): is only read with driver snmp"])
         #expect(errors(config("{ driver: nftables, port: p }", top: "remediation: { max_concurrent_playbooks: 0 }"))
                 .first?.hasPrefix("remediation.max_concurrent_playbooks") == true)

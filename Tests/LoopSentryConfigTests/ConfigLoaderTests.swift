@@ -75,7 +75,7 @@ import Testing
         #expect(found == [
             "sensor.poll_interval_ms (line 2): must be in 10-60000; got 5",
             "sensor.sensor_id (line 3): must be in 0-255; got 300",
-            "interfaces[0].bogus (line 6): unknown key (allowed: name, netns, count_inner, detection, overrides, probe_vlans, sensor_id, vnis, vxlan_port)",
+            "interfaces[0].bogus (line 6): unknown key (allowed: name, netns, count_inner, detection, overrides, probe_vlans, sensor_id, vnis, vxlan_port, vxlan_flood)",
         ])
     }
 

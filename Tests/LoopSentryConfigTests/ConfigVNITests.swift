@@ -58,11 +58,11 @@ import Testing
          "tenants[1].vnis (line 10): VNI 5 on u belongs to both 'a' (line 7) and 'b': tenant VNIs must not overlap"),
         ("interfaces:\n  - name: u\ntenants:\n  - name: a\n    policy: alarm\n", "tenants[0].vlans (line 4): is required"),
         ("interfaces:\n  - name: u\n    vnis: \"1-9\"\ntenants:\n  - name: a\n    policy: ack\n    vnis: [{ interface: u, vnis: \"1-5\" }]\n"
-            + "    remediation: { driver: ansible, port: p, playbook: x.yml }\n",
-         "tenants[0].remediation.driver (line 7): VNI cuts need driver nftables (tenant 'a' has vnis and driver ansible)"),
+            + "    remediation: { driver: ovs, port: p }\n",
+         "tenants[0].remediation.driver (line 7): VNI cuts need driver nftables or a VNI playbook (tenant 'a' has vnis and driver ovs)"),
         ("interfaces:\n  - name: u\n    vnis: \"1-9\"\ntenants:\n  - name: a\n    policy: auto\n    vnis: [{ interface: u, vnis: \"1-5\" }]\n"
             + "    remediation: { driver: snmp, port: p, snmp: { address: 127.0.0.1, mib: cisco-vtp, port_index: 5 } }\n",
-         "tenants[0].remediation.driver (line 7): VNI cuts need driver nftables (tenant 'a' has vnis and driver snmp)"),
+         "tenants[0].remediation.driver (line 7): VNI cuts need driver nftables or a VNI playbook (tenant 'a' has vnis and driver snmp)"),
     ])
     func refusals(yaml: String, message: String) {
         let got = errors(yaml)

@@ -87,7 +87,7 @@ import Testing
 
     @Test func aPollOfProbeCountsReportsOnlyVLANsWithReturns() {
         var detector = Detector()
-        let events = detector.observeProbeReturns([VLANID(30)!: 2, VLANID(20)!: 1, VLANID(40)!: 0],
+        let events = detector.observeProbeReturns([.vlan(VLANID(30)!): 2, .vlan(VLANID(20)!): 1, .vlan(VLANID(40)!): 0],
                                                   interface: "eth1", at: ms(50))
         #expect(events == [.loopConfirmed(key: key(20), probesReturned: 1, at: ms(50)),
                            .loopConfirmed(key: key(30), probesReturned: 2, at: ms(50))])

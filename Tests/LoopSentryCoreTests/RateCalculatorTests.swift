@@ -74,7 +74,7 @@ import Testing
         _ = calc.update(CounterSnapshot(monotonicNanos: 500_000_000, pairs: [pair: VLANCounters(broadcast: 60, frames: 60)],
                                         probes: [v20: ProbeCounters(returned: 8)]))
         #expect(calc.pairRates == [VLANPairRate(pair: pair, broadcastPerSecond: 100, framesPerSecond: 100)])
-        #expect(calc.probeReturns == [v20: 5])
+        #expect(calc.probeReturns == [.vlan(v20): 5])
         _ = calc.update(CounterSnapshot(monotonicNanos: 600_000_000, pairs: [pair: VLANCounters(broadcast: 60, frames: 60)],
                                         probes: [v20: ProbeCounters(returned: 8)]))
         #expect(calc.probeReturns.isEmpty)

@@ -84,7 +84,8 @@ func interfacePoll(at seconds: Double, broadcast: [Int: Double], multicast: [Int
                         bytesPerSecond: (b + m) * 64, totals: VLANCounters())
     }
     let returns = Dictionary(uniqueKeysWithValues: probeReturns.map { (VLANID($0.key)!, $0.value) })
-    return InterfacePoll(interface: interface, at: t(seconds), rates: rates, probeReturns: returns,
+    return InterfacePoll(interface: interface, at: t(seconds), rates: rates,
+                         probeReturns: Dictionary(uniqueKeysWithValues: returns.map { (Segment.vlan($0.key), $0.value) }),
                          probes: returns.mapValues { ProbeCounters(returned: $0) })
 }
 

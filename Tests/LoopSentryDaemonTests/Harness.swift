@@ -162,7 +162,7 @@ extension Effect {
         case let .operatorAction(a):
             "operatorAction \(a.action) \(a.key) \(a.incident.map { "#\($0) " } ?? "")\(a.state) by \(a.author): \(a.result)"
         case let .startBatch(b): "startBatch \(b.id) \(b.work) \(b.driver) VLANs \(b.batch.vlans.map(String.init).joined(separator: ","))"
-        case let .probeSoon(interface, vlan, at): "probeSoon \(interface) VLAN \(vlan) at \(seconds(at))"
+        case let .probeSoon(interface, segment, at): "probeSoon \(interface) \(segment) at \(seconds(at))"
         case .publish: "publish"
         case .pollSoon: "pollSoon"
         case let .wake(at): "wake \(seconds(at))"

@@ -51,3 +51,43 @@ import Testing
         #expect(effects.filter { if case .record = $0 { true } else { false } }.isEmpty)
     }
 }
+
+/// VNI self-probes in the coordinator: a returned probe confirms the VNI's loop exactly as for a
+/// VLAN, and a rising VNI asks for an urgent probe only on an interface with a flood list.
+extension VNIDetectionTests {
+    static func probingConfiguration() -> Configuration {
+        var c = configuration()
+        c.interfaces[0].vxlanFlood = [VNIFloodList(vnis: try! VNISet(parsing: "5000-5009"),
+                                                   vteps: [VTEPAddress(bytes: [10, 99, 0, 1], printed: "10.99.0.1")!])]
+        return c
+    }
+
+    @Test("a returned VNI probe confirms the VNI's loop, opens its incident and shows on its status row; no VLAN is touched")
+    func vniProbeReturnConfirmsTheLoop() {
+        var h = Harness(Self.probingConfiguration())
+        var p = vniPoll(at: 1.0, [5001: 20])
+        p.probeReturns = [.vni(VNI(5001)!): 3]
+        p.vniProbes = [VNI(5001)!: ProbeCounters(returned: 3, leaked: 0), VNI(5002)!: ProbeCounters()]
+        let effects = h.coordinator.poll([p], now: t(1.0), wall: wall(1.0))
+        let confirmed = records(effects).filter { $0.event == "loopConfirmed" }
+        #expect(confirmed.map(\.vni) == [5001] && confirmed.map(\.vlan) == [nil])
+        #expect(confirmed.first?.detail == "3 probe(s) returned")
+        #expect(notifications(effects).map(\.kind) == [.loopConfirmed])
+        let key = DetectionKey(interface: "trunk0", vni: VNI(5001)!)
+        #expect(h.coordinator.detectors["trunk0"]?.detector.activeStorm(for: key)?.loopConfirmed == true)
+        #expect(h.coordinator.book.machines.keys.sorted() == [key])
+        #expect(h.coordinator.board.row(key)?.returnedProbes == 3, "the VNI's status row (/metrics) carries its returned probes")
+    }
+
+    @Test("a rising VNI asks for an urgent probe with a flood list, never without, and not once confirmed")
+    func risingVNIAsksForAProbe() {
+        var h = Harness(Self.probingConfiguration())
+        #expect(trace(h.coordinator.poll([vniPoll(at: 1.0, [5001: 4000, 5002: 10])], now: t(1.0), wall: wall(1.0)))
+                == ["probeSoon trunk0 VNI 5001 at 1.0"])
+        var plain = Harness(Self.configuration())
+        #expect(plain.coordinator.poll([vniPoll(at: 1.0, [5001: 4000])], now: t(1.0), wall: wall(1.0)).isEmpty)
+        var p = vniPoll(at: 1.1, [5001: 4000])
+        p.probeReturns = [.vni(VNI(5001)!): 1]
+        #expect(!trace(h.coordinator.poll([p], now: t(1.1), wall: wall(1.1))).contains { $0.hasPrefix("probeSoon") })
+    }
+}

@@ -19,7 +19,9 @@ import Testing
 
     @Test("/metrics renders VNI rows as loopsentry_vni_* series with a vni label, after the VLAN families")
     func metrics() {
-        let text = MetricsExposition.render(rows: [Self.vniRow, Self.vlanRow], extra: MetricsExtra())
+        var probed = Self.vniRow
+        (probed.returnedProbes, probed.leakedProbes) = (9, 1)
+        let text = MetricsExposition.render(rows: [probed, Self.vlanRow], extra: MetricsExtra())
         #expect(ExpositionValidator.problems(in: text).isEmpty)
         let lines = text.split(separator: "\n").map(String.init)
         let vni = lines.filter { $0.hasPrefix("loopsentry_vni_") }
@@ -31,6 +33,8 @@ import Testing
             "loopsentry_vni_multicast_frames_total{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 2",
             "loopsentry_vni_frames_total{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 50",
             "loopsentry_vni_bytes_total{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 6400",
+            "loopsentry_vni_probes_returned_total{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 9",
+            "loopsentry_vni_probes_leaked_total{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 1",
             "loopsentry_vni_rising_threshold_pps{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 1000",
             "loopsentry_vni_falling_threshold_pps{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\"} 500",
             "loopsentry_vni_incident_state{interface=\"underlay0\",vni=\"5001\",tenant=\"org-v\",policy=\"alarm\",state=\"detected\"} 1",
@@ -40,6 +44,8 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("loopsentry_vlan_broadcast_pps{") }
             == ["loopsentry_vlan_broadcast_pps{interface=\"underlay0\",vlan=\"10\",tenant=\"\"} 0"])
         #expect(lines.contains("# HELP loopsentry_vni_frames_total Inner frames of any kind seen on the VNI since the sensor attached."))
+        #expect(lines.contains("# HELP loopsentry_vni_probes_leaked_total LoopSentry's own probe frames sent on the VNI that came back "
+                               + "in another VNI (the VNI is bridged into another one)."))
         let firstVNI = lines.firstIndex { $0.hasPrefix("# HELP loopsentry_vni_") } ?? 0
         #expect(firstVNI > (lines.lastIndex { $0.hasPrefix("loopsentry_vlan_") } ?? Int.max))
     }
@@ -54,6 +60,10 @@ import Testing
         #expect(sd == ["ifname=underlay0", "vlan=", "tenant=org-v", "rate=4000", "threshold=1000", "state=detected",
                        "incident=7", "sensor=s1", "vni=5001"])
         #expect(event.text == "broadcast storm detected on underlay0 VNI 5001 tenant org-v: 4000 pps (threshold 1000 pps), state detected")
+        var cut = SyslogEvent(NOCNotification(kind: .cutApplied, row: Self.vniRow), incident: "7")
+        cut.detail = nil
+        #expect(cut.text.hasPrefix("VNI cut from underlay on underlay0 VNI 5001 tenant org-v"), "\(cut.text)")
+        #expect(SyslogEvent(NOCNotification(kind: .cutApplied, row: Self.vlanRow)).text.hasPrefix("VLAN cut from trunk on "))
         let payload = WebhookPayload(id: "x", sensor: nil, notification: n, incident: 7, detail: "", time: Date(timeIntervalSince1970: 0))
         #expect(payload.vni == 5001 && payload.json().contains("\"vni\":5001"))
         n.vni = nil

@@ -9,7 +9,7 @@ enum AnsibleTestEnv {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     static let playbooks = "\(root)/playbooks"
-    static let playbookNames = ["linux-bridge-vlan", "linux-bridge-vlan-fast", "cisco-ios-trunk-vlan", "junos-trunk-vlan"]
+    static let playbookNames = ["linux-bridge-vlan", "linux-bridge-vlan-fast", "cisco-ios-trunk-vlan", "junos-trunk-vlan", "linux-vxlan-vni"]
 
     /// `loopsentry` for the lab: $LOOPSENTRY_BIN, else the package's debug build.
     static let loopsentry: String = {

@@ -15,9 +15,12 @@ struct CounterDelta: Equatable, CustomStringConvertible {
     var probes: [VLANID: ProbeCounters] = [:]
     var vnis: [VNI: VLANCounters] = [:]
     var vniPairs: [VNIVLANPair: VLANCounters] = [:]
+    var vniProbes: [VNI: ProbeCounters] = [:]
 
     init(vlans: [VLANID: VLANCounters] = [:], pairs: [VLANPair: VLANCounters] = [:], global: GlobalCounters = GlobalCounters(),
-         probes: [VLANID: ProbeCounters] = [:], vnis: [VNI: VLANCounters] = [:], vniPairs: [VNIVLANPair: VLANCounters] = [:]) {
+         probes: [VLANID: ProbeCounters] = [:], vnis: [VNI: VLANCounters] = [:], vniPairs: [VNIVLANPair: VLANCounters] = [:],
+         vniProbes: [VNI: ProbeCounters] = [:]) {
+        self.vniProbes = vniProbes
         self.vlans = vlans
         self.pairs = pairs
         self.global = global
@@ -52,6 +55,11 @@ struct CounterDelta: Equatable, CustomStringConvertible {
             let d = ProbeCounters(returned: v.returned - x.returned, leaked: v.leaked - x.leaked)
             if d.returned != 0 || d.leaked != 0 { probes[k] = d }
         }
+        for (k, v) in b.vniProbes {
+            let x = a.vniProbes[k] ?? ProbeCounters()
+            let d = ProbeCounters(returned: v.returned - x.returned, leaked: v.leaked - x.leaked)
+            if d.returned != 0 || d.leaked != 0 { vniProbes[k] = d }
+        }
         global = GlobalCounters(untaggedFrames: b.global.untaggedFrames - a.global.untaggedFrames,
                                 untaggedBytes: b.global.untaggedBytes - a.global.untaggedBytes,
                                 malformed: b.global.malformed - a.global.malformed,
@@ -63,7 +71,7 @@ struct CounterDelta: Equatable, CustomStringConvertible {
     }
 
     var description: String {
-        "vlans=\(vlans) pairs=\(pairs) global=\(global) probes=\(probes) vnis=\(vnis) vniPairs=\(vniPairs)"
+        "vlans=\(vlans) pairs=\(pairs) global=\(global) probes=\(probes) vnis=\(vnis) vniPairs=\(vniPairs) vniProbes=\(vniProbes)"
     }
 }
 

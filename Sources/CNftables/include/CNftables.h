@@ -4,6 +4,7 @@
 #define LOOPSENTRY_CNFTABLES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <nftables/libnftables.h>
 
@@ -16,5 +17,11 @@ int ls_nft_open_netns(const char *name);
 int ls_nft_open_current_netns(void);
 /// setns(fd, CLONE_NEWNET) on the calling thread: 0, or -errno.
 int ls_nft_setns(int fd);
+
+/// The kind of master `ifname` is a port of, read with one RTM_GETLINK on a rtnetlink socket
+/// opened in the calling thread's network namespace (IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND):
+/// "bridge" for a bridge port, "" when the interface has no master of a kind. Returns 0, or
+/// -errno (-ENODEV: no such interface).
+int ls_nft_link_slave_kind(const char *ifname, char *kind, size_t kind_len);
 
 #endif

@@ -14,9 +14,11 @@ extension Coordinator {
             return
         }
         let driver: CutDriverKind = (fallback || work == .persist) ? .ansible : r.driver
-        // Only the nftables driver drops a VNI; configuration refuses the others, and a VNI's
-        // cut is never handed to a playbook (fallback or persistence).
-        guard key.vni == nil || driver == .nftables else {
+        // The nftables driver drops a VNI, and so does the tenant's own playbook when it is a VNI
+        // playbook (driver ansible); configuration refuses the others, and a VNI's cut is never
+        // handed to a playbook as a fallback or for persistence.
+        let cutsVNI = driver == .nftables || (driver == .ansible && r.driver == .ansible && r.playbookSegments.vnis)
+        guard key.vni == nil || cutsVNI else {
             refused.append((key, work, attempt, Self.noVNICuts))
             return
         }

@@ -23,8 +23,9 @@ public struct Coordinator: Sendable {
     /// Whether the journal can be written, for the alarm; while not, no cut starts (the shell
     /// cannot journal its runs).
     public internal(set) var journalHealth = JournalHealth()
-    /// Interfaces that send probes.
-    let probeInterfaces: Set<String>
+    /// The segment kinds each interface sends probes in (VLANs with `probe_vlans`, VNIs with
+    /// `vxlan_flood`).
+    let probeKinds: [String: Set<Segment.Kind>]
     /// Underlay interfaces whose VXLAN VNIs are watched.
     let vniInterfaces: Set<String>
     /// Incidents whose last cut or restore a native driver made and no playbook persisted yet.
@@ -43,7 +44,9 @@ public struct Coordinator: Sendable {
         let directory = PolicyDirectory(config)
         policy = directory
         journalPath = config.journal.path
-        probeInterfaces = Set(config.interfaces.filter { !$0.probeVLANs.isEmpty }.map(\.name))
+        probeKinds = Dictionary(config.interfaces.map { i in
+            (i.name, Set<Segment.Kind>((i.probeVLANs.isEmpty ? [] : [.vlan]) + (i.vniProbePlan == nil ? [] : [.vni])))
+        }, uniquingKeysWith: { a, _ in a })
         vniInterfaces = Set(config.interfaces.filter { !$0.vnis.isEmpty }.map(\.name))
         for i in config.interfaces {
             detectors[i.name] = DetectionStage(interface: i.name, policy: directory.detection, countsPairs: i.countInner)
@@ -74,15 +77,14 @@ public struct Coordinator: Sendable {
             board.update(interface: p.interface, rates: p.rates, probes: p.probes, now: wall)
             for r in p.rates { rates[DetectionKey(interface: p.interface, vlan: r.vlan)] = r.broadcastPerSecond }
             if vniInterfaces.contains(p.interface) {
-                board.update(interface: p.interface, vniRates: p.vniRates, now: wall)
+                board.update(interface: p.interface, vniRates: p.vniRates, vniProbes: p.vniProbes, now: wall)
                 for r in p.vniRates { rates[DetectionKey(interface: p.interface, vni: r.key)] = r.broadcastPerSecond }
             }
             let (events, rising) = detectors[p.interface]!.observe(rates: p.rates, pairRates: p.pairRates,
                                                                   probeReturns: p.probeReturns, vniRates: p.vniRates,
                                                                   watchesVNIs: vniInterfaces.contains(p.interface), at: p.at)
-            if probeInterfaces.contains(p.interface) {
-                effects += rising.map { .probeSoon(interface: p.interface, vlan: $0, at: p.at) }
-            }
+            let kinds = probeKinds[p.interface] ?? []
+            effects += rising.filter { kinds.contains($0.kind) }.map { .probeSoon(interface: p.interface, segment: $0, at: p.at) }
             for e in events {
                 effects.append(.record(record(e)))
                 // QinQ (outer, inner) pairs are detected and logged; incidents, notifications and

@@ -16,8 +16,8 @@ public enum Effect: Equatable, Sendable {
     case operatorAction(OperatorActionNotice)
     /// Journal the runs and start the batch on its driver; report with `batchFinished`.
     case startBatch(BatchStart)
-    /// Send a probe on the VLAN now (its rate is rising).
-    case probeSoon(interface: String, vlan: VLANID, at: UInt64)
+    /// Send a probe in the segment (VLAN or VNI) now (its rate is rising).
+    case probeSoon(interface: String, segment: Segment, at: UInt64)
     /// Status rows changed: publish `board.sortedRows` to the sinks now.
     case publish
     /// A cut finished: read the counters at once, so the next poll's interval lies after the cut.
@@ -48,15 +48,17 @@ public struct InterfacePoll: Sendable {
     public var at: UInt64
     public var rates: [VLANRate]
     public var pairRates: [VLANPairRate]
-    /// Own probes returned since the previous poll, per VLAN they were sent on.
-    public var probeReturns: [VLANID: UInt64]
+    /// Own probes returned since the previous poll, per segment (VLAN or VNI) they were sent in.
+    public var probeReturns: [Segment: UInt64]
     /// Own probes returned (and leaked) since the sensor attached.
     public var probes: [VLANID: ProbeCounters]
     /// Per-VNI rates (VXLAN inner frames) on an underlay interface that watches VNIs.
     public var vniRates: [VNIRate]
+    /// Own VNI probes returned (and leaked) since the sensor attached, per probed VNI.
+    public var vniProbes: [VNI: ProbeCounters] = [:]
 
     public init(interface: String, at: UInt64, rates: [VLANRate], pairRates: [VLANPairRate] = [],
-                probeReturns: [VLANID: UInt64] = [:], probes: [VLANID: ProbeCounters] = [:], vniRates: [VNIRate] = []) {
+                probeReturns: [Segment: UInt64] = [:], probes: [VLANID: ProbeCounters] = [:], vniRates: [VNIRate] = []) {
         self.vniRates = vniRates
         self.interface = interface
         self.at = at

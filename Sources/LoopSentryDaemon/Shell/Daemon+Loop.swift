@@ -59,8 +59,10 @@ extension Daemon {
         var polls: [InterfacePoll] = []
         for (i, pipeline) in sensors {
             let p = try pipeline.read()
-            polls.append(InterfacePoll(interface: i.name, at: p.snapshot.monotonicNanos, rates: p.rates, pairRates: p.pairRates,
-                                       probeReturns: p.probeReturns, probes: p.snapshot.probes, vniRates: p.vniRates))
+            var poll = InterfacePoll(interface: i.name, at: p.snapshot.monotonicNanos, rates: p.rates, pairRates: p.pairRates,
+                                     probeReturns: p.probeReturns, probes: p.snapshot.probes, vniRates: p.vniRates)
+            poll.vniProbes = p.snapshot.vniProbes
+            polls.append(poll)
         }
         perform(coordinator.poll(polls, now: MonotonicClock.nanos(), wall: Self.wallNow()))
     }
@@ -129,8 +131,8 @@ extension Daemon {
                 sinks.action(notice)
             case let .startBatch(start):
                 startBatch(start)
-            case let .probeSoon(interface, vlan, at):
-                sensors.first { $0.config.name == interface }?.pipeline.probeSoon(vlan, now: at)
+            case let .probeSoon(interface, segment, at):
+                sensors.first { $0.config.name == interface }?.pipeline.probeSoon(segment, now: at)
             case .publish:
                 publishDue = true
             case .pollSoon:

@@ -73,7 +73,8 @@ final class Daemon: @unchecked Sendable {
                     probeVLANs: Array(i.probeVLANs),
                     probeFrame: ProbeFrame(identity: try ProbeIdentity(sensorID: probeID),
                                            senderIP: s.probeSenderIP, targetIP: s.probeTargetIP),
-                    probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000)
+                    probeIntervalNanos: UInt64(s.probeIntervalMilliseconds) * 1_000_000,
+                    vniProbes: i.vniProbePlan)
             }
             sensors.append((i, pipeline))
             log.write(EventRecord("sensorAttached", at: MonotonicClock.nanos(), interface: i.name, detail: i.netns.map { "netns \($0)" }))

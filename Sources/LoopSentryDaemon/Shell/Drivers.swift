@@ -24,7 +24,7 @@ struct Drivers {
     func make(_ kind: CutDriverKind, _ r: RemediationTarget) -> any CutDriver {
         switch kind {
         case .nftables:
-            return NftablesCutDriver(port: r.port, netns: r.netns)
+            return NftablesCutDriver(port: r.port, netns: r.netns, family: r.nftablesFamily)
         case .snmp:
             // The loader refuses driver snmp without its settings; a target without them cannot cut.
             guard let target = r.snmp else { return UnavailableDriver(kind: .snmp, reason: "remediation.snmp is not configured") }

@@ -2,7 +2,8 @@ import Foundation
 import LoopSentryCore
 
 /// Cuts, restores or persists a batch of VLANs with one `ansible-playbook` run: the tenant's
-/// playbook gets every VLAN of the batch as `vlans` (and the first as `vlan`).
+/// playbook gets every VLAN of the batch as `vlans` (and the first as `vlan`), and a VNI
+/// playbook every VNI as `vnis` (the first as `vni`) with their UDP port as `vxlan_port`.
 public struct AnsibleCutDriver: CutDriver {
     public let kind = CutDriverKind.ansible
     public var runner: AnsibleRunner
@@ -39,12 +40,14 @@ public struct AnsibleCutDriver: CutDriver {
             : batch.incidents.isEmpty ? "manual" : "\(batch.incidents.first!)-\(batch.incidents.last!)"
         let inventory: PlaybookInventory = self.inventory.map { .path($0) }
             ?? .text("\(host) ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
-        return PlaybookRequest(
-            playbook: playbook,
-            variables: PlaybookVariables(action: batch.action, vlans: batch.vlans, targetHost: host, port: port,
-                                         interface: port, tenant: batch.tenant, incidentID: incident,
-                                         netns: netns, saveConfig: saveConfig, extra: extra),
-            inventory: inventory, timeout: timeout)
+        let variables = batch.vnis.isEmpty
+            ? PlaybookVariables(action: batch.action, vlans: batch.vlans, targetHost: host, port: port,
+                                interface: port, tenant: batch.tenant, incidentID: incident,
+                                netns: netns, saveConfig: saveConfig, extra: extra)
+            : PlaybookVariables(action: batch.action, vnis: batch.vnis, vxlanPort: batch.vxlanPort, vlans: batch.vlans,
+                                targetHost: host, port: port, tenant: batch.tenant, incidentID: incident, netns: netns,
+                                extra: extra)
+        return PlaybookRequest(playbook: playbook, variables: variables, inventory: inventory, timeout: timeout)
     }
 
     public func apply(_ batch: CutBatch) async -> CutOutcome {
@@ -55,9 +58,11 @@ public struct AnsibleCutDriver: CutDriver {
             return .failed(batch, "\(error)")
         }
         let detail = Self.summary(r)
-        return CutOutcome(failures: r.succeeded ? [:] : Dictionary(uniqueKeysWithValues: batch.vlans.map { ($0, detail) }),
-                          changed: r.changed > 0, detail: detail, duration: r.duration, output: r.output,
-                          timedOut: r.timedOut)
+        var outcome = CutOutcome(failures: r.succeeded ? [:] : Dictionary(uniqueKeysWithValues: batch.vlans.map { ($0, detail) }),
+                                 changed: r.changed > 0, detail: detail, duration: r.duration, output: r.output,
+                                 timedOut: r.timedOut)
+        if !r.succeeded { outcome.vniFailures = Dictionary(uniqueKeysWithValues: batch.vnis.map { ($0, detail) }) }
+        return outcome
     }
 
     /// One line for a run: "linux-bridge-vlan.yml: ok, 1 change(s) in 1234 ms" or why it failed.

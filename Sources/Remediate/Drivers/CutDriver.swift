@@ -14,8 +14,8 @@ public struct CutBatch: Equatable, Sendable {
     public var incidentOf: [VLANID: UInt64]
     /// The organization the VLANs belong to (rule comments).
     public var tenant: String
-    /// VXLAN segments to cut on the port (an underlay port), ascending, without duplicates; only
-    /// the nftables driver takes them (configuration refuses the others).
+    /// VXLAN segments to cut on the port (an underlay port), ascending, without duplicates; the
+    /// nftables driver and a VNI playbook take them (configuration refuses the others).
     public var vnis: [VNI] = []
     /// The incident of each VNI, where known (rule comments name it).
     public var incidentOfVNI: [VNI: UInt64] = [:]

@@ -19,6 +19,8 @@ public struct NftablesCutPlan: Equatable, Sendable {
     public struct Rule: Equatable, Sendable {
         public var handle: Int
         public var comment: String
+        /// The chain holding it (`cut` in the bridge table; `in-PORT`/`out-PORT` in the netdev table).
+        public var chain: String = NftablesCutPlan.chain
     }
 
     /// The nftables script (one transaction); empty when nothing changes.
@@ -39,7 +41,7 @@ public struct NftablesCutPlan: Equatable, Sendable {
         return items.compactMap { item in
             guard let rule = item["rule"] as? [String: Any], let handle = rule["handle"] as? Int,
                   let comment = rule["comment"] as? String, comment.hasPrefix("loopsentry ") else { return nil }
-            return Rule(handle: handle, comment: comment)
+            return Rule(handle: handle, comment: comment, chain: rule["chain"] as? String ?? chain)
         }
     }
 
@@ -62,9 +64,10 @@ public struct NftablesCutPlan: Equatable, Sendable {
     }
 
     /// The lines cutting (two rules each, `dir=in` and `dir=out`, those missing only) or restoring
-    /// (every rule with the key) `cuts` on `port`.
+    /// (every rule with the key) `cuts` on `port`: in the bridge table's chain matching the port
+    /// by name, or in the netdev table's chains of the port (`netdevChain`).
     static func lines(_ action: PlaybookAction, _ cuts: [Cut], port: String, tenant: String,
-                      rules: [Rule]) -> (lines: [String], added: Int, deleted: Int) {
+                      rules: [Rule], family: NftablesFamily = .bridge) -> (lines: [String], added: Int, deleted: Int) {
         var lines: [String] = []
         var added = 0
         var deleted = 0
@@ -74,14 +77,16 @@ public struct NftablesCutPlan: Equatable, Sendable {
             case .cut:
                 let incident = cut.incident.map(String.init) ?? "manual"
                 for dir in ["in", "out"] where !ours.contains(where: { $0.comment.hasPrefix(cut.key + "dir=\(dir)") }) {
-                    let iface = dir == "in" ? "iifname" : "oifname"
-                    lines.append("add rule bridge \(table) \(chain) \(iface) \"\(port)\" \(cut.match) counter drop comment "
+                    let place = family == .netdev ? "netdev \(table) \(netdevChain(port: port, dir: dir))"
+                        : "bridge \(table) \(chain) \(dir == "in" ? "iifname" : "oifname") \"\(port)\""
+                    lines.append("add rule \(place) \(cut.match) counter drop comment "
                                  + "\"\(cut.key)dir=\(dir) incident=\(incident) tenant=\(tenantLabel(tenant))\"")
                     added += 1
                 }
             case .restore:
                 for r in ours {
-                    lines.append("delete rule bridge \(table) \(chain) handle \(r.handle)")
+                    lines.append(family == .netdev ? "delete rule netdev \(table) \(r.chain) handle \(r.handle)"
+                                                   : "delete rule bridge \(table) \(chain) handle \(r.handle)")
                     deleted += 1
                 }
             }

@@ -42,6 +42,10 @@ final class DaemonEvents {
         all.filter { $0.event == "notification" && $0.vlan == vlan && $0.notification == kind }
     }
 
+    func notifications(_ kind: String, vni: Int) -> [EventRecord] {
+        all.filter { $0.event == "notification" && $0.vni == vni && $0.notification == kind }
+    }
+
     func count(_ event: String, vlan: Int? = nil) -> Int {
         all.filter { $0.event == event && (vlan == nil || $0.vlan == vlan) }.count
     }

@@ -10,10 +10,14 @@ import Sensor
 struct LabDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole product on the lab: loops on three tenants' VLANs, SNMP, syslog, ack-to-cut, a timeline.")
+        abstract: "Run the whole product on the lab: loops on three tenants' VLANs, SNMP, syslog, ack-to-cut, a timeline.",
+        discussion: "With --vxlan: the VXLAN lab instead, a loop in one tenant's VNI detected on the underlay and cut there while a neighbouring VNI keeps delivering.")
 
     @Option(name: .long, help: "Write the daemon's events, traps and syslog lines to this folder too (for tests).")
     var keep: String?
+
+    @Flag(name: .long, help: "Show VXLAN instead: two VTEPs, a loop in VNI 5000 cut on the underlay, VNI 5001 delivering.")
+    var vxlan = false
 
     @OptionGroup var lab: LabPrefixOption
 
@@ -26,7 +30,7 @@ struct LabDemoCommand: ParsableCommand {
         }
         let demo = try Demo(root: root, keep: keep, names: names)
         defer { demo.tearDown() }
-        try demo.play()
+        if vxlan { try demo.playVXLAN() } else { try demo.play() }
     }
 }
 
@@ -72,19 +76,10 @@ final class Demo {
         try lab(["up", "--vlans", "10,20,30", "--traffic-rate", "20"])
         say("Two Linux bridges (\(names.switch1), \(names.switch2)) joined by a trunk carrying VLANs 10, 20, 30 (nftables allow-list);")
         say("the sensor on \(names.switch1) (\(names.sensor)/trunk0); tenant host \(names.hostA) on \(names.switch2) broadcasting 20 frames/s per VLAN.")
-        ifIndex = Int(try LabRunner.execute(LabStep(["ip", "netns", "exec", names.sensor, "cat",
-                                                     "/sys/class/net/\(LabPlan.sensorInterface)/ifindex"]))
-            .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        ifIndex = try sensorIfIndex()
         mark("lab up")
 
-        section("2. The NOC: private snmpd (AgentX master), snmptrapd, rsyslogd")
-        let s = try LabServices(mibs: root + "/mibs", names: names)
-        services = s
-        try s.start()
-        traps = FileTail(s.trapLog)
-        syslog = FileTail(s.syslogRaw)
-        say("snmpd udp:127.0.0.1:\(s.snmpPort), AgentX \(s.agentxSocket); traps → \(s.trapLog);")
-        say("syslog TCP 127.0.0.1:\(s.syslogPort) → \(s.syslogRaw)")
+        let s = try startNOC()
 
         section("3. The daemon")
         let config = try writeConfig(s)
@@ -98,7 +93,8 @@ final class Demo {
         }
         mark("daemon running, subagent registered")
         say("loopsentry run: sensor attached, AgentX subagent registered. The table, as an NMS polls it:")
-        try showTable(s)
+        try showTable(s, columns: ["loopSentryVlanIfName", "loopSentryVlanTenant", "loopSentryVlanPolicy", "loopSentryVlanState",
+                                   "loopSentryVlanBroadcastRate"], segments: [10, 20, 30])
 
         try startVLAN10Measurement()
 
@@ -162,6 +158,19 @@ final class Demo {
 
     // MARK: - Steps
 
+    /// Section 2 of either demo: the NOC's private snmpd (AgentX master), snmptrapd and rsyslogd.
+    func startNOC() throws -> LabServices {
+        section("2. The NOC: private snmpd (AgentX master), snmptrapd, rsyslogd")
+        let s = try LabServices(mibs: root + "/mibs", names: names)
+        services = s
+        try s.start()
+        traps = FileTail(s.trapLog)
+        syslog = FileTail(s.syslogRaw)
+        say("snmpd udp:127.0.0.1:\(s.snmpPort), AgentX \(s.agentxSocket); traps → \(s.trapLog);")
+        say("syslog TCP 127.0.0.1:\(s.syslogPort) → \(s.syslogRaw)")
+        return s
+    }
+
     func writeConfig(_ s: LabServices) throws -> String {
         let yaml = """
         interfaces:
@@ -190,6 +199,12 @@ final class Demo {
         return path
     }
 
+    /// The sensor port's ifIndex in its namespace: the first index of the MIB's table rows.
+    func sensorIfIndex() throws -> Int {
+        Int(try LabRunner.execute(LabStep(["ip", "netns", "exec", names.sensor, "cat", "/sys/class/net/\(LabPlan.sensorInterface)/ifindex"]))
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
     func startDaemon(config: String) throws {
         daemon = try ChildProcess.spawn(.init([me, "run", "--config", config], stdin: .inherit,
                                               stdout: .file(events.tail.path, append: false), stderr: .sameAsStdout))
@@ -206,16 +221,16 @@ final class Demo {
                                                  "--json", "--drop-tagged", "--interval", "200"],
                                                 stdin: .inherit, stdout: .file(out, append: false)))
         try waitFor("the VLAN 10 receiver", seconds: 10) { (try? String(contentsOfFile: out, encoding: .utf8))?.isEmpty == false }
-        vlan10Sender = try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface,
+        measuredSender = try ChildProcess.spawn(.init([me, "lab", "send", "--netns", names.hostA, "--interface", LabPlan.hostInterface,
                                                      "--vlan", "10", "--kind", "multicast", "--count", "1500", "--rate", "150"],
                                                     stdin: .inherit))
         say("\nMeasuring VLAN 10: 1500 multicast frames from \(names.hostA) at 150/s, counted at \(names.hostB), across what follows.")
     }
 
-    var vlan10Sender: ChildProcess?
+    var measuredSender: ChildProcess?
 
     func finishVLAN10Measurement() throws -> String {
-        while vlan10Sender?.isRunning == true && !SignalFlag.stopRequested { usleep(50_000) }
+        while measuredSender?.isRunning == true && !SignalFlag.stopRequested { usleep(50_000) }
         SignalFlag.sleep(nanos: 500_000_000)
         let out = dir.appendingPathComponent("receiver.jsonl").path
         let last = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? ""
@@ -251,7 +266,7 @@ final class Demo {
     /// Reaps the children that have finished (the VLAN 10 sender ends on its own) so none is left
     /// a zombie while the demo goes on; throws when the daemon has exited, with its status.
     func reapChildren() throws {
-        if let sender = vlan10Sender, !sender.isRunning { vlan10Sender = nil }
+        if let sender = measuredSender, !sender.isRunning { measuredSender = nil }
         if let daemon, !daemon.isRunning {
             self.daemon = nil
             throw RuntimeFailure("demo: the daemon exited early (see its output above)")
@@ -262,15 +277,15 @@ final class Demo {
         for e in events.refresh() {
             let offset = Double(Int64(bitPattern: e.monotonicNanos &- since)) / 1e6
             let rel = String(format: "%+6.0f ms", offset)
-            let vlan = e.vlan.map(String.init) ?? ""
+            let segment = e.vni.map { "VNI \($0)" } ?? "VLAN \(e.vlan.map(String.init) ?? "")"
             switch e.event {
             case "notification":
-                say("\(rel)  NOTIFY   VLAN \(vlan) \(e.detail ?? "") [state \(e.state ?? "")]")
-                timeline.append((stamp(), "notification \(e.notification ?? "") on VLAN \(vlan) (\(Self.relative(offset)))"))
+                say("\(rel)  NOTIFY   \(segment) \(e.detail ?? "") [state \(e.state ?? "")]")
+                timeline.append((stamp(), "notification \(e.notification ?? "") on \(segment) (\(Self.relative(offset)))"))
             case "transition":
-                say("\(rel)  STATE    VLAN \(vlan) \(e.detail ?? "")")
+                say("\(rel)  STATE    \(segment) \(e.detail ?? "")")
             case "cutStarted", "cutFinished", "persistStarted", "persistFinished":
-                say("\(rel)  CUT      VLAN \(vlan) \(e.detail ?? "")")
+                say("\(rel)  CUT      \(segment) \(e.detail ?? "")")
             default:
                 break
             }
@@ -305,23 +320,23 @@ final class Demo {
         SignalFlag.sleep(nanos: 1_000_000_000)
         let r = try? Self.loopsentry(["status", "--json", "--socket", dir.appendingPathComponent("control.sock").path])
         let rows = r.flatMap { try? JSONDecoder().decode([ControlStatusRow].self, from: Data($0.utf8)) } ?? []
-        let line = rows.map { "VLAN \($0.vlan) \($0.state) \(Int($0.broadcastPerSecond))/s" }
+        let line = rows.map { "\($0.vni.map { "VNI \($0)" } ?? "VLAN \($0.vlan)") \($0.state) \(Int($0.broadcastPerSecond))/s" }
             .joined(separator: " · ")
         say("\(title): \(line)")
     }
 
     /// Walks the columns an NMS polls first and prints them, once every column shows the rows of
-    /// VLANs 10, 20 and 30: the subagent publishes the table twice a second, and a walk racing a
-    /// publish must not print "No Such Instance" as the table.
-    func showTable(_ s: LabServices) throws {
-        let cols = ["loopSentryVlanIfName", "loopSentryVlanTenant", "loopSentryVlanPolicy", "loopSentryVlanState", "loopSentryVlanBroadcastRate"]
+    /// `segments` (VLANs, or VNIs for the VNI table): the subagent publishes its tables twice a
+    /// second, and a walk racing a publish must not print "No Such Instance" as the table.
+    func showTable(_ s: LabServices, columns: [String], segments: [Int]) throws {
         var lines: [String] = []
-        try waitFor("every column of the table to show VLANs 10, 20 and 30", seconds: 10) {
-            lines = cols.flatMap { c in
+        let names = segments.map(String.init).joined(separator: ", ")
+        try waitFor("every column of the table to show rows \(names)", seconds: 10) {
+            lines = columns.flatMap { c in
                 ((try? s.snmp("snmpwalk", ["-Oqs", "LOOPSENTRY-MIB::\(c)"]))?.output ?? "").split(separator: "\n").map(String.init)
             }
-            return !lines.contains { $0.contains("No Such") } && cols.allSatisfy { c in
-                [10, 20, 30].allSatisfy { v in lines.contains { $0.hasPrefix("\(c).\(self.ifIndex).\(v) ") } }
+            return !lines.contains { $0.contains("No Such") } && columns.allSatisfy { c in
+                segments.allSatisfy { v in lines.contains { $0.hasPrefix("\(c).\(self.ifIndex).\(v) ") } }
             }
         }
         for line in lines { say("  " + line) }
@@ -356,7 +371,7 @@ final class Demo {
     }
 
     func tearDown() {
-        vlan10Sender?.stop()
+        measuredSender?.stop()
         receiver?.stop()
         if let daemon, daemon.isRunning { daemon.stop(grace: .seconds(30)) }
         if let keep { try? copyArtifacts(to: keep) }
