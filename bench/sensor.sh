@@ -13,6 +13,9 @@ echo "Command: \`bench/sensor.sh\` (FRAMES=$FRAMES, RUNS=$RUNS), release build."
 echo
 echo "### tc program cost per frame (\`loopsentry bench-bpf --repeat 1000000 --samples 5\`, kernel test_run)"
 echo
+echo "The floor row is an empty tc program (bpf/loopsentry_floor.bpf.c) run the same way: what test_run itself"
+echo "costs per run, included in every row."
+echo
 echo "| frame | setting | ns/frame (median of 5) | min | max |"
 echo "|---|---|---|---|---|"
 "$BIN" bench-bpf --repeat 1000000 --samples 5 | python3 -c '

@@ -33,8 +33,9 @@ enum ls_global_index {
     LS_G_DROPPED = 4,          /* tagged frames dropped after counting */
     LS_G_VXLAN_MALFORMED = 5,  /* UDP to the VXLAN port, but the VXLAN header or the inner Ethernet
                                 * header (or its tag) is cut, or the VNI-valid (I) flag is clear */
-    LS_G_VNI_UNWATCHED = 6,    /* VXLAN frames of a VNI that is not watched (not in ls_vni_stats) */
-    LS_G_VNI_OVERFLOW = 7,     /* VNIs or (VNI, inner VLAN) pairs not counted: their map is full */
+    LS_G_VNI_UNWATCHED = 6,    /* VXLAN frames of a VNI that is not watched (not in ls_vni_index) */
+    LS_G_VNI_OVERFLOW = 7,     /* learned VNIs not counted (ls_vni_stats full) or (VNI, inner VLAN)
+                                * pairs not counted (no free entry in their probe window) */
     LS_G_SLOTS = 8,
 };
 
@@ -54,6 +55,9 @@ struct ls_config {
     ls_u32 probe_prefix;
     /* VXLAN's UDP destination port, host byte order (IANA: 4789). */
     ls_u32 vxlan_port;
+    /* The watched-VNI index's hash: bucket = (u32)(vni * vni_seed) >> vni_shift (see below). */
+    ls_u32 vni_seed;
+    ls_u32 vni_shift;
     ls_u32 reserved;
 };
 
@@ -80,15 +84,37 @@ struct ls_probe_counters {
 #define LS_QINQ_KEY(outer, inner) ((((ls_u32)(outer)) << 12) | ((ls_u32)(inner) & 0xfff))
 #define LS_QINQ_MAX_PAIRS 16384
 
-/* VXLAN (RFC 7348): the per-CPU hash `ls_vni_stats` is keyed by the 24-bit VNI and holds
- * struct ls_vlan_counters for the inner frames (inner Ethernet header to the end: the tenant's
- * bytes). Its size is set by user space before load (the watched VNIs, or the learn capacity). */
+/* VXLAN (RFC 7348): inner frames (inner Ethernet header to the end: the tenant's bytes) are
+ * counted per 24-bit VNI as struct ls_vlan_counters.
+ * Watched VNIs: user space numbers them 0..n-1 (their slots; a VNI keeps its slot) and builds
+ * `ls_vni_index`, an array of 2^k buckets of LS_VNI_BUCKET_WAYS (VNI + 1, slot) entries, filled
+ * from way 0, 0 = empty. A VNI's bucket is (u32)(vni * vni_seed) >> (32 - k); user space picks
+ * the seed so that no bucket overflows. Its counters are row `slot` of the per-CPU array
+ * `ls_vni_counters`. Both lookups are array lookups, which the verifier inlines: no hashing
+ * helper on the hot path.
+ * Learn mode (LS_CFG_VXLAN_LEARN): a VNI not in the index is counted in the per-CPU hash
+ * `ls_vni_stats`, keyed by the VNI, inserted on first sight up to the map's size.
+ * The arrays' and the hash's sizes are set by user space before load. */
+#define LS_VNI_BUCKET_WAYS 4
+struct ls_vni_bucket {
+    ls_u32 key[LS_VNI_BUCKET_WAYS];    /* VNI + 1; 0 = empty (and every later way is empty) */
+    ls_u32 slot[LS_VNI_BUCKET_WAYS];   /* row of ls_vni_counters */
+};
 #define LS_VXLAN_DEFAULT_PORT 4789
 #define LS_VNI_MAX 0xffffffu
 #define LS_VNI_DEFAULT_SLOTS 4096
-/* Key of `ls_vni_vlan_stats` (inner frames with an 802.1Q tag): (VNI << 12) | inner VLAN. */
+/* (VNI, inner VLAN) pairs (inner frames with an 802.1Q tag), key (VNI << 12) | inner VLAN,
+ * learned by the program in an open-addressing table: `ls_vni_vlan_keys` (an array of
+ * LS_VNI_VLAN_TABLE entries, key + 1, 0 = free) and the per-CPU array `ls_vni_vlan_counters`
+ * (row = the key's entry). A pair's entry is the first of LS_VNI_VLAN_PROBES entries from
+ * LS_VNI_VLAN_HOME(key) that holds it or that the program claims with a compare-and-swap;
+ * entries are never freed. A pair whose LS_VNI_VLAN_PROBES entries are all taken by other
+ * pairs is not counted (LS_G_VNI_OVERFLOW). */
 #define LS_VNI_VLAN_KEY(vni, vlan) ((((ls_u64)(vni)) << 12) | ((ls_u64)(vlan) & 0xfff))
-#define LS_VNI_VLAN_MAX_PAIRS 16384
+#define LS_VNI_VLAN_TABLE_BITS 15
+#define LS_VNI_VLAN_TABLE (1u << LS_VNI_VLAN_TABLE_BITS)
+#define LS_VNI_VLAN_PROBES 16
+#define LS_VNI_VLAN_HOME(key) ((ls_u32)(((ls_u64)(key) * 0x9E3779B97F4A7C15ull) >> (64 - LS_VNI_VLAN_TABLE_BITS)))
 
 /* tc filter identity: LoopSentry owns this (handle, priority) on the clsact ingress hook. */
 #define LS_TC_HANDLE   0x4c53u   /* "LS" */

@@ -13,7 +13,9 @@
  * next tc filter (TC_ACT_UNSPEC), so other tools' filters still see them.
  * VXLAN (LS_CFG_VXLAN): an untagged IPv4 or IPv6 UDP packet to the configured port is
  * VXLAN; its inner frame is counted per 24-bit VNI (and per (VNI, inner VLAN) when the inner
- * frame is tagged and LS_CFG_COUNT_INNER is set), in hash maps sized for the watched VNIs.
+ * frame is tagged and LS_CFG_COUNT_INNER is set): watched VNIs through an index user space
+ * builds and pairs through a table the program fills (array lookups only, no hashing helper),
+ * learned VNIs in a per-CPU hash.
  * VXLAN frames are passed (the sensor may sit on a VTEP's own underlay port), except this
  * sensor's own VNI probes coming back (inner source MAC of kind LS_PROBE_KIND_VNI): counted per
  * probe slot in ls_vni_probe_stats (not in the VNI's counters) and dropped.
@@ -52,7 +54,22 @@ struct {
     __type(value, struct ls_probe_counters);
 } ls_probe_stats SEC(".maps");
 
-/* Per-VNI counters of inner frames; max_entries is set by user space before load. */
+/* Watched VNIs: the index user space builds (buckets of (VNI + 1, slot)) and the per-CPU
+ * counters by slot; learned VNIs: the per-CPU hash keyed by VNI. Sizes set by user space. */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 2);
+    __type(key, __u32);
+    __type(value, struct ls_vni_bucket);
+} ls_vni_index SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, LS_VNI_DEFAULT_SLOTS);
+    __type(key, __u32);
+    __type(value, struct ls_vlan_counters);
+} ls_vni_counters SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
     __uint(max_entries, LS_VNI_DEFAULT_SLOTS);
@@ -60,12 +77,20 @@ struct {
     __type(value, struct ls_vlan_counters);
 } ls_vni_stats SEC(".maps");
 
+/* Learned (VNI, inner VLAN) pairs: the shared key table and the per-CPU counters by entry. */
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-    __uint(max_entries, LS_VNI_VLAN_MAX_PAIRS);
-    __type(key, __u64);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, LS_VNI_VLAN_TABLE);
+    __type(key, __u32);
+    __type(value, __u64);
+} ls_vni_vlan_keys SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, LS_VNI_VLAN_TABLE);
+    __type(key, __u32);
     __type(value, struct ls_vlan_counters);
-} ls_vni_vlan_stats SEC(".maps");
+} ls_vni_vlan_counters SEC(".maps");
 
 /* Returned VNI self-probes per probe slot, and each slot's VNI (written by user space). */
 struct {
@@ -146,6 +171,51 @@ static __always_inline void ls_classify(const __u8 *dest, int *bcast, int *mcast
     }
 }
 
+/* The counters of a watched VNI: its bucket in ls_vni_index, then its slot's row of
+ * ls_vni_counters (two array lookups, inlined by the verifier). NULL when it is not watched. */
+static __always_inline struct ls_vlan_counters *ls_watched_vni(struct ls_config *cfg, __u32 vni)
+{
+    __u32 bucket = (vni * cfg->vni_seed) >> (cfg->vni_shift & 31);
+    struct ls_vni_bucket *b = bpf_map_lookup_elem(&ls_vni_index, &bucket);
+    if (!b)
+        return 0;
+    __u32 key = vni + 1;
+#pragma unroll
+    for (int i = 0; i < LS_VNI_BUCKET_WAYS; i++) {
+        if (b->key[i] == key) {
+            __u32 slot = b->slot[i];
+            return bpf_map_lookup_elem(&ls_vni_counters, &slot);
+        }
+        if (b->key[i] == 0)
+            return 0;
+    }
+    return 0;
+}
+
+/* The counters of a (VNI, inner VLAN) pair: its entry in ls_vni_vlan_keys, claimed with a
+ * compare-and-swap the first time any CPU sees the pair. NULL when its probe window is full. */
+static __always_inline struct ls_vlan_counters *ls_vni_vlan_row(__u64 key)
+{
+    __u64 want = key + 1;
+    __u32 home = LS_VNI_VLAN_HOME(key);
+#pragma unroll
+    for (__u32 i = 0; i < LS_VNI_VLAN_PROBES; i++) {
+        __u32 entry = (home + i) & (LS_VNI_VLAN_TABLE - 1);
+        __u64 *k = bpf_map_lookup_elem(&ls_vni_vlan_keys, &entry);
+        if (!k)
+            return 0;
+        __u64 held = *k;
+        if (held == 0) {
+            held = __sync_val_compare_and_swap(k, 0, want);
+            if (held == 0)
+                held = want;   /* claimed by this CPU */
+        }
+        if (held == want)
+            return bpf_map_lookup_elem(&ls_vni_vlan_counters, &entry);
+    }
+    return 0;
+}
+
 /* The probe kind (LS_PROBE_KIND_*) when the source MAC starts with this sensor's probe prefix
  * and id, else -1. */
 static __always_inline int ls_own_probe_kind(struct ethhdr *eth, __u32 prefix)
@@ -175,15 +245,17 @@ static __always_inline int ls_handle_vni_probe(struct ethhdr *inner, struct ls_c
 }
 
 /* An untagged frame of type `proto` whose IP header starts at the cursor: when it is UDP to the
- * VXLAN port, counts its inner frame on its VNI. Anything else is left alone. */
+ * VXLAN port, counts its inner frame on its VNI. Anything else is left alone.
+ * Parse (outer IP, UDP, VXLAN, inner Ethernet and tag) → classify → count. */
 static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_cursor *cur, __u16 proto,
                                            struct ls_config *cfg, __u32 flags, int *verdict)
 {
     struct udphdr *udp;
+    __u32 ip_len = 0;
     if (proto == ETH_P_IP)
-        udp = ls_parse_ipv4_udp(cur);
+        udp = ls_parse_ipv4_udp(cur, &ip_len);
     else if (proto == ETH_P_IPV6)
-        udp = ls_parse_ipv6_udp(cur);
+        udp = ls_parse_ipv6_udp(cur, &ip_len);
     else
         return;
     if (!udp || !cfg || udp->dest != bpf_htons((__u16)cfg->vxlan_port))
@@ -217,11 +289,11 @@ static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_curs
     }
     int bcast, mcast;
     ls_classify(inner->h_dest, &bcast, &mcast);
-    /* The tenant's frame: from the inner Ethernet header to the end (64-bit pointer difference;
-     * the verifier refuses 32-bit pointer arithmetic). */
-    __u64 inner_len = (__u64)skb->len - (__u64)((long)inner - (long)skb->data);
+    /* The tenant's frame: from the inner Ethernet header to the end (the outer headers are an
+     * untagged Ethernet header, the IP header, UDP and VXLAN). */
+    __u64 inner_len = (__u64)skb->len - (ETH_HLEN + ip_len + sizeof(struct udphdr) + sizeof(struct ls_vxlan_hdr));
 
-    struct ls_vlan_counters *c = bpf_map_lookup_elem(&ls_vni_stats, &vni);
+    struct ls_vlan_counters *c = ls_watched_vni(cfg, vni);
     if (c) {
         ls_counters_add(c, bcast, mcast, inner_len);
     } else if (!(flags & LS_CFG_VXLAN_LEARN)) {
@@ -232,8 +304,10 @@ static __always_inline void ls_count_vxlan(struct __sk_buff *skb, struct ls_curs
         return;
     }
     if (have_vlan && (flags & LS_CFG_COUNT_INNER)) {
-        __u64 key = LS_VNI_VLAN_KEY(vni, vlan);
-        if (ls_count_learned(&ls_vni_vlan_stats, &key, bcast, mcast, inner_len) != 0)
+        struct ls_vlan_counters *pc = ls_vni_vlan_row(LS_VNI_VLAN_KEY(vni, vlan));
+        if (pc)
+            ls_counters_add(pc, bcast, mcast, inner_len);
+        else
             ls_global_add(LS_G_VNI_OVERFLOW, 1);
     }
 }

@@ -64,9 +64,10 @@ struct ls_vxlan_hdr {
 };
 #define LS_VXLAN_FLAG_I 0x08
 
-/* Moves past an IPv4 header (options included) to a UDP header. Returns NULL when the packet
- * is not UDP, is a later fragment (no UDP header in it), or is cut before the UDP header ends. */
-static __always_inline struct udphdr *ls_parse_ipv4_udp(struct ls_cursor *c)
+/* Moves past an IPv4 header (options included) to a UDP header, its length in *ip_len. Returns
+ * NULL when the packet is not UDP, is a later fragment (no UDP header in it), or is cut before
+ * the UDP header ends. */
+static __always_inline struct udphdr *ls_parse_ipv4_udp(struct ls_cursor *c, __u32 *ip_len)
 {
     struct iphdr *ip = c->pos;
     if ((void *)(ip + 1) > c->end)
@@ -75,21 +76,24 @@ static __always_inline struct udphdr *ls_parse_ipv4_udp(struct ls_cursor *c)
         return 0;
     if (ip->frag_off & bpf_htons(0x1fff))
         return 0;
-    struct udphdr *udp = c->pos + ((__u32)ip->ihl << 2);
+    *ip_len = (__u32)ip->ihl << 2;
+    struct udphdr *udp = c->pos + *ip_len;
     if ((void *)(udp + 1) > c->end)
         return 0;
     c->pos = udp + 1;
     return udp;
 }
 
-/* Moves past a fixed IPv6 header whose next header is UDP (extension headers are not followed). */
-static __always_inline struct udphdr *ls_parse_ipv6_udp(struct ls_cursor *c)
+/* Moves past a fixed IPv6 header whose next header is UDP (extension headers are not followed);
+ * its length (40) in *ip_len. */
+static __always_inline struct udphdr *ls_parse_ipv6_udp(struct ls_cursor *c, __u32 *ip_len)
 {
     struct ipv6hdr *ip6 = c->pos;
     if ((void *)(ip6 + 1) > c->end)
         return 0;
     if (ip6->version != 6 || ip6->nexthdr != IPPROTO_UDP)
         return 0;
+    *ip_len = sizeof(*ip6);
     struct udphdr *udp = (void *)(ip6 + 1);
     if ((void *)(udp + 1) > c->end)
         return 0;

@@ -28,14 +28,42 @@ extension TCSensorProgram {
 
     /// Reads a 4096-slot per-CPU array with one `bpf_map_lookup_batch`, folding each slot's
     /// per-CPU values with `add`; all-zero rows are left out, the others keyed by `key(slot)`.
-    func readPerSlot<Raw, Key: Hashable, Value>(fd: Int32, map: String, as _: Raw.Type, key: (UInt32) -> Key,
+    func readPerSlot<Raw, Key: Hashable, Value>(fd: Int32, map: String, as raw: Raw.Type, key: (UInt32) -> Key,
                                                 add: (Value, Raw) -> Value, isZero: (Value) -> Bool,
                                                 zero: () -> Value) throws -> [Key: Value] {
-        let slots = Int(LS_VLAN_SLOTS)
+        let rows = try readPerCPUArray(fd: fd, map: map, slots: Int(LS_VLAN_SLOTS), as: raw, add: add, zero: zero)
+        var out: [Key: Value] = [:]
+        for (i, sum) in rows.enumerated() where !isZero(sum) {
+            out[key(UInt32(i))] = sum
+        }
+        return out
+    }
+
+    /// Reads the first `slots` rows of a per-CPU array with one `bpf_map_lookup_batch`, folding
+    /// each row's per-CPU values with `add`; element i is row i.
+    func readPerCPUArray<Raw, Value>(fd: Int32, map: String, slots: Int, as _: Raw.Type,
+                                     add: (Value, Raw) -> Value, zero: () -> Value) throws -> [Value] {
         let stride = (MemoryLayout<Raw>.stride + 7) & ~7   // libbpf rounds per-CPU values up to 8
         var keys = [UInt32](repeating: 0, count: slots)
         var values = [UInt8](repeating: 0, count: slots * cpus * stride)
-        var count = UInt32(slots)
+        let count = try readArrayBatch(fd: fd, map: map, keys: &keys, values: &values)
+        var out = [Value](repeating: zero(), count: slots)
+        values.withUnsafeBytes { raw in
+            for i in 0..<count where Int(keys[i]) < slots {
+                var sum = zero()
+                for cpu in 0..<cpus {
+                    sum = add(sum, raw.loadUnaligned(fromByteOffset: (i * cpus + cpu) * stride, as: Raw.self))
+                }
+                out[Int(keys[i])] = sum
+            }
+        }
+        return out
+    }
+
+    /// One `bpf_map_lookup_batch` from the start of an array map: as many rows as `keys` holds,
+    /// into `keys` and `values` (sized by the caller). Returns the rows read.
+    func readArrayBatch<Value>(fd: Int32, map: String, keys: inout [UInt32], values: inout [Value]) throws -> Int {
+        var count = UInt32(keys.count)
         var outBatch: UInt32 = 0
         var opts = bpf_map_batch_opts()
         opts.sz = MemoryLayout<bpf_map_batch_opts>.size
@@ -44,21 +72,11 @@ extension TCSensorProgram {
                 bpf_map_lookup_batch(fd, nil, &outBatch, k.baseAddress, v.baseAddress, &count, &opts)
             }
         }
-        // ENOENT marks the end of the map: the batch holds every slot.
+        // ENOENT marks the end of the map: the batch holds every row asked for.
         if rc < 0 && -rc != ENOENT && errno != ENOENT {
             _ = try libbpfCall("bpf_map_lookup_batch(\(map))") { rc }
         }
-        var out: [Key: Value] = [:]
-        values.withUnsafeBytes { raw in
-            for i in 0..<Int(count) {
-                var sum = zero()
-                for cpu in 0..<cpus {
-                    sum = add(sum, raw.loadUnaligned(fromByteOffset: (i * cpus + cpu) * stride, as: Raw.self))
-                }
-                if !isZero(sum) { out[key(keys[i])] = sum }
-            }
-        }
-        return out
+        return Int(count)
     }
 
     /// QinQ pair counters: the hash map walked with `bpf_map_get_next_key`.

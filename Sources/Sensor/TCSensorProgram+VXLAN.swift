@@ -3,34 +3,71 @@ import Foundation
 import LoopSentryCore
 
 extension TCSensorProgram {
-    /// Adds a zero row per VNI to `ls_vni_stats` (`bpf_map_update_elem`, BPF_NOEXIST: a VNI
-    /// already counted keeps its counters). Only VNIs with a row are counted unless learning.
+    /// Adds `vnis` to the watched-VNI index and writes the buckets of `ls_vni_index` that
+    /// changed (`bpf_map_update_elem`; a new program's buckets are empty); the caller then
+    /// writes the index's seed into `ls_config`. A VNI already watched keeps its slot and its
+    /// counters; VNIs are never unwatched. When the seed has to change, a frame counted while
+    /// the buckets are rewritten may be found in none and counted as unwatched.
     func watch(_ vnis: [VNI]) throws {
-        let distinct = Set(vnis)
-        guard distinct.count <= vniSlots else {
-            throw SensorError.invalidSetting("\(distinct.count) VNIs to watch, but the per-VNI map was loaded with \(vniSlots) rows")
-        }
-        var zeros = [ls_vlan_counters](repeating: ls_vlan_counters(), count: cpus)
-        for vni in distinct.sorted() {
-            var key = vni.value
-            let rc = bpf_map_update_elem(vniStatsFD, &key, &zeros, UInt64(BPF_NOEXIST))
-            if rc < 0 && -rc != EEXIST && errno != EEXIST {
-                _ = try libbpfCall("bpf_map_update_elem(ls_vni_stats)") { rc }
+        var next = vniIndex
+        try next.add(vnis)
+        let ways = Int(LS_VNI_BUCKET_WAYS)
+        let before = vniIndex.buckets
+        for (i, entries) in next.buckets.enumerated()
+        where !entries.elementsEqual(before[i], by: { $0.vni == $1.vni && $0.slot == $1.slot }) {
+            var key = UInt32(i)
+            var bucket = ls_vni_bucket()
+            withUnsafeMutableBytes(of: &bucket.key) { k in
+                withUnsafeMutableBytes(of: &bucket.slot) { s in
+                    for (way, entry) in entries.prefix(ways).enumerated() {
+                        k.storeBytes(of: entry.vni.value + 1, toByteOffset: way * 4, as: UInt32.self)
+                        s.storeBytes(of: entry.slot, toByteOffset: way * 4, as: UInt32.self)
+                    }
+                }
+            }
+            try libbpfCall("bpf_map_update_elem(ls_vni_index)") {
+                bpf_map_update_elem(vniIndexFD, &key, &bucket, UInt64(BPF_ANY))
             }
         }
+        vniIndex = next
     }
 
-    /// Per-VNI counters of inner frames, every row (watched VNIs show even at zero).
+    /// Per-VNI counters of inner frames: every watched VNI (even at zero), from its slot of
+    /// `ls_vni_counters`, plus every VNI learned into `ls_vni_stats`.
     func readVNIs() throws -> [VNI: VLANCounters] {
-        try readCountersHash(fd: vniStatsFD, map: "ls_vni_stats", capacity: vniSlots, as: UInt32.self) {
+        var out = try readCountersHash(fd: vniStatsFD, map: "ls_vni_stats", capacity: vniSlots, as: UInt32.self) {
             VNI(masking: $0)
         }
+        guard !vniIndex.slots.isEmpty else { return out }
+        let bySlot = try readPerCPUArray(fd: vniCountersFD, map: "ls_vni_counters", slots: vniIndex.slots.count,
+                                         as: ls_vlan_counters.self) { a, c in
+            a + VLANCounters(broadcast: c.broadcast, multicast: c.multicast, frames: c.frames, bytes: c.bytes)
+        } zero: { .zero }
+        for (vni, slot) in vniIndex.slots {
+            out[vni] = (out[vni] ?? .zero) + bySlot[Int(slot)]
+        }
+        return out
     }
 
-    /// Per-(VNI, inner VLAN) counters of tagged inner frames.
+    /// Per-(VNI, inner VLAN) counters of tagged inner frames: the claimed entries of
+    /// `ls_vni_vlan_keys` (one `bpf_map_lookup_batch`), each entry's row of
+    /// `ls_vni_vlan_counters` (`bpf_map_lookup_elem`) summed over CPUs.
     func readVNIPairs() throws -> [VNIVLANPair: VLANCounters] {
-        try readCountersHash(fd: vniVLANStatsFD, map: "ls_vni_vlan_stats", capacity: Int(LS_VNI_VLAN_MAX_PAIRS),
-                             as: UInt64.self) { VNIVLANPair(key: $0) }
+        var entries = [UInt32](repeating: 0, count: Int(LS_VNI_VLAN_TABLE))
+        var keys = [UInt64](repeating: 0, count: entries.count)
+        let count = try readArrayBatch(fd: vniVLANKeysFD, map: "ls_vni_vlan_keys", keys: &entries, values: &keys)
+        var out: [VNIVLANPair: VLANCounters] = [:]
+        var values = [ls_vlan_counters](repeating: ls_vlan_counters(), count: cpus)
+        for i in 0..<count where keys[i] != 0 {
+            var entry = entries[i]
+            try libbpfCall("bpf_map_lookup_elem(ls_vni_vlan_counters)") {
+                bpf_map_lookup_elem(vniVLANCountersFD, &entry, &values)
+            }
+            out[VNIVLANPair(key: keys[i] - 1)] = values.reduce(VLANCounters.zero) {
+                $0 + VLANCounters(broadcast: $1.broadcast, multicast: $1.multicast, frames: $1.frames, bytes: $1.bytes)
+            }
+        }
+        return out
     }
 
     /// Reads a per-CPU hash of `ls_vlan_counters` with `bpf_map_lookup_batch` calls (one for a map

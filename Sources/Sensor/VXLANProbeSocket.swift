@@ -1,3 +1,4 @@
+import CLoopSentryBPF
 import Foundation
 import LoopSentryCore
 import LoopSentrySystem

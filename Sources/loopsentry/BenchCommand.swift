@@ -5,7 +5,8 @@ import Sensor
 
 /// `loopsentry bench-bpf` (hidden; used by bench/): the tc program's cost per frame, measured
 /// by the kernel with bpf_prog_test_run_opts and `repeat`, for a few frame kinds and both
-/// settings. Prints one JSON object per case.
+/// settings, after the floor (an empty tc program: the harness's own cost per run). Prints one
+/// JSON object per case.
 struct BenchBPFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-bpf",
@@ -36,18 +37,30 @@ struct BenchBPFCommand: ParsableCommand {
             ("802.1ad+802.1Q broadcast 60B", EthernetFrame(destination: .broadcast, source: src,
                 tags: [VLANTag(tpid: VLANTag.tpid8021AD, vid: 100), VLANTag(vid: 200)]).bytes()),
         ]
+        // The harness floor: an empty tc program on the first frame, what test_run itself costs.
+        let floor = try TCFloorProgram()
+        let floorFrame = cases[0].1
+        print(try measure(case: "floor: empty tc program (60B)", setting: "none", samples: samples) {
+            try floor.testRun(frame: floorFrame, repeat: self.repeat).nanos
+        })
         for verdict in TaggedFrameVerdict.allCases {
             let program = try TCSensorProgram(settings: TCSensorSettings(
                 taggedFrames: verdict, countInnerVLAN: true, vxlan: VXLANWatch(vnis: [VNI(5000)!, VNI(5001)!])))
             for (name, frame) in cases {
-                var ns: [UInt32] = []
-                for _ in 0..<samples { ns.append(try program.testRun(frame: frame, repeat: self.repeat).nanos) }
-                ns.sort()
-                let line = "{\"case\":\"\(name)\",\"setting\":\"\(verdict.rawValue)\",\"repeat\":\(self.repeat),"
-                    + "\"ns_per_frame_median\":\(ns[ns.count / 2]),\"ns_per_frame_min\":\(ns[0]),\"ns_per_frame_max\":\(ns[ns.count - 1])}"
-                print(line)
+                print(try measure(case: name, setting: verdict.rawValue, samples: samples) {
+                    try program.testRun(frame: frame, repeat: self.repeat).nanos
+                })
             }
         }
+    }
+
+    /// One JSON line: the median, min and max of `samples` runs of `run` (each a mean ns/frame).
+    func measure(case name: String, setting: String, samples: Int, _ run: () throws -> UInt32) throws -> String {
+        var ns: [UInt32] = []
+        for _ in 0..<samples { ns.append(try run()) }
+        ns.sort()
+        return "{\"case\":\"\(name)\",\"setting\":\"\(setting)\",\"repeat\":\(self.repeat),"
+            + "\"ns_per_frame_median\":\(ns[ns.count / 2]),\"ns_per_frame_min\":\(ns[0]),\"ns_per_frame_max\":\(ns[ns.count - 1])}"
     }
 
     /// VXLAN packets (VNI 5000 watched) with a 60-byte inner broadcast frame: IPv4 and IPv6 outer,

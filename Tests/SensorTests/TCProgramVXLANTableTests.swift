@@ -155,6 +155,58 @@ struct TCProgramVXLANTableTests {
         #expect(error?.description == "2 VNIs to watch, but the per-VNI map was loaded with 1 rows")
     }
 
+    @Test("1000 watched VNIs: one packet to each of 50 of them lands on that VNI alone; a VNI in none is unwatched")
+    func manyWatchedVNIs() throws {
+        let watched = (0..<1000).map { vni(7 * $0 + 3) }
+        let program = try TCSensorProgram(settings: TCSensorSettings(vxlan: VXLANWatch(vnis: watched)))
+        let sent = stride(from: 0, to: 1000, by: 20).map { watched[$0] }
+        for v in sent { _ = try program.testRun(frame: Self.packet(Int(v.value))) }
+        _ = try program.testRun(frame: Self.packet(5))   // 5 is not 7k + 3
+        let snapshot = try program.snapshot(monotonicNanos: 0)
+        #expect(snapshot.vnis.count == 1000)
+        #expect(snapshot.vnis.filter { $0.value.frames > 0 }.mapValues(\.frames)
+                == Dictionary(uniqueKeysWithValues: sent.map { ($0, UInt64(1)) }))
+        #expect(snapshot.global.vniUnwatched == 1)
+    }
+
+    @Test("VNIs watched later keep the earlier VNIs' counts; past the loaded rows, refused")
+    func watchMoreKeepsCounts() throws {
+        let program = try TCSensorProgram(settings: TCSensorSettings(vxlan: VXLANWatch(vnis: [], learnCapacity: 40)))
+        try program.apply(TCSensorSettings(vxlan: VXLANWatch(vnis: [vni(100)])))
+        _ = try program.testRun(frame: Self.packet(100))
+        try program.apply(TCSensorSettings(vxlan: VXLANWatch(vnis: (1...39).map { vni($0 * 1000) })))   // 40 in all
+        _ = try program.testRun(frame: Self.packet(100))
+        _ = try program.testRun(frame: Self.packet(39000))
+        #expect(throws: SensorError.self) { try program.apply(TCSensorSettings(vxlan: VXLANWatch(vnis: [vni(7)]))) }
+        let snapshot = try program.snapshot(monotonicNanos: 0)
+        #expect(snapshot.vnis.count == 40)
+        #expect(snapshot.vnis.filter { $0.value.frames > 0 }.mapValues(\.frames) == [vni(100): 2, vni(39000): 1])
+    }
+
+    @Test("(VNI, inner VLAN) pairs: 16 sharing one home entry are counted; a 17th finds its probe window full: overflow")
+    func pairProbeWindowFull() throws {
+        // The pair table's home entry, (key * 0x9E3779B97F4A7C15) >> (64 - 15), from bpf/loopsentry_shared.h.
+        func home(_ pair: VNIVLANPair) -> UInt64 { (pair.key &* 0x9E37_79B9_7F4A_7C15) >> 49 }
+        var byHome: [UInt64: [VNIVLANPair]] = [:]
+        var colliding: [VNIVLANPair] = []
+        search: for v in 1..<400 {
+            for vlan in 1...4094 {
+                let pair = VNIVLANPair(vni: vni(v), vlan: vid(vlan))
+                byHome[home(pair), default: []].append(pair)
+                if byHome[home(pair)]!.count == 17 { colliding = byHome[home(pair)]!; break search }
+            }
+        }
+        try #require(colliding.count == 17)
+        let program = try TCSensorProgram(settings: TCSensorSettings(countInnerVLAN: true,
+                                                                     vxlan: VXLANWatch(vnis: [], learnCapacity: 64)))
+        for pair in colliding {
+            _ = try program.testRun(frame: Self.packet(Int(pair.vni.value), innerTags: [VLANTag(vid: pair.vlan.value)]))
+        }
+        let snapshot = try program.snapshot(monotonicNanos: 0)
+        #expect(snapshot.vniPairs.mapValues(\.frames) == Dictionary(uniqueKeysWithValues: colliding.prefix(16).map { ($0, UInt64(1)) }))
+        #expect(snapshot.global.vniOverflow == 1)
+    }
+
     @Test("repeat runs count every packet: 100000 runs of one IPv6 packet, 100000 inner frames")
     func repeatCountsExactly() throws {
         let program = try TCSensorProgram(settings: Self.settings)
