@@ -107,7 +107,7 @@ import Testing
         var h = Harness(c)
         let effects = vniPolls(&h, from: 1.0, to: 1.3, [5001: 4000])
         #expect(h.running.isEmpty)
-        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts need remediation driver nftables" })
+        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts need remediation driver nftables or a VNI playbook" })
         #expect(h.coordinator.book.incidentState(for: Self.vni5001) != .normal)
     }
 

@@ -45,6 +45,6 @@ import Testing
         var h = Harness(configuration(PlaybookSegments(vlans: true, vnis: false)))
         let effects = VNIIncidentTests().vniPolls(&h, from: 1.0, to: 1.3, [5001: 4000])
         #expect(h.running.isEmpty)
-        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts need remediation driver nftables" })
+        #expect(records(effects).contains { $0.event == "cutFinished" && $0.detail == "cut failed: VNI cuts need remediation driver nftables or a VNI playbook" })
     }
 }

@@ -104,7 +104,7 @@ extension Coordinator {
     }
 
     /// Why a cut or restore of a VNI is refused.
-    static let noVNICuts = "VNI cuts need remediation driver nftables"
+    static let noVNICuts = "VNI cuts need remediation driver nftables or a VNI playbook"
 
     /// Whether `outcome` succeeded for `key`'s VLAN or VNI.
     static func succeeded(_ key: DetectionKey, _ outcome: CutOutcome) -> Bool {
