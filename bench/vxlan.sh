@@ -14,7 +14,7 @@ echo
 echo "### tc program cost per VXLAN packet (\`loopsentry bench-bpf --vxlan --repeat 1000000 --samples 5\`, kernel test_run)"
 echo
 echo "VNIs 5000 and 5001 watched; the inner frame is a 60-byte broadcast. The setting (pass/drop) applies to tagged"
-echo "frames only: VXLAN packets on an untagged underlay are always passed. The floor row is an empty tc program"
+echo "frames only: VXLAN packets on an untagged underlay pass whatever the setting. The floor row is an empty tc program"
 echo "(bpf/loopsentry_floor.bpf.c) run the same way: what test_run itself costs per run, included in every row."
 echo
 echo "| packet | setting | ns/packet (median of 5) | min | max |"
