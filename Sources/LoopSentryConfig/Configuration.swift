@@ -220,6 +220,11 @@ public struct WebhookConfig: Equatable, Sendable {
     public var timeoutSeconds = 10
     /// The line of the `secret_file` key, for the secret-file error.
     public var secretLine: Int?
+    /// PEM file of the CA(s) an https receiver's certificate must chain to (a private CA); nil
+    /// uses the system trust store. Relative to the configuration file's folder.
+    public var caFile: String?
+    /// The line of the `ca_file` key, for its error.
+    public var caLine: Int?
 
     public init(url: String, secretFile: String) {
         self.url = url

@@ -18,7 +18,7 @@ extension Daemon {
                 guard let secret = ConfigLoader.webhookSecret(path: w.secretFile), !secret.isEmpty else {
                     throw WebhookSetupFailure(description: "tenant \(t.name): webhook secret file \(w.secretFile) cannot be read or is empty")
                 }
-                targets.append(WebhookTarget(tenant: t.name, url: w.url, secret: secret, timeout: Double(w.timeoutSeconds)))
+                targets.append(WebhookTarget(tenant: t.name, url: w.url, secret: secret, timeout: Double(w.timeoutSeconds), caFile: w.caFile))
             }
         }
         // With no webhook left, earlier undelivered rows are still opened, to be reported abandoned.

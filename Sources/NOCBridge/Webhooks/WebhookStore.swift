@@ -16,11 +16,14 @@ public struct WebhookTarget: Sendable {
     public var secret: [UInt8]
     /// Seconds one attempt may take before it counts as failed.
     public var timeout: Double
+    /// PEM file of the CA(s) an https receiver's certificate must chain to; nil: the system store.
+    public var caFile: String?
 
-    public init(tenant: String, url: String, secret: [UInt8], timeout: Double) {
+    public init(tenant: String, url: String, secret: [UInt8], timeout: Double, caFile: String? = nil) {
         self.tenant = tenant
         self.url = url
         self.secret = secret
         self.timeout = timeout
+        self.caFile = caFile
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+
+/// https POSTs through the program's OpenSSL funnel (the TLS code syslog over TLS uses), because
+/// Foundation's URLSession on Linux cannot be given a private CA: it ignores `SSL_CERT_FILE`,
+/// `SSL_CERT_DIR` and `CURL_CA_BUNDLE` and offers no per-request trust setting. The server
+/// certificate must chain to `caFile` (or, without one, to the system trust store) and name the
+/// URL's host. One HTTP/1.1 request per connection (`Connection: close`); only the status line
+/// of the answer is read.
+extension WebhookHTTPClient {
+    /// POSTs over TLS; nil on a 2xx answer, else the failure in one line. Every connect, write
+    /// and read is bounded by `timeout`, and the whole attempt by twice that.
+    func postTLS(url: URL, caFile: String?, headers: [String: String], body: Data, timeout: Double) -> String? {
+        guard let host = url.host, !host.isEmpty else { return "no host in \(url)" }
+        let port = url.port ?? 443
+        let limit = Duration.milliseconds(Int64(timeout * 1000))
+        let deadline = Date().addingTimeInterval(2 * timeout)
+        do {
+            let context = try tlsContext(caFile: caFile)
+            let socket = try SyslogSocket.connectInet(host: host, port: port, stream: true, timeout: limit)
+            guard track(socket) else { return "cancelled" }
+            defer { track(nil) }
+            let session = try context.connect(socket, expectedName: host)
+            var path = url.path.isEmpty ? "/" : url.path
+            if let query = url.query { path += "?\(query)" }
+            var head = "POST \(path) HTTP/1.1\r\nHost: \(url.port.map { "\(host):\($0)" } ?? host)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+            for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
+            try session.sendAll(Array((head + "\r\n").utf8) + Array(body))
+            var answer: [UInt8] = []
+            while !answer.contains(0x0A) {
+                guard Date() < deadline else { return "timed out after \(Self.seconds(timeout))" }
+                let chunk = try session.read(max: 4096)
+                if chunk.isEmpty { break }
+                answer += chunk
+            }
+            return Self.failure(statusLine: String(decoding: answer.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self))
+        } catch {
+            if case SyslogTransportError.timedOut = error { return "timed out after \(Self.seconds(timeout))" }
+            // The shim's message already starts with the OpenSSL function's name.
+            if case let SyslogTransportError.tls(_, message) = error { return message }
+            return "\(error)"
+        }
+    }
+
+    /// nil for `HTTP/1.x 2xx ...`, else "HTTP <status>" or why the answer is not HTTP.
+    static func failure(statusLine: String) -> String? {
+        let fields = statusLine.split(separator: " ", maxSplits: 2)
+        guard fields.count >= 2, fields[0].hasPrefix("HTTP/"), let status = Int(fields[1]) else {
+            return statusLine.isEmpty ? "no HTTP response" : "not an HTTP response: \(statusLine.prefix(80))"
+        }
+        return (200..<300).contains(status) ? nil : "HTTP \(status)"
+    }
+}
