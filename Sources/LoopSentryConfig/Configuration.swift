@@ -10,6 +10,8 @@ public struct Configuration: Equatable, Sendable {
     public var snmp = SNMPConfig()
     public var syslog: [SyslogTargetConfig] = []
     public var journal = JournalConfig()
+    /// Settings of every tenant's webhooks (`webhooks:`).
+    public var webhooks = WebhooksConfig()
     public var control = ControlConfig()
     public var metrics: MetricsConfig?
     public var portal: PortalConfig?
@@ -277,6 +279,12 @@ public struct SyslogTargetConfig: Equatable, Sendable {
         self.transport = transport
         self.address = address
     }
+}
+
+/// `webhooks:`: how long delivered webhook rows stay in the journal (undelivered ones always stay).
+public struct WebhooksConfig: Equatable, Sendable {
+    public var retentionDays = 30
+    public init() {}
 }
 
 public struct JournalConfig: Equatable, Sendable {

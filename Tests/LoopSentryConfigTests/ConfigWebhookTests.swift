@@ -100,4 +100,13 @@ import Testing
         #expect(load().isEmpty)
         #expect(try ConfigLoader.load(path: path).tenants[0].webhooks[0].caFile == dir.path + "/ca.pem")
     }
+
+    @Test("webhooks.retention_days: 30 by default, 1-3650, other keys refused")
+    func retention() throws {
+        let base = "interfaces:\n  - name: eth1\n"
+        #expect(try ConfigLoader.parse(base).webhooks.retentionDays == 30)
+        #expect(try ConfigLoader.parse(base + "webhooks: { retention_days: 7 }").webhooks.retentionDays == 7)
+        #expect(errors(base + "webhooks: { retention_days: 0 }") == ["webhooks.retention_days (line 3): must be in 1-3650; got 0"])
+        #expect(errors(base + "webhooks: { keep: 3 }").first?.hasPrefix("webhooks.keep (line 3): unknown key (allowed: retention_days)") == true)
+    }
 }

@@ -97,6 +97,13 @@ import Testing
         #expect(gone.map(\.id) == ["b1", "b2"] && o.lanes == [a] && o.pending.map(\.id) == ["a1"])
     }
 
+    @Test("retention: the cutoff is exactly `days` days before now; the next prune a day after the last")
+    func retention() {
+        let r = WebhookRetention(days: 30)
+        #expect(r.cutoff(at: Self.t0) == Date(timeIntervalSince1970: 1_795_000_000 - 30 * 86_400))
+        #expect(r.nextPrune(after: Self.t0) == Date(timeIntervalSince1970: 1_795_086_400))
+    }
+
     @Test("resumed rows keep their schedule; delivered rows are not resumed; oldest first")
     func outboxResume() {
         var late = Self.delivery("late")

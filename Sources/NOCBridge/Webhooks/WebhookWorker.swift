@@ -20,9 +20,12 @@ final class WebhookWorker: @unchecked Sendable {
     private let targets: [String: WebhookTarget]
     private let clock: @Sendable () -> Date
     private let report: @Sendable (WebhookReport) -> Void
+    /// Delivered rows older than this are pruned every day after the start (nil: kept).
+    private let retention: WebhookRetention?
 
-    init(outbox: WebhookOutbox, store: WebhookStore, targets: [WebhookTarget], clock: @escaping @Sendable () -> Date,
-         report: @escaping @Sendable (WebhookReport) -> Void) {
+    init(outbox: WebhookOutbox, store: WebhookStore, targets: [WebhookTarget], retention: WebhookRetention? = nil,
+         clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (WebhookReport) -> Void) {
+        self.retention = retention
         self.outbox = outbox
         self.store = store
         self.targets = Dictionary(targets.map { (Self.key($0.tenant, $0.url), $0) }, uniquingKeysWith: { a, _ in a })
@@ -39,6 +42,25 @@ final class WebhookWorker: @unchecked Sendable {
         let abandoned = condition.withLock { outbox.abandon { targets[Self.key($0.tenant, $0.url)] == nil } }
         for d in abandoned { report(.abandoned(d, reason: "tenant \(d.tenant) has no webhook \(d.url) any more")) }
         condition.withLock { for url in Set(targets.values.map(\.url)).sorted() { startLane(url) } }
+        if let retention { startPruner(retention) }
+    }
+
+    /// Prunes delivered rows older than `retention` once a day until the worker stops (the
+    /// daemon prunes once at start itself).
+    private func startPruner(_ retention: WebhookRetention) {
+        let thread = Thread { [self] in
+            var next = retention.nextPrune(after: clock())
+            while condition.withLock({ () -> Bool in
+                while !stopping && clock() < next { _ = condition.wait(until: next) }
+                return !stopping
+            }) {
+                let now = clock()
+                report(retention.prune(store, at: now))
+                next = retention.nextPrune(after: now)
+            }
+        }
+        thread.name = "ls-webhook-prune"
+        thread.start()
     }
 
     func add(_ delivery: WebhookDelivery) {
@@ -125,4 +147,8 @@ public enum WebhookReport: Sendable {
     case notJournaled(WebhookDelivery, reason: String)
     /// A journaled delivery whose tenant or URL is no longer configured: not sent.
     case abandoned(WebhookDelivery, reason: String)
+    /// `count` delivered rows older than the retention were deleted from the journal.
+    case pruned(count: Int, retentionDays: Int)
+    /// The journal refused the pruning (it is tried again the next day).
+    case pruneFailed(reason: String)
 }
