@@ -8,18 +8,21 @@ import Glibc
 /// URL's host. One HTTP/1.1 request per connection (`Connection: close`); only the status line
 /// of the answer is read.
 extension WebhookHTTPClient {
-    /// POSTs over TLS; nil on a 2xx answer, else the failure in one line. Every connect, write
-    /// and read is bounded by `timeout`, and the whole attempt by twice that.
+    /// POSTs over TLS; nil on a 2xx answer, else the failure in one line. The whole attempt —
+    /// connect, handshake, request, the answer's status line — is bounded by `timeout`.
     func postTLS(url: URL, caFile: String?, headers: [String: String], body: Data, timeout: Double) -> String? {
         guard let host = url.host, !host.isEmpty else { return "no host in \(url)" }
         let port = url.port ?? 443
-        let limit = Duration.milliseconds(Int64(timeout * 1000))
-        let deadline = Date().addingTimeInterval(2 * timeout)
+        let deadline = Date().addingTimeInterval(timeout)
+        /// What is left of the attempt's time (at least 1 ms), for the next blocking call.
+        func remaining() -> Duration { .milliseconds(max(1, Int64(deadline.timeIntervalSinceNow * 1000))) }
         do {
             let context = try tlsContext(caFile: caFile)
-            let socket = try SyslogSocket.connectInet(host: host, port: port, stream: true, timeout: limit)
+            let socket = try SyslogSocket.connectInet(host: host, port: port, stream: true, timeout: remaining())
             guard track(socket) else { return "cancelled" }
             defer { track(nil) }
+            try socket.setTimeout(SO_RCVTIMEO, remaining())
+            try socket.setTimeout(SO_SNDTIMEO, remaining())
             let session = try context.connect(socket, expectedName: host)
             var path = url.path.isEmpty ? "/" : url.path
             if let query = url.query { path += "?\(query)" }
@@ -30,6 +33,7 @@ extension WebhookHTTPClient {
             var answer: [UInt8] = []
             while !answer.contains(0x0A) {
                 guard Date() < deadline else { return "timed out after \(Self.seconds(timeout))" }
+                try socket.setTimeout(SO_RCVTIMEO, remaining())
                 let chunk = try session.read(max: 4096)
                 if chunk.isEmpty { break }
                 answer += chunk

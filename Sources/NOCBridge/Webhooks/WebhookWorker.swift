@@ -91,6 +91,8 @@ final class WebhookWorker: @unchecked Sendable {
         let client = WebhookHTTPClient()
         lanes[url] = client
         let thread = Thread { [self] in
+            // OpenSSL writes (a request, close_notify) to a socket the receiver closed: EPIPE, not death.
+            SyslogSenderWorker.blockSIGPIPE()
             while let d = nextDue(lane: url) { attempt(d, client: client) }
         }
         thread.name = "ls-webhook-lane"
