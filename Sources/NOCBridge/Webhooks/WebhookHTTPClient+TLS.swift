@@ -11,7 +11,11 @@ extension WebhookHTTPClient {
     /// POSTs over TLS; nil on a 2xx answer, else the failure in one line. The whole attempt —
     /// connect, handshake, request, the answer's status line — is bounded by `timeout`.
     func postTLS(url: URL, caFile: String?, headers: [String: String], body: Data, timeout: Double) -> String? {
-        guard let host = url.host, !host.isEmpty else { return "no host in \(url)" }
+        // An IPv6 literal without its brackets, for getaddrinfo and the certificate check.
+        guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
+            return "no host in \(url)"
+        }
+        let hostField = host.contains(":") ? "[\(host)]" : host
         let port = url.port ?? 443
         let deadline = Date().addingTimeInterval(timeout)
         /// What is left of the attempt's time (at least 1 ms), for the next blocking call.
@@ -26,7 +30,7 @@ extension WebhookHTTPClient {
             let session = try context.connect(socket, expectedName: host)
             var path = url.path.isEmpty ? "/" : url.path
             if let query = url.query { path += "?\(query)" }
-            var head = "POST \(path) HTTP/1.1\r\nHost: \(url.port.map { "\(host):\($0)" } ?? host)\r\n"
+            var head = "POST \(path) HTTP/1.1\r\nHost: \(url.port.map { "\(hostField):\($0)" } ?? hostField)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
             for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
             try session.sendAll(Array((head + "\r\n").utf8) + Array(body))
