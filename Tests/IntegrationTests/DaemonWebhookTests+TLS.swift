@@ -27,7 +27,8 @@ extension DaemonWebhookTests {
         let notifications = d.events("notification", vlan: 20)
         #expect(try rows(trusted.url).count == notifications.count)
         #expect(try trusted.accepted().values.allSatisfy { $0 == 1 })
-        #expect(try trusted.requests().allSatisfy { $0["verified"] as? Bool == true && $0["contentType"] as? String == "application/json" })
+        #expect(try trusted.requests().allSatisfy { $0["verified"] as? Bool == true && $0["contentType"] as? String == "application/json"
+            && $0["path"] as? String == "/hooks/loopsentry" })
         try d.waitFor(timeout: 5, "trusted rows marked delivered") {
             try rows(trusted.url).allSatisfy { ($0["deliveredAt"] as? Double) != nil && $0["attempts"] as? Int == 0 }
         }

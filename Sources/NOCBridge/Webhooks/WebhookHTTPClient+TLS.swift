@@ -28,8 +28,10 @@ extension WebhookHTTPClient {
             try socket.setTimeout(SO_RCVTIMEO, remaining())
             try socket.setTimeout(SO_SNDTIMEO, remaining())
             let session = try context.connect(socket, expectedName: host)
-            var path = url.path.isEmpty ? "/" : url.path
-            if let query = url.query { path += "?\(query)" }
+            // The request target as written in the URL (still percent-encoded).
+            let parts = URLComponents(url: url, resolvingAgainstBaseURL: false)
+            var path = parts.map(\.percentEncodedPath).flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+            if let query = parts?.percentEncodedQuery { path += "?\(query)" }
             var head = "POST \(path) HTTP/1.1\r\nHost: \(url.port.map { "\(hostField):\($0)" } ?? hostField)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
             for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
