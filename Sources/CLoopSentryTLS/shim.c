@@ -128,6 +128,28 @@ int ls_tls_write_all(ls_tls_connection *conn, const void *buf, size_t len, char 
     return 0;
 }
 
+long ls_tls_read(ls_tls_connection *conn, void *buf, size_t len, char *err, size_t errlen) {
+    for (;;) {
+        ERR_clear_error();
+        errno = 0;
+        size_t got = 0;
+        if (SSL_read_ex(conn->ssl, buf, len, &got) == 1) return (long)got;
+        int code = SSL_get_error(conn->ssl, 0);
+        if (code == SSL_ERROR_ZERO_RETURN) return 0;
+        if (code == SSL_ERROR_SYSCALL && errno == EINTR) continue;
+        if (code == SSL_ERROR_SYSCALL && errno == 0 && ERR_peek_error() == 0) return 0; // EOF without close_notify
+        if ((code == SSL_ERROR_SYSCALL || code == SSL_ERROR_WANT_READ) && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            errno = 0;
+            set_err(err, errlen, "SSL_read_ex", "timed out");
+            return -1;
+        }
+        char detail[32];
+        snprintf(detail, sizeof detail, "SSL_get_error=%d", code);
+        set_err(err, errlen, "SSL_read_ex", detail);
+        return -1;
+    }
+}
+
 int ls_tls_peer_closed(ls_tls_connection *conn) {
     struct pollfd pfd = { .fd = conn->fd, .events = POLLIN };
     int ready = poll(&pfd, 1, 0);

@@ -10,7 +10,7 @@ extension ConfigLoader {
     static let detectionKeys = ["rising", "falling", "multicast_rising", "multicast_falling", "sustain_ms", "clear_ms"]
     static let tenantKeys = ["name", "contact", "policy", "ack_deadline_s", "on_deadline", "hard_limit_pps",
                              "vlans", "vnis", "remediation", "webhooks"]
-    static let webhookKeys = ["url", "secret_file", "timeout_s"]
+    static let webhookKeys = ["url", "secret_file", "timeout_s", "ca_file"]
     static let targetKeys = ["driver", "fallback", "persist", "playbook", "host", "port", "netns", "inventory", "save_config",
                              "timeout_s", "snmp", "ovs", "family"]
     static let ovsTargetKeys = ["database", "timeout_ms"]
@@ -128,7 +128,8 @@ extension ConfigLoader {
         return t
     }
 
-    /// A tenant's webhook: an http(s) URL with a host, the secret's file, a timeout.
+    /// A tenant's webhook: an http(s) URL with a host, the secret's file, a timeout, and for https
+    /// an optional CA file.
     static func readWebhook(_ node: Node, _ path: String, _ r: ConfigReader) -> WebhookConfig? {
         guard let m = r.mapping(node, path, allowed: webhookKeys) else { return nil }
         let url = r.string(r.require(m, "url", path, node), "\(path).url")
@@ -140,6 +141,13 @@ extension ConfigLoader {
         var w = WebhookConfig(url: url, secretFile: secret)
         w.secretLine = m["secret_file"]?.mark?.line
         if let v = r.int(m["timeout_s"], "\(path).timeout_s", range: 1...300) { w.timeoutSeconds = v }
+        if let ca = r.string(m["ca_file"], "\(path).ca_file") {
+            w.caFile = ca
+            w.caLine = m["ca_file"]?.mark?.line
+            if URLComponents(string: url)?.scheme?.lowercased() != "https" {
+                r.fail("\(path).ca_file", m["ca_file"], "applies to https:// URLs only, and '\(url)' is not one")
+            }
+        }
         return w
     }
 

@@ -5,7 +5,7 @@ import Yams
 /// missing key, wrong type, bad value, overlapping tenant VLANs — each naming the key and line.
 public enum ConfigLoader {
     public static let topKeys = ["sensor", "interfaces", "tenants", "remediation", "snmp", "syslog",
-                                 "journal", "control", "metrics", "portal"]
+                                 "journal", "control", "metrics", "portal", "webhooks"]
 
     public static func parse(_ text: String) throws(ConfigErrors) -> Configuration {
         let root: Node
@@ -35,6 +35,10 @@ public enum ConfigLoader {
         c.syslog = r.sequence(top["syslog"], "syslog").compactMap { readSyslog($0.0, $0.1, r) }
         if let m = r.mapping(top["journal"], "journal", allowed: ["path"]) {
             if let p = r.string(m["path"], "journal.path") { c.journal.path = p }
+        }
+        if let m = r.mapping(top["webhooks"], "webhooks", allowed: ["retention_days"]),
+           let days = r.int(m["retention_days"], "webhooks.retention_days", range: 1...3650) {
+            c.webhooks.retentionDays = days
         }
         if let m = r.mapping(top["control"], "control", allowed: ["socket"]) {
             if let p = r.string(m["socket"], "control.socket") { c.control.socket = p }

@@ -60,6 +60,13 @@ extension ConfigLoader {
                     errors.append(ConfigError(path: "tenants[\(i)].webhooks[\(w)].secret_file", line: hook.secretLine ?? t.line,
                                               message: problem))
                 }
+                if let ca = hook.caFile {
+                    let file = ca.hasPrefix("/") ? ca : base.appendingPathComponent(ca).standardizedFileURL.path
+                    config.tenants[i].webhooks[w].caFile = file
+                    if let problem = Self.caFileProblem(file) {
+                        errors.append(ConfigError(path: "tenants[\(i)].webhooks[\(w)].ca_file", line: hook.caLine ?? t.line, message: problem))
+                    }
+                }
             }
         }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
@@ -93,6 +100,12 @@ extension ConfigLoader {
             return "\(what) \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it"
         }
         return nil
+    }
+
+    /// A webhook's CA file must be readable and hold at least one PEM certificate.
+    static func caFileProblem(_ path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "CA file \(path) cannot be read" }
+        return text.contains("-----BEGIN CERTIFICATE-----") ? nil : "CA file \(path) holds no PEM certificate"
     }
 
     /// A webhook secret file must hold a secret (surrounding white space is not part of it).

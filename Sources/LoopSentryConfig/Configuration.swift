@@ -10,6 +10,8 @@ public struct Configuration: Equatable, Sendable {
     public var snmp = SNMPConfig()
     public var syslog: [SyslogTargetConfig] = []
     public var journal = JournalConfig()
+    /// Settings of every tenant's webhooks (`webhooks:`).
+    public var webhooks = WebhooksConfig()
     public var control = ControlConfig()
     public var metrics: MetricsConfig?
     public var portal: PortalConfig?
@@ -220,6 +222,11 @@ public struct WebhookConfig: Equatable, Sendable {
     public var timeoutSeconds = 10
     /// The line of the `secret_file` key, for the secret-file error.
     public var secretLine: Int?
+    /// PEM file of the CA(s) an https receiver's certificate must chain to (a private CA); nil
+    /// uses the system trust store. Relative to the configuration file's folder.
+    public var caFile: String?
+    /// The line of the `ca_file` key, for its error.
+    public var caLine: Int?
 
     public init(url: String, secretFile: String) {
         self.url = url
@@ -272,6 +279,12 @@ public struct SyslogTargetConfig: Equatable, Sendable {
         self.transport = transport
         self.address = address
     }
+}
+
+/// `webhooks:`: how long delivered webhook rows stay in the journal (undelivered ones always stay).
+public struct WebhooksConfig: Equatable, Sendable {
+    public var retentionDays = 30
+    public init() {}
 }
 
 public struct JournalConfig: Equatable, Sendable {

@@ -142,8 +142,8 @@ final class SyslogSenderWorker: @unchecked Sendable {
     }
 
     /// SIGPIPE from a write on a closed socket (OpenSSL writes without MSG_NOSIGNAL) stays
-    /// blocked on this thread instead of killing the process.
-    private static func blockSIGPIPE() {
+    /// blocked on this thread instead of killing the process (syslog's and the webhook lanes' threads).
+    static func blockSIGPIPE() {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGPIPE)

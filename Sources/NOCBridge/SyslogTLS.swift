@@ -70,6 +70,20 @@ final class SyslogTLSSession {
         }
     }
 
+    /// Up to `max` bytes from the peer (`SSL_read_ex`); empty when it closed the connection.
+    /// A read blocked past the socket's `SO_RCVTIMEO` throws `.timedOut`.
+    func read(max: Int) throws(SyslogTransportError) -> [UInt8] {
+        var message = [CChar](repeating: 0, count: 512)
+        var buffer = [UInt8](repeating: 0, count: max)
+        let got = buffer.withUnsafeMutableBytes { ls_tls_read(connection, $0.baseAddress, $0.count, &message, message.count) }
+        guard got >= 0 else {
+            let text = SyslogTLSContext.text(message)
+            if text.hasSuffix("timed out") { throw .timedOut(function: "SSL_read_ex") }
+            throw .tls(function: "SSL_read_ex", message: text)
+        }
+        return Array(buffer.prefix(got))
+    }
+
     /// True when the collector sent close_notify, closed or reset the connection.
     func peerClosed() -> Bool { ls_tls_peer_closed(connection) != 0 }
 }

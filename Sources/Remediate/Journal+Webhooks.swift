@@ -24,6 +24,16 @@ extension Journal {
         }
     }
 
+    /// Deletes the rows delivered before `cutoff` (the retention's end); undelivered rows always
+    /// stay. Returns how many were deleted.
+    public func pruneDeliveredWebhooks(before cutoff: Date) throws -> Int {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM webhookDelivery WHERE deliveredAt IS NOT NULL AND deliveredAt < ?",
+                           arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// Deliveries not delivered yet, oldest first.
     public func undeliveredWebhooks() throws -> [WebhookDelivery] {
         try db.read { db in

@@ -10,16 +10,20 @@ counts as verified and the secret file is not read.
 Modes (the mode file's first word, read at each request):
   ok    200
   fail  500
-  hang  holds the request for --hang seconds, then closes without an answer
+  hang  logs the request on arrival (status null), holds it for --hang seconds, then closes
+        without an answer
 
 Usage: webhook_receiver.py --port-file F (--secret-file S | --unsigned) --mode-file M --log L [--hang 30]
-The port it bound (on 127.0.0.1, chosen by the kernel) is written to the port file.
+                           [--tls-cert CERT.pem --tls-key KEY.pem]
+The port it bound (on 127.0.0.1, chosen by the kernel) is written to the port file. With
+--tls-cert and --tls-key it serves https (Python's ssl module) with that certificate.
 """
 import argparse
 import hashlib
 import hmac
 import json
 import os
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +51,8 @@ def main():
     p.add_argument("--mode-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--hang", type=float, default=30)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     a = p.parse_args()
     if not a.unsigned and not a.secret_file:
         p.error("--secret-file or --unsigned is required")
@@ -86,8 +92,8 @@ def main():
                      "raw": body.decode("utf-8", "replace"), "contentType": self.headers.get("Content-Type"),
                      "path": self.path, "at": time.time(), "status": None}
             if mode == "hang":
-                time.sleep(a.hang)
                 record(entry)
+                time.sleep(a.hang)
                 self.close_connection = True
                 return
             status = 200 if mode == "ok" and verified else 500 if mode == "fail" else 401
@@ -99,6 +105,10 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if a.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(a.tls_cert, a.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     with open(a.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
     os.rename(a.port_file + ".tmp", a.port_file)

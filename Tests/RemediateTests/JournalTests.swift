@@ -1,5 +1,6 @@
 import Foundation
 import Remediate
+import LoopSentryCore
 import Testing
 
 @Suite struct JournalTests {
@@ -62,5 +63,30 @@ import Testing
         #expect(try j.needsPersistence(incident: 1), "a native restore must be saved too")
         try run(j, "cut", driver: "ansible", succeeded: true)
         #expect(try !j.needsPersistence(incident: 1), "the playbook saved its own cut")
+    }
+}
+
+/// `pruneDeliveredWebhooks`: only delivered rows older than the cutoff go.
+@Suite struct JournalWebhookPruneTests {
+    @Test("pruning deletes rows delivered before the cutoff; later and undelivered rows (however old) stay")
+    func prune() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-journal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let j = try Journal(path: dir.appendingPathComponent("journal.sqlite").path)
+        let day = 86_400.0
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func row(_ id: String, created: Double, delivered: Double?) throws {
+            var d = WebhookDelivery(id: id, tenant: "acme", url: "http://127.0.0.1:9/h", body: "{}", createdAt: now.addingTimeInterval(-created * day))
+            d.deliveredAt = delivered.map { now.addingTimeInterval(-$0 * day) }
+            try j.insertWebhook(d)
+        }
+        try row("old", created: 40, delivered: 31)
+        try row("edge", created: 31, delivered: 30)
+        try row("new", created: 2, delivered: 1)
+        try row("stuck", created: 90, delivered: nil)
+        let cutoff = now.addingTimeInterval(-30 * day)
+        #expect(try j.pruneDeliveredWebhooks(before: cutoff) == 1)
+        #expect(try j.webhooks().map(\.id) == ["stuck", "edge", "new"])
+        #expect(try j.pruneDeliveredWebhooks(before: cutoff) == 0)
     }
 }

@@ -27,6 +27,10 @@ ls_tls_connection *ls_tls_connect(ls_tls_context *ctx, int fd, const char *expec
 /// Writes all `len` bytes (SSL_write, retried until done). Returns 0, or -1 with `err` set.
 int ls_tls_write_all(ls_tls_connection *conn, const void *buf, size_t len, char *err, size_t errlen);
 
+/// Reads up to `len` bytes (SSL_read_ex; EINTR retried). Returns the count, 0 when the peer
+/// closed the connection, or -1 with `err` set ("timed out" when the socket's SO_RCVTIMEO passed).
+long ls_tls_read(ls_tls_connection *conn, void *buf, size_t len, char *err, size_t errlen);
+
 /// Tells whether the peer has closed (close_notify, FIN or an error) without blocking: reads and
 /// discards whatever the server sent (a syslog collector sends no application data; TLS 1.3
 /// session tickets are consumed). Returns 1 when closed, 0 when still open.

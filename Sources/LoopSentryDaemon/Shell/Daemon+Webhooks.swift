@@ -18,15 +18,18 @@ extension Daemon {
                 guard let secret = ConfigLoader.webhookSecret(path: w.secretFile), !secret.isEmpty else {
                     throw WebhookSetupFailure(description: "tenant \(t.name): webhook secret file \(w.secretFile) cannot be read or is empty")
                 }
-                targets.append(WebhookTarget(tenant: t.name, url: w.url, secret: secret, timeout: Double(w.timeoutSeconds)))
+                targets.append(WebhookTarget(tenant: t.name, url: w.url, secret: secret, timeout: Double(w.timeoutSeconds), caFile: w.caFile))
             }
         }
+        // Delivered rows past the retention go at start (and then daily, while the sink runs).
+        let retention = WebhookRetention(days: config.webhooks.retentionDays)
+        log.write(Self.record(retention.prune(journal, at: Date())))
         // With no webhook left, earlier undelivered rows are still opened, to be reported abandoned.
         let leftover = try journal.undeliveredWebhooks()
         guard !targets.isEmpty || !leftover.isEmpty else { return }
         let log = self.log
         let sink = try WebhookSink(targets: targets, store: journal, sensor: Int(config.sensor.sensorID),
-                                   sensorName: config.sensor.effectiveName) { report in
+                                   sensorName: config.sensor.effectiveName, retention: retention) { report in
             log.write(Self.record(report))
         }
         sinks.add(sink)
@@ -48,6 +51,10 @@ extension Daemon {
             return EventRecord("webhookNotJournaled", at: now, tenant: d.tenant, detail: "\(d.id) to \(d.url): \(reason)")
         case let .abandoned(d, reason):
             return EventRecord("webhookAbandoned", at: now, tenant: d.tenant, detail: "\(d.id): \(reason)")
+        case let .pruned(count, days):
+            return EventRecord("webhooksPruned", at: now, detail: "\(count) delivered row(s) older than \(days) day(s) deleted")
+        case let .pruneFailed(reason):
+            return EventRecord("webhookPruneFailed", at: now, detail: reason)
         }
     }
 }

@@ -17,9 +17,9 @@ public final class WebhookSink: NOCSink {
 
     /// Opens the sink for `targets`, resuming the store's undelivered rows. `sensor` goes into
     /// every body, and `sensorName` as `sensor_name` (each omitted when nil); `report` hears every
-    /// attempt's result.
+    /// attempt's result. With `retention`, delivered rows older than it are pruned every day.
     public init(targets: [WebhookTarget], store: WebhookStore, sensor: Int?, sensorName: String? = nil, backoff: WebhookBackoff = WebhookBackoff(),
-                clock: @escaping @Sendable () -> Date = { Date() },
+                retention: WebhookRetention? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 report: @escaping @Sendable (WebhookReport) -> Void) throws {
         name = "webhooks \(targets.count) URL(s)"
         self.targets = Dictionary(grouping: targets, by: \.tenant)
@@ -30,7 +30,7 @@ public final class WebhookSink: NOCSink {
         self.report = report
         let pending = try store.undeliveredWebhooks()
         worker = WebhookWorker(outbox: WebhookOutbox(pending: pending, backoff: backoff), store: store, targets: targets,
-                               clock: clock, report: report)
+                               retention: retention, clock: clock, report: report)
         worker.start()
     }
 

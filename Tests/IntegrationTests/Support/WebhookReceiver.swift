@@ -10,11 +10,14 @@ final class WebhookReceiver {
     let logFile: String
     let port: Int
     private let process: BackgroundProcess
-    var url: String { "http://127.0.0.1:\(port)/hooks/loopsentry" }
+    private let scheme: String
+    var url: String { "\(scheme)://127.0.0.1:\(port)/hooks/loopsentry" }
 
     /// Starts the receiver with `secret` (written mode 0600) in `mode`; a hung request is held
-    /// for `hang` seconds. A nil `secret` accepts unsigned POSTs (Alertmanager's).
-    init(secret: String?, mode: String = "ok", hang: Double = 30) throws {
+    /// for `hang` seconds. A nil `secret` accepts unsigned POSTs (Alertmanager's). With `tls`
+    /// it serves https with that certificate and key.
+    init(secret: String?, mode: String = "ok", hang: Double = 30, tls: (certificate: String, key: String)? = nil) throws {
+        scheme = tls == nil ? "http" : "https"
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("loopsentry-hook-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         secretFile = dir.appendingPathComponent("tenant.secret").path
@@ -28,7 +31,8 @@ final class WebhookReceiver {
             .deletingLastPathComponent().appendingPathComponent("Emulators/webhook_receiver.py").path
         let signing = secret == nil ? ["--unsigned"] : ["--secret-file", secretFile]
         process = try BackgroundProcess(["/usr/bin/python3", script, "--port-file", portFile] + signing + [
-                                         "--mode-file", modeFile, "--log", logFile, "--hang", String(hang)], name: "webhook-receiver")
+                                         "--mode-file", modeFile, "--log", logFile, "--hang", String(hang)]
+                                         + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []), name: "webhook-receiver")
         var port: Int?
         _ = eventually(timeout: 10) {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
