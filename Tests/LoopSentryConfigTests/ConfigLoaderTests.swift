@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test("each kind of bad configuration is refused with the key and the line", arguments: [
-        ("interfaces:\n  - name: eth1\nsensr: {}\n", "sensr (line 3): unknown key (allowed: sensor, interfaces, tenants, remediation, snmp, syslog, journal, control, metrics, portal); did you mean 'sensor'?"),
+        ("interfaces:\n  - name: eth1\nsensr: {}\n", "sensr (line 3): unknown key (allowed: sensor, interfaces, tenants, remediation, snmp, syslog, journal, control, metrics, portal, webhooks); did you mean 'sensor'?"),
         ("sensor:\n  poll_interval_ms: 5\ninterfaces:\n  - name: eth1\n", "sensor.poll_interval_ms (line 2): must be in 10-60000; got 5"),
         ("sensor:\n  drop_tagged: maybe\ninterfaces:\n  - name: eth1\n", "sensor.drop_tagged (line 2): must be true or false; got 'maybe'"),
         ("sensor: {}\n", "interfaces (line 1): is required"),
