@@ -15,8 +15,9 @@ PACKAGES=(
   iproute2 nftables tcpdump bpftool ethtool util-linux
   # NOC side: snmpd (AgentX master), snmptrapd, snmp tools, MIB checker, base MIBs as text
   snmpd snmptrapd snmp smitools erlang-snmp
-  # syslog: OpenSSL for the RFC 5425 TLS client; collector for tests, with TLS (certtool)
-  libssl-dev rsyslog rsyslog-gnutls gnutls-bin
+  # syslog: OpenSSL for the RFC 5425 TLS client (also https webhooks); collector for tests, with TLS
+  # (certtool); the openssl tool makes the test certificates of the portal and webhook TLS tests
+  libssl-dev rsyslog rsyslog-gnutls gnutls-bin openssl
   # remediation: ansible-playbook, and Debian's collections (cisco.ios, junipernetworks.junos,
   # ansible.netcommon) for the switch playbooks; no Ansible Galaxy download needed
   ansible-core ansible
